@@ -1,0 +1,186 @@
+//! Creating aid items with their sector and locality allocations, and moving them through
+//! their statuses.
+
+use super::{Actor, Ctx, record};
+use crate::db::items::{self, NewAidItem};
+use crate::db::{Tx, orgs, reference};
+use crate::domain::allocation::{Share, validate_shares};
+use crate::domain::item::{ItemStatus, OrgKind};
+use crate::domain::role::Permission;
+use crate::error::{Error, Result};
+
+pub async fn create_item(ctx: &Ctx, actor: &Actor, cmd: NewAidItem) -> Result<i64> {
+    let mut tx = ctx.store.write().await?;
+    let id = create_item_in(&mut tx, actor, cmd).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+fn shares(field: &str, list: &[(String, u32)]) -> Result<()> {
+    let parsed: Result<Vec<(String, Share)>> = list
+        .iter()
+        .map(|(k, bp)| {
+            Share::from_bp(*bp)
+                .map(|s| (k.clone(), s))
+                .map_err(|e| Error::invalid(field, "invalid_share", e.to_string()))
+        })
+        .collect();
+    validate_shares(&parsed?).map_err(|e| Error::invalid(field, "invalid_shares", e.to_string()))
+}
+
+async fn require_org(tx: &mut Tx, field: &str, id: i64, kinds: &[OrgKind]) -> Result<()> {
+    match orgs::get_organisation(tx, id).await? {
+        Some(o) if kinds.contains(&o.kind) => Ok(()),
+        Some(o) => Err(Error::invalid(
+            field,
+            "wrong_organisation_kind",
+            format!(
+                "organisation {id} is a {}, not a {}",
+                o.kind.label(crate::domain::Lang::En),
+                kinds[0].label(crate::domain::Lang::En)
+            ),
+        )),
+        None => Err(Error::invalid(
+            field,
+            "unknown_organisation",
+            format!("organisation {id} does not exist"),
+        )),
+    }
+}
+
+pub async fn create_item_in(tx: &mut Tx, actor: &Actor, cmd: NewAidItem) -> Result<i64> {
+    actor.require(Permission::EditItems)?;
+    for (field, v, max) in [
+        ("code", &cmd.code, 40),
+        ("title_vi", &cmd.title_vi, 500),
+        ("title_en", &cmd.title_en, 500),
+        ("legal_basis", &cmd.legal_basis, 100),
+    ] {
+        if v.trim().is_empty() || v.chars().count() > max {
+            return Err(Error::invalid(
+                field,
+                "invalid_text",
+                format!("{field} must have 1 to {max} characters"),
+            ));
+        }
+    }
+    if cmd.planned_end < cmd.planned_start {
+        return Err(Error::invalid(
+            "planned_end",
+            "invalid_dates",
+            "the planned end is before the planned start",
+        ));
+    }
+    if cmd.status != ItemStatus::Pipeline
+        && (cmd.approval_number.is_none()
+            || cmd.approval_date.is_none()
+            || cmd.approval_authority.is_none())
+    {
+        return Err(Error::invalid(
+            "approval_number",
+            "approval_required",
+            "an item past the pipeline needs its approval decision: number, date and authority",
+        ));
+    }
+    shares("sectors", &cmd.sectors)?;
+    shares("localities", &cmd.localities)?;
+    require_org(tx, "donor_id", cmd.donor_id, &[OrgKind::ForeignNgo]).await?;
+    if let Some(f) = cmd.funding_source_id {
+        require_org(
+            tx,
+            "funding_source_id",
+            f,
+            &[OrgKind::Funder, OrgKind::ForeignNgo],
+        )
+        .await?;
+    }
+    require_org(tx, "aid_owner_id", cmd.aid_owner_id, &[OrgKind::AidOwner]).await?;
+    require_org(
+        tx,
+        "managing_agency_id",
+        cmd.managing_agency_id,
+        &[OrgKind::ManagingAgency],
+    )
+    .await?;
+    let sectors = reference::list_sectors(tx).await?;
+    for (code, _) in &cmd.sectors {
+        if !sectors.iter().any(|s| &s.code == code) {
+            return Err(Error::invalid(
+                "sectors",
+                "unknown_sector",
+                format!("sector {code} does not exist"),
+            ));
+        }
+    }
+    let units = reference::list_admin_units(tx).await?;
+    for (code, _) in &cmd.localities {
+        if !units.iter().any(|u| &u.code == code) {
+            return Err(Error::invalid(
+                "localities",
+                "unknown_locality",
+                format!("locality {code} does not exist"),
+            ));
+        }
+    }
+    let now = crate::db::now();
+    let id = match items::insert_item(tx, &cmd, now).await {
+        Err(Error::Db(e)) if crate::db::is_unique_violation(&e) => {
+            return Err(Error::invalid(
+                "code",
+                "duplicate",
+                format!("an aid item with code {} already exists", cmd.code),
+            ));
+        }
+        other => other?,
+    };
+    let after = items::get_item(tx, id).await?;
+    record::<(), _>(
+        tx,
+        actor,
+        "aid_item.create",
+        "aid_item",
+        id,
+        None,
+        after.as_ref(),
+        now,
+    )
+    .await?;
+    Ok(id)
+}
+
+pub async fn change_item_status_in(
+    tx: &mut Tx,
+    actor: &Actor,
+    item_id: i64,
+    next: ItemStatus,
+) -> Result<()> {
+    actor.require(Permission::EditItems)?;
+    let before = items::get_item(tx, item_id)
+        .await?
+        .ok_or_else(|| Error::NotFound(format!("aid item {item_id}")))?;
+    if !before.status.can_become(next) {
+        return Err(Error::conflict(
+            "invalid_transition",
+            format!("an item that is {} cannot become {}", before.status, next),
+        ));
+    }
+    if next != ItemStatus::Pipeline && before.approval_number.is_none() {
+        return Err(Error::conflict(
+            "approval_required",
+            "record the approval decision before moving the item past the pipeline",
+        ));
+    }
+    items::set_item_status(tx, item_id, next).await?;
+    let after = items::get_item(tx, item_id).await?;
+    record(
+        tx,
+        actor,
+        "aid_item.status",
+        "aid_item",
+        item_id,
+        Some(&before),
+        after.as_ref(),
+        crate::db::now(),
+    )
+    .await
+}

@@ -1,0 +1,91 @@
+//! Registering organisations: foreign NGOs with their certificate, funders, aid owners and
+//! managing agencies.
+
+use super::{Actor, Ctx, record};
+use crate::db::Tx;
+use crate::db::orgs::{self, NewOrganisation};
+use crate::domain::item::OrgKind;
+use crate::domain::role::Permission;
+use crate::error::{Error, Result};
+
+fn check_text(field: &str, value: &str, max: usize) -> Result<()> {
+    if value.trim().is_empty() || value.chars().count() > max {
+        return Err(Error::invalid(
+            field,
+            "invalid_text",
+            format!("{field} must have 1 to {max} characters"),
+        ));
+    }
+    Ok(())
+}
+
+pub async fn create_organisation(ctx: &Ctx, actor: &Actor, cmd: NewOrganisation) -> Result<i64> {
+    let mut tx = ctx.store.write().await?;
+    let id = create_organisation_in(&mut tx, actor, cmd).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+pub async fn create_organisation_in(
+    tx: &mut Tx,
+    actor: &Actor,
+    cmd: NewOrganisation,
+) -> Result<i64> {
+    actor.require(Permission::EditOrganisations)?;
+    check_text("name_vi", &cmd.name_vi, 300)?;
+    check_text("name_en", &cmd.name_en, 300)?;
+    if cmd.nationality.len() != 2 || !cmd.nationality.bytes().all(|b| b.is_ascii_uppercase()) {
+        return Err(Error::invalid(
+            "nationality",
+            "invalid_country",
+            "nationality must be an ISO 3166 two-letter code in capitals, such as US or KR",
+        ));
+    }
+    if cmd.kind == OrgKind::ForeignNgo && cmd.nationality == "VN" {
+        return Err(Error::invalid(
+            "nationality",
+            "invalid_country",
+            "a foreign NGO cannot have Vietnamese nationality",
+        ));
+    }
+    if cmd.cert_type.is_some() != cmd.cert_number.is_some() {
+        return Err(Error::invalid(
+            "cert_number",
+            "incomplete_certificate",
+            "give both the certificate type and its number, or neither",
+        ));
+    }
+    if let (Some(from), Some(to)) = (cmd.cert_valid_from, cmd.cert_valid_to) {
+        if to < from {
+            return Err(Error::invalid(
+                "cert_valid_to",
+                "invalid_dates",
+                "the certificate's end date is before its start date",
+            ));
+        }
+    }
+    let now = crate::db::now();
+    let id = match orgs::insert_organisation(tx, &cmd, now).await {
+        Err(Error::Db(e)) if crate::db::is_unique_violation(&e) => {
+            return Err(Error::invalid(
+                "iati_ref",
+                "duplicate",
+                "another organisation already has this IATI reference",
+            ));
+        }
+        other => other?,
+    };
+    let after = orgs::get_organisation(tx, id).await?;
+    record::<(), _>(
+        tx,
+        actor,
+        "organisation.create",
+        "organisation",
+        id,
+        None,
+        after.as_ref(),
+        now,
+    )
+    .await?;
+    Ok(id)
+}

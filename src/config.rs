@@ -1,0 +1,108 @@
+//! One typed configuration, read from the environment (and a `.env` file if present) and
+//! validated at start-up, so a bad deployment fails at once with a message naming the
+//! setting, not at the first request. `.env.example` documents every setting.
+
+use crate::error::Error;
+use std::env;
+
+/// Where the embedded database lives unless `DATABASE_URL` says otherwise.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/aidledger.db";
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub database_url: String,
+    /// How old a rate may be and still convert a transaction (days before its value date).
+    pub rate_max_age_days: u32,
+    /// The agency that issues the report, as printed in its header.
+    pub issuing_agency_vi: String,
+    pub issuing_agency_en: String,
+    /// The superior body the agency belongs to (first header line).
+    pub parent_agency_vi: String,
+    pub parent_agency_en: String,
+    /// Where reports are signed ("Huế, ngày 5 tháng 7 năm 2025").
+    pub place_vi: String,
+    pub place_en: String,
+    /// Use the 15 December cut-off for six-month and annual periods.
+    pub vn_reporting_periods: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            database_url: DEFAULT_DATABASE_URL.to_string(),
+            rate_max_age_days: 31,
+            issuing_agency_vi: "SỞ NGOẠI VỤ".to_string(),
+            issuing_agency_en: "DEPARTMENT OF FOREIGN AFFAIRS".to_string(),
+            parent_agency_vi: "UBND THÀNH PHỐ HUẾ".to_string(),
+            parent_agency_en: "HUE CITY PEOPLE'S COMMITTEE".to_string(),
+            place_vi: "Huế".to_string(),
+            place_en: "Hue".to_string(),
+            vn_reporting_periods: false,
+        }
+    }
+}
+
+impl Config {
+    /// Reads `AIDLEDGER_*` settings and `DATABASE_URL` over the defaults. Every problem found
+    /// is reported together.
+    pub fn from_env() -> Result<Config, Error> {
+        let _ = dotenvy::dotenv();
+        let mut c = Config::default();
+        let mut problems = Vec::new();
+        let text = |name: &str, target: &mut String, problems: &mut Vec<String>| {
+            if let Ok(v) = env::var(name) {
+                if v.trim().is_empty() {
+                    problems.push(format!("{name} is set but empty"));
+                } else {
+                    *target = v;
+                }
+            }
+        };
+        text("DATABASE_URL", &mut c.database_url, &mut problems);
+        text(
+            "AIDLEDGER_ISSUING_AGENCY_VI",
+            &mut c.issuing_agency_vi,
+            &mut problems,
+        );
+        text(
+            "AIDLEDGER_ISSUING_AGENCY_EN",
+            &mut c.issuing_agency_en,
+            &mut problems,
+        );
+        text(
+            "AIDLEDGER_PARENT_AGENCY_VI",
+            &mut c.parent_agency_vi,
+            &mut problems,
+        );
+        text(
+            "AIDLEDGER_PARENT_AGENCY_EN",
+            &mut c.parent_agency_en,
+            &mut problems,
+        );
+        text("AIDLEDGER_PLACE_VI", &mut c.place_vi, &mut problems);
+        text("AIDLEDGER_PLACE_EN", &mut c.place_en, &mut problems);
+        if let Ok(v) = env::var("AIDLEDGER_RATE_MAX_AGE_DAYS") {
+            match v.parse::<u32>() {
+                Ok(n) if (1..=366).contains(&n) => c.rate_max_age_days = n,
+                _ => problems.push(format!("AIDLEDGER_RATE_MAX_AGE_DAYS must be a whole number of days from 1 to 366, not {v:?}")),
+            }
+        }
+        if let Ok(v) = env::var("AIDLEDGER_REPORTING_PERIODS") {
+            match v.as_str() {
+                "calendar" => c.vn_reporting_periods = false,
+                "vn-cutoff" => c.vn_reporting_periods = true,
+                _ => problems.push(format!(
+                    "AIDLEDGER_REPORTING_PERIODS must be calendar or vn-cutoff, not {v:?}"
+                )),
+            }
+        }
+        if problems.is_empty() {
+            Ok(c)
+        } else {
+            Err(Error::Config(format!(
+                "configuration problems: {}",
+                problems.join("; ")
+            )))
+        }
+    }
+}

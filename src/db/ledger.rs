@@ -1,0 +1,288 @@
+//! The money rows: commitments, pledges and disbursements, and the milestones disbursements
+//! hang on. Money rows are inserted, never edited or deleted (triggers enforce it); only their
+//! derived conversion columns and a disbursement's review status change.
+
+use super::{Tx, exec, on};
+use crate::domain::Currency;
+use crate::domain::item::{CommitmentKind, DisbursementStatus, MilestoneStatus};
+use crate::domain::rate::{Converted, Unconverted};
+use crate::error::Result;
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::FromRow;
+
+/// The stored outcome of converting a row: the four columns every money table carries.
+#[derive(Debug, Clone, PartialEq, Eq, FromRow, serde::Serialize)]
+pub struct Conversion {
+    pub rate_id: Option<i64>,
+    pub amount_vnd: Option<i64>,
+    pub amount_usd_cents: Option<i64>,
+    pub unconverted_reason: Option<String>,
+}
+
+impl From<&Result<Converted, Unconverted>> for Conversion {
+    fn from(r: &Result<Converted, Unconverted>) -> Self {
+        match r {
+            Ok(c) => Conversion {
+                rate_id: Some(c.rate_id),
+                amount_vnd: Some(c.vnd),
+                amount_usd_cents: Some(c.usd_cents),
+                unconverted_reason: None,
+            },
+            Err(u) => Conversion {
+                rate_id: None,
+                amount_vnd: None,
+                amount_usd_cents: None,
+                unconverted_reason: Some(u.to_string()),
+            },
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, FromRow, serde::Serialize)]
+pub struct Commitment {
+    pub id: i64,
+    pub item_id: i64,
+    pub kind: CommitmentKind,
+    pub amount_minor: i64,
+    pub currency: Currency,
+    pub commitment_date: NaiveDate,
+    pub reference: Option<String>,
+    pub entered_by: Option<i64>,
+    pub created_at: DateTime<Utc>,
+    #[sqlx(flatten)]
+    pub conversion: Conversion,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, FromRow, serde::Serialize)]
+pub struct Disbursement {
+    pub id: i64,
+    pub item_id: i64,
+    pub amount_minor: i64,
+    pub currency: Currency,
+    pub value_date: NaiveDate,
+    pub tranche: Option<i64>,
+    pub milestone_id: Option<i64>,
+    pub reverses_id: Option<i64>,
+    pub status: DisbursementStatus,
+    pub entered_by: Option<i64>,
+    pub verified_by: Option<i64>,
+    pub verified_at: Option<DateTime<Utc>>,
+    pub rejection_reason: Option<String>,
+    pub created_at: DateTime<Utc>,
+    #[sqlx(flatten)]
+    pub conversion: Conversion,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, FromRow, serde::Serialize)]
+pub struct Milestone {
+    pub id: i64,
+    pub item_id: i64,
+    pub title_vi: String,
+    pub title_en: String,
+    pub planned_date: NaiveDate,
+    pub actual_date: Option<NaiveDate>,
+    pub status: MilestoneStatus,
+    pub evidence: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewCommitment {
+    pub item_id: i64,
+    pub kind: CommitmentKind,
+    pub amount_minor: i64,
+    pub currency: Currency,
+    pub date: NaiveDate,
+    pub reference: Option<String>,
+    pub entered_by: Option<i64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewDisbursement {
+    pub item_id: i64,
+    pub amount_minor: i64,
+    pub currency: Currency,
+    pub value_date: NaiveDate,
+    pub tranche: Option<i64>,
+    pub milestone_id: Option<i64>,
+    pub reverses_id: Option<i64>,
+    pub status: DisbursementStatus,
+    pub entered_by: Option<i64>,
+    pub verified_by: Option<i64>,
+    pub verified_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewMilestone {
+    pub item_id: i64,
+    pub title_vi: String,
+    pub title_en: String,
+    pub planned_date: NaiveDate,
+    pub actual_date: Option<NaiveDate>,
+    pub status: MilestoneStatus,
+    pub evidence: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewPledge {
+    pub donor_id: i64,
+    pub item_id: Option<i64>,
+    pub amount_minor: i64,
+    pub currency: Currency,
+    pub date: NaiveDate,
+    pub note: Option<String>,
+    pub entered_by: Option<i64>,
+}
+
+const CONV: &str = "rate_id, amount_vnd, amount_usd_cents, unconverted_reason";
+
+pub async fn insert_commitment(
+    tx: &mut Tx,
+    c: &NewCommitment,
+    conv: &Conversion,
+    at: DateTime<Utc>,
+) -> Result<i64> {
+    const SQL: &str = "INSERT INTO commitment (item_id, kind, amount_minor, currency, commitment_date, reference, entered_by, created_at, \
+                       rate_id, amount_vnd, amount_usd_cents, unconverted_reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id";
+    Ok(on!(tx, x => sqlx::query_scalar(SQL)
+        .bind(c.item_id).bind(c.kind).bind(c.amount_minor).bind(c.currency).bind(c.date).bind(&c.reference).bind(c.entered_by).bind(at)
+        .bind(conv.rate_id).bind(conv.amount_vnd).bind(conv.amount_usd_cents).bind(&conv.unconverted_reason)
+        .fetch_one(&mut *x).await)?)
+}
+
+pub async fn insert_disbursement(
+    tx: &mut Tx,
+    d: &NewDisbursement,
+    conv: &Conversion,
+    at: DateTime<Utc>,
+) -> Result<i64> {
+    const SQL: &str = "INSERT INTO disbursement (item_id, amount_minor, currency, value_date, tranche, milestone_id, reverses_id, status, \
+                       entered_by, verified_by, verified_at, created_at, rate_id, amount_vnd, amount_usd_cents, unconverted_reason) \
+                       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id";
+    Ok(on!(tx, x => sqlx::query_scalar(SQL)
+        .bind(d.item_id).bind(d.amount_minor).bind(d.currency).bind(d.value_date).bind(d.tranche).bind(d.milestone_id)
+        .bind(d.reverses_id).bind(d.status).bind(d.entered_by).bind(d.verified_by).bind(d.verified_at).bind(at)
+        .bind(conv.rate_id).bind(conv.amount_vnd).bind(conv.amount_usd_cents).bind(&conv.unconverted_reason)
+        .fetch_one(&mut *x).await)?)
+}
+
+pub async fn insert_milestone(tx: &mut Tx, m: &NewMilestone, at: DateTime<Utc>) -> Result<i64> {
+    const SQL: &str = "INSERT INTO milestone (item_id, title_vi, title_en, planned_date, actual_date, status, evidence, created_at) \
+                       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id";
+    Ok(on!(tx, x => sqlx::query_scalar(SQL)
+        .bind(m.item_id).bind(&m.title_vi).bind(&m.title_en).bind(m.planned_date).bind(m.actual_date).bind(m.status).bind(&m.evidence).bind(at)
+        .fetch_one(&mut *x).await)?)
+}
+
+pub async fn insert_pledge(tx: &mut Tx, p: &NewPledge, at: DateTime<Utc>) -> Result<i64> {
+    const SQL: &str = "INSERT INTO pledge (donor_id, item_id, amount_minor, currency, pledge_date, note, entered_by, created_at) \
+                       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id";
+    Ok(on!(tx, x => sqlx::query_scalar(SQL)
+        .bind(p.donor_id).bind(p.item_id).bind(p.amount_minor).bind(p.currency).bind(p.date).bind(&p.note).bind(p.entered_by).bind(at)
+        .fetch_one(&mut *x).await)?)
+}
+
+pub async fn list_commitments(tx: &mut Tx, item_id: i64) -> Result<Vec<Commitment>> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT id, item_id, kind, amount_minor, currency, commitment_date, reference, entered_by, created_at, {CONV} \
+         FROM commitment WHERE item_id = $1 ORDER BY commitment_date, id"
+    ));
+    Ok(on!(tx, c => sqlx::query_as(sql).bind(item_id).fetch_all(&mut *c).await)?)
+}
+
+pub async fn list_disbursements(tx: &mut Tx, item_id: i64) -> Result<Vec<Disbursement>> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT id, item_id, amount_minor, currency, value_date, tranche, milestone_id, reverses_id, status, entered_by, verified_by, \
+         verified_at, rejection_reason, created_at, {CONV} FROM disbursement WHERE item_id = $1 ORDER BY value_date, id"
+    ));
+    Ok(on!(tx, c => sqlx::query_as(sql).bind(item_id).fetch_all(&mut *c).await)?)
+}
+
+pub async fn list_milestones(tx: &mut Tx, item_id: i64) -> Result<Vec<Milestone>> {
+    const SQL: &str = "SELECT id, item_id, title_vi, title_en, planned_date, actual_date, status, evidence, created_at \
+                       FROM milestone WHERE item_id = $1 ORDER BY planned_date, id";
+    Ok(on!(tx, c => sqlx::query_as(SQL).bind(item_id).fetch_all(&mut *c).await)?)
+}
+
+/// Which money table a row lives in, for the conversion queries both tables share.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MoneyTable {
+    Commitment,
+    Disbursement,
+}
+
+impl MoneyTable {
+    fn date_column(self) -> &'static str {
+        match self {
+            MoneyTable::Commitment => "commitment_date",
+            MoneyTable::Disbursement => "value_date",
+        }
+    }
+    fn table(self) -> &'static str {
+        match self {
+            MoneyTable::Commitment => "commitment",
+            MoneyTable::Disbursement => "disbursement",
+        }
+    }
+}
+
+/// A money row as the converter needs it.
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct ToConvert {
+    pub id: i64,
+    pub amount_minor: i64,
+    pub currency: Currency,
+    pub date: NaiveDate,
+    #[sqlx(flatten)]
+    pub conversion: Conversion,
+}
+
+/// Rows of `currency` dated within `[from, to]`: the only rows a rate dated `from` can affect.
+pub async fn rows_to_convert(
+    tx: &mut Tx,
+    table: MoneyTable,
+    currency: Currency,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<ToConvert>> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT id, amount_minor, currency, {d} AS date, {CONV} FROM {t} WHERE currency = $1 AND {d} >= $2 AND {d} <= $3 ORDER BY id",
+        d = table.date_column(),
+        t = table.table()
+    ));
+    Ok(
+        on!(tx, c => sqlx::query_as(sql).bind(currency).bind(from).bind(to).fetch_all(&mut *c).await)?,
+    )
+}
+
+pub async fn set_conversion(
+    tx: &mut Tx,
+    table: MoneyTable,
+    id: i64,
+    conv: &Conversion,
+) -> Result<()> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "UPDATE {} SET rate_id = $1, amount_vnd = $2, amount_usd_cents = $3, unconverted_reason = $4 WHERE id = $5",
+        table.table()
+    ));
+    exec!(tx, c => sqlx::query(sql)
+        .bind(conv.rate_id).bind(conv.amount_vnd).bind(conv.amount_usd_cents).bind(&conv.unconverted_reason).bind(id)
+        .execute(&mut *c).await)?;
+    Ok(())
+}
+
+/// Totals in original currencies, one row per currency, as integer sums by the database.
+#[derive(Debug, Clone, PartialEq, Eq, FromRow, serde::Serialize)]
+pub struct CurrencyTotal {
+    pub currency: Currency,
+    pub rows: i64,
+    pub amount_minor: i64,
+}
+
+pub async fn totals_by_currency(tx: &mut Tx, table: MoneyTable) -> Result<Vec<CurrencyTotal>> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT currency, CAST(COUNT(*) AS BIGINT) AS rows, CAST(SUM(amount_minor) AS BIGINT) AS amount_minor FROM {} GROUP BY currency ORDER BY currency",
+        table.table()
+    ));
+    Ok(on!(tx, c => sqlx::query_as(sql).fetch_all(&mut *c).await)?)
+}

@@ -1,0 +1,233 @@
+//! The only place with SQL. A [`Store`] is either an embedded SQLite database (the default) or
+//! a PostgreSQL pool; every query is written once in SQL both engines accept and runs through
+//! [`Tx`], so the caller (an action) owns the transaction and decides when it commits.
+//!
+//! SQLite is opened in WAL mode with `synchronous=FULL` (a reported commit survives power
+//! loss), foreign keys on and a busy timeout; write transactions begin with `BEGIN IMMEDIATE`
+//! so they take the write lock at once instead of failing half-way. On PostgreSQL a write
+//! transaction takes one advisory lock, which serialises writers the same way: writes in an
+//! aid ledger are few, and one order of writes keeps the audit chain linear and a period lock
+//! from interleaving with an edit dated inside it.
+
+pub mod audit;
+pub mod items;
+pub mod ledger;
+pub mod orgs;
+pub mod rates;
+pub mod reference;
+pub mod types;
+pub mod users;
+
+use crate::error::Error;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};
+use std::str::FromStr;
+use std::time::Duration;
+
+/// Runs `$body` with `$c` bound to the transaction's connection, once per backend. The body is
+/// the same text in both arms, so the SQL in it is written once.
+macro_rules! on {
+    ($tx:expr, $c:ident => $body:expr) => {
+        match $tx {
+            $crate::db::Tx::Sqlite(t) => {
+                let $c = &mut **t;
+                $body
+            }
+            $crate::db::Tx::Pg(t) => {
+                let $c = &mut **t;
+                $body
+            }
+        }
+    };
+}
+pub(crate) use on;
+
+/// Like [`on!`] for statements that return no rows: yields the number of rows affected, so
+/// both arms have the same type.
+macro_rules! exec {
+    ($tx:expr, $c:ident => $body:expr) => {
+        match $tx {
+            $crate::db::Tx::Sqlite(t) => {
+                let $c = &mut **t;
+                $body.map(|r| r.rows_affected())
+            }
+            $crate::db::Tx::Pg(t) => {
+                let $c = &mut **t;
+                $body.map(|r| r.rows_affected())
+            }
+        }
+    };
+}
+pub(crate) use exec;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The database behind the application: cheap to clone, shared as Rocket state.
+#[derive(Clone, Debug)]
+pub enum Store {
+    Sqlite(SqlitePool),
+    Pg(PgPool),
+}
+
+/// A transaction on either backend. Dropped without [`Tx::commit`], it rolls back.
+pub enum Tx {
+    Sqlite(Transaction<'static, Sqlite>),
+    Pg(Transaction<'static, Postgres>),
+}
+
+/// Any advisory-lock key will do as long as every writer uses the same one.
+const WRITE_LOCK_KEY: i64 = 0x6169_646c_6564; // "aidled"
+
+impl Store {
+    /// Opens the database named by `url`: `sqlite://path` (created with its folder if missing)
+    /// or `postgres://…`. Does not migrate; see [`Store::migrate`].
+    pub async fn connect(url: &str) -> Result<Store, Error> {
+        if url.starts_with("sqlite:") {
+            let opts = SqliteConnectOptions::from_str(url).map_err(|e| {
+                Error::config(format!("DATABASE_URL is not a valid SQLite URL: {e}"))
+            })?;
+            let path = opts.get_filename().to_path_buf();
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir).map_err(|e| {
+                    Error::config(format!(
+                        "cannot create the database folder {}: {e}",
+                        dir.display()
+                    ))
+                })?;
+            }
+            Self::connect_sqlite(opts).await
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            let opts = PgConnectOptions::from_str(url).map_err(|e| {
+                Error::config(format!("DATABASE_URL is not a valid PostgreSQL URL: {e}"))
+            })?;
+            Self::connect_pg(opts, 10).await
+        } else {
+            Err(Error::config(
+                "DATABASE_URL must start with sqlite:// or postgres://".to_string(),
+            ))
+        }
+    }
+
+    pub async fn connect_sqlite(opts: SqliteConnectOptions) -> Result<Store, Error> {
+        let opts = opts
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(opts)
+            .await
+            .map_err(|e| Error::config(format!("cannot open the SQLite database: {e}")))?;
+        Ok(Store::Sqlite(pool))
+    }
+
+    pub async fn connect_pg(opts: PgConnectOptions, max_connections: u32) -> Result<Store, Error> {
+        let pool = PgPoolOptions::new()
+            .max_connections(max_connections)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(opts.application_name("aidledger"))
+            .await
+            .map_err(|e| Error::config(format!("cannot connect to PostgreSQL: {e}")))?;
+        Ok(Store::Pg(pool))
+    }
+
+    #[must_use]
+    pub fn backend(&self) -> Backend {
+        match self {
+            Store::Sqlite(_) => Backend::Sqlite,
+            Store::Pg(_) => Backend::Postgres,
+        }
+    }
+
+    /// Applies the forward-only migrations of this backend; running it twice is a no-op.
+    pub async fn migrate(&self) -> Result<(), Error> {
+        let r = match self {
+            Store::Sqlite(p) => sqlx::migrate!("migrations/sqlite").run(p).await,
+            Store::Pg(p) => sqlx::migrate!("migrations/postgres").run(p).await,
+        };
+        r.map_err(|e| Error::config(format!("migration failed: {e}")))
+    }
+
+    /// The newest applied migration, shown by `/healthz`.
+    pub async fn schema_version(&self) -> Result<i64, Error> {
+        const SQL: &str =
+            "SELECT CAST(COALESCE(MAX(version), 0) AS BIGINT) FROM _sqlx_migrations WHERE success";
+        Ok(match self {
+            Store::Sqlite(p) => sqlx::query_scalar(SQL).fetch_one(p).await?,
+            Store::Pg(p) => sqlx::query_scalar(SQL).fetch_one(p).await?,
+        })
+    }
+
+    /// A transaction for reading: a consistent snapshot, no write lock.
+    pub async fn read(&self) -> Result<Tx, Error> {
+        Ok(match self {
+            Store::Sqlite(p) => Tx::Sqlite(p.begin().await?),
+            Store::Pg(p) => Tx::Pg(
+                p.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                    .await?,
+            ),
+        })
+    }
+
+    /// A transaction for writing, holding the database's write lock from its first statement.
+    pub async fn write(&self) -> Result<Tx, Error> {
+        Ok(match self {
+            Store::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Store::Pg(p) => {
+                let mut t = p.begin().await?;
+                sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                    .bind(WRITE_LOCK_KEY)
+                    .execute(&mut *t)
+                    .await?;
+                Tx::Pg(t)
+            }
+        })
+    }
+
+    pub async fn close(&self) {
+        match self {
+            Store::Sqlite(p) => p.close().await,
+            Store::Pg(p) => p.close().await,
+        }
+    }
+}
+
+impl Tx {
+    pub async fn commit(self) -> Result<(), Error> {
+        match self {
+            Tx::Sqlite(t) => t.commit().await?,
+            Tx::Pg(t) => t.commit().await?,
+        }
+        Ok(())
+    }
+
+    #[must_use]
+    pub fn backend(&self) -> Backend {
+        match self {
+            Tx::Sqlite(_) => Backend::Sqlite,
+            Tx::Pg(_) => Backend::Postgres,
+        }
+    }
+}
+
+/// The current time in UTC at microsecond precision: PostgreSQL keeps microseconds, so
+/// anything hashed or compared after a round trip must not carry more.
+#[must_use]
+pub fn now() -> chrono::DateTime<chrono::Utc> {
+    use chrono::SubsecRound;
+    chrono::Utc::now().trunc_subsecs(6)
+}
+
+/// True if `e` is a unique-constraint violation, which actions turn into a field error.
+#[must_use]
+pub fn is_unique_violation(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
+}

@@ -1,0 +1,83 @@
+//! Organisations: foreign NGOs (with their registration certificate under Decree 58/2022),
+//! funding sources, Vietnamese aid owners and managing agencies.
+
+use super::{Tx, exec, on};
+use crate::domain::item::{CertificateType, OrgKind};
+use crate::error::Result;
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::FromRow;
+
+#[derive(Debug, Clone, PartialEq, Eq, FromRow, serde::Serialize)]
+pub struct Organisation {
+    pub id: i64,
+    pub kind: OrgKind,
+    pub name_vi: String,
+    pub name_en: String,
+    pub acronym: Option<String>,
+    pub nationality: String,
+    pub iati_ref: Option<String>,
+    pub cert_type: Option<CertificateType>,
+    pub cert_number: Option<String>,
+    pub cert_valid_from: Option<NaiveDate>,
+    pub cert_valid_to: Option<NaiveDate>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// The fields of a new organisation, already validated by the action.
+#[derive(Debug, Clone)]
+pub struct NewOrganisation {
+    pub kind: OrgKind,
+    pub name_vi: String,
+    pub name_en: String,
+    pub acronym: Option<String>,
+    pub nationality: String,
+    pub iati_ref: Option<String>,
+    pub cert_type: Option<CertificateType>,
+    pub cert_number: Option<String>,
+    pub cert_valid_from: Option<NaiveDate>,
+    pub cert_valid_to: Option<NaiveDate>,
+    pub sectors: Vec<String>,
+    pub provinces: Vec<String>,
+}
+
+const COLUMNS: &str = "id, kind, name_vi, name_en, acronym, nationality, iati_ref, cert_type, cert_number, cert_valid_from, cert_valid_to, created_at";
+
+pub async fn insert_organisation(
+    tx: &mut Tx,
+    o: &NewOrganisation,
+    at: DateTime<Utc>,
+) -> Result<i64> {
+    const SQL: &str = "INSERT INTO organisation (kind, name_vi, name_en, acronym, nationality, iati_ref, cert_type, cert_number, cert_valid_from, cert_valid_to, created_at) \
+                       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id";
+    let id: i64 = on!(tx, c => sqlx::query_scalar(SQL)
+        .bind(o.kind).bind(&o.name_vi).bind(&o.name_en).bind(&o.acronym).bind(&o.nationality).bind(&o.iati_ref)
+        .bind(o.cert_type).bind(&o.cert_number).bind(o.cert_valid_from).bind(o.cert_valid_to).bind(at)
+        .fetch_one(&mut *c).await)?;
+    for s in &o.sectors {
+        exec!(tx, c => sqlx::query("INSERT INTO organisation_sector (organisation_id, sector_code) VALUES ($1, $2)")
+            .bind(id).bind(s).execute(&mut *c).await)?;
+    }
+    for p in &o.provinces {
+        exec!(tx, c => sqlx::query("INSERT INTO organisation_province (organisation_id, province_code) VALUES ($1, $2)")
+            .bind(id).bind(p).execute(&mut *c).await)?;
+    }
+    Ok(id)
+}
+
+pub async fn get_organisation(tx: &mut Tx, id: i64) -> Result<Option<Organisation>> {
+    let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM organisation WHERE id = $1"));
+    Ok(on!(tx, c => sqlx::query_as(sql).bind(id).fetch_optional(&mut *c).await)?)
+}
+
+pub async fn list_organisations(tx: &mut Tx, kind: Option<OrgKind>) -> Result<Vec<Organisation>> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM organisation WHERE ($1 IS NULL OR kind = $1) ORDER BY name_en, id"
+    ));
+    Ok(on!(tx, c => sqlx::query_as(sql).bind(kind).fetch_all(&mut *c).await)?)
+}
+
+pub async fn count_organisations(tx: &mut Tx) -> Result<i64> {
+    Ok(
+        on!(tx, c => sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM organisation").fetch_one(&mut *c).await)?,
+    )
+}

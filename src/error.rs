@@ -1,0 +1,143 @@
+//! The one error type of the application. Each variant knows its HTTP status and the message a
+//! person may see; internal detail (database errors, I/O) is logged with a reference id and
+//! never shown. A 5xx is always a bug or an outage, never the answer to bad input.
+
+use rocket::Request;
+use rocket::http::{ContentType, Status};
+use rocket::response::{self, Responder};
+use serde::Serialize;
+use std::io::Cursor;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Bad input: the field (if one is to blame), a stable code and a specific message.
+    #[error("{message}")]
+    Invalid {
+        field: Option<String>,
+        code: &'static str,
+        message: String,
+    },
+    #[error("{0} was not found")]
+    NotFound(String),
+    #[error("{message}")]
+    Conflict { code: &'static str, message: String },
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("authentication required")]
+    Unauthorized,
+    /// A configuration or start-up problem: the process should stop and say so.
+    #[error("{0}")]
+    Config(String),
+    #[error("database error: {0}")]
+    Db(#[from] sqlx::Error),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    pub fn invalid(
+        field: impl Into<String>,
+        code: &'static str,
+        message: impl Into<String>,
+    ) -> Self {
+        Error::Invalid {
+            field: Some(field.into()),
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
+        Error::Conflict {
+            code,
+            message: message.into(),
+        }
+    }
+
+    #[must_use]
+    pub fn config(message: String) -> Self {
+        Error::Config(message)
+    }
+
+    #[must_use]
+    pub fn status(&self) -> Status {
+        match self {
+            Error::Invalid { .. } => Status::UnprocessableEntity,
+            Error::NotFound(_) => Status::NotFound,
+            Error::Conflict { .. } => Status::Conflict,
+            Error::Forbidden(_) => Status::Forbidden,
+            Error::Unauthorized => Status::Unauthorized,
+            Error::Config(_) | Error::Db(_) | Error::Internal(_) => Status::InternalServerError,
+        }
+    }
+
+    #[must_use]
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Invalid { code, .. } | Error::Conflict { code, .. } => code,
+            Error::NotFound(_) => "not_found",
+            Error::Forbidden(_) => "forbidden",
+            Error::Unauthorized => "unauthorized",
+            Error::Config(_) | Error::Db(_) | Error::Internal(_) => "internal",
+        }
+    }
+
+    #[must_use]
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            Error::Invalid { field, .. } => field.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct Body<'a> {
+    error: Detail<'a>,
+}
+
+#[derive(Serialize)]
+struct Detail<'a> {
+    code: &'a str,
+    message: String,
+    field: Option<&'a str>,
+}
+
+/// A short random reference that ties a 500 shown to a person to the log line with the cause.
+#[must_use]
+pub fn reference_id() -> String {
+    let mut b = [0_u8; 6];
+    if getrandom::fill(&mut b).is_err() {
+        return "unknown".to_string();
+    }
+    hex::encode(b)
+}
+
+impl<'r> Responder<'r, 'static> for Error {
+    fn respond_to(self, _req: &'r Request<'_>) -> response::Result<'static> {
+        let status = self.status();
+        let message = if status.code >= 500 {
+            let reference = reference_id();
+            rocket::error!("internal error [ref {reference}]: {self}");
+            format!("an internal error occurred; quote reference {reference} when reporting it")
+        } else {
+            self.to_string()
+        };
+        let body = Body {
+            error: Detail {
+                code: self.code(),
+                message,
+                field: self.field(),
+            },
+        };
+        let json = serde_json::to_string(&body)
+            .unwrap_or_else(|_| "{\"error\":{\"code\":\"internal\"}}".to_string());
+        response::Response::build()
+            .status(status)
+            .header(ContentType::JSON)
+            .sized_body(json.len(), Cursor::new(json))
+            .ok()
+    }
+}

@@ -1,0 +1,32 @@
+//! aidledger: monitoring of foreign non-governmental aid for a Vietnamese province, with an
+//! exact multi-currency ledger and the official aid-mobilisation report.
+//!
+//! Read it in this order:
+//! - [`domain`]: money as integer minor units, currencies, exchange rates and conversion,
+//!   largest-remainder allocation, the records' vocabularies and the permission matrix. Pure.
+//! - [`db`]: the only SQL; one [`db::Store`] over SQLite (embedded default) or PostgreSQL.
+//! - [`actions`]: one function per use case: permission, one transaction, audit entry.
+//! - [`rollup`]: exact sums by dimension for reports and dashboards.
+//! - [`web`]: the HTTP surface, built by [`build`] so tests run the very same application.
+//! - [`demo`]: the deterministic demo data set of one province.
+//! - [`cli`]: the `aidledger` command line.
+
+pub mod actions;
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod domain;
+pub mod error;
+pub mod rollup;
+pub mod web;
+
+pub use config::Config;
+pub use db::Store;
+
+/// Builds the web application over `store`; the caller launches it (or a test client does).
+#[must_use]
+pub fn build(config: Config, store: Store) -> rocket::Rocket<rocket::Build> {
+    web::mount(rocket::build(), actions::Ctx { store, config })
+}

@@ -1,0 +1,1 @@
+//! Exact sums by period and dimension (filled in below).
