@@ -1,0 +1,244 @@
+//! Test fixtures: a fresh database per test on the selected backend, and builders for the
+//! records most tests need.
+
+use aidledger::Config;
+use aidledger::actions::{Actor, Ctx};
+use aidledger::db::Store;
+use sqlx::postgres::PgConnectOptions;
+use std::str::FromStr;
+
+pub const PG_ENV: &str = "AIDLEDGER_TEST_PG_URL";
+
+/// A database that lives as long as the test.
+pub struct TestDb {
+    pub ctx: Ctx,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl TestDb {
+    pub fn store(&self) -> &Store {
+        &self.ctx.store
+    }
+}
+
+/// The PostgreSQL URL for tests, if configured.
+pub fn pg_url() -> Option<String> {
+    std::env::var(PG_ENV).ok().filter(|s| !s.is_empty())
+}
+
+/// A fresh database on the backend the run selects (PostgreSQL when `AIDLEDGER_TEST_PG_URL`
+/// is set, SQLite otherwise), migrated.
+pub async fn fresh_db() -> TestDb {
+    match pg_url() {
+        Some(url) => fresh_pg(&url).await,
+        None => fresh_sqlite().await,
+    }
+}
+
+pub async fn fresh_sqlite() -> TestDb {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("test.db").display());
+    let store = Store::connect(&url).await.unwrap();
+    store.migrate().await.unwrap();
+    TestDb {
+        ctx: Ctx {
+            store,
+            config: Config {
+                database_url: url,
+                ..Config::default()
+            },
+        },
+        _dir: Some(dir),
+    }
+}
+
+/// A fresh PostgreSQL schema; the `.ci/run` script drops leftover `t_*` schemas before a run.
+pub async fn fresh_pg(url: &str) -> TestDb {
+    let schema = format!("t_{}", aidledger::error::reference_id());
+    let admin = sqlx::PgPool::connect(url)
+        .await
+        .unwrap_or_else(|e| panic!("cannot reach PostgreSQL at {url}: {e}"));
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
+        .execute(&admin)
+        .await
+        .unwrap();
+    admin.close().await;
+    let opts = PgConnectOptions::from_str(url)
+        .unwrap()
+        .options([("search_path", schema.as_str())]);
+    let store = Store::connect_pg(opts, 5).await.unwrap();
+    store.migrate().await.unwrap();
+    TestDb {
+        ctx: Ctx {
+            store,
+            config: Config {
+                database_url: url.to_string(),
+                ..Config::default()
+            },
+        },
+        _dir: None,
+    }
+}
+
+pub fn system() -> Actor {
+    Actor::system("test")
+}
+
+pub fn date(s: &str) -> chrono::NaiveDate {
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+/// Minimal reference data and organisations so items can be created: returns
+/// (donor id, aid owner id, managing agency id).
+pub async fn seed_basics(db: &TestDb) -> (i64, i64, i64) {
+    use aidledger::db::orgs::NewOrganisation;
+    use aidledger::db::reference::{AdminUnit, Sector, insert_admin_unit, insert_sector};
+    use aidledger::domain::item::{AdminLevel, CertificateType, OrgKind};
+    let mut tx = db.store().write().await.unwrap();
+    for (code, parent, order) in [
+        ("HEALTH", None, 1),
+        ("HEALTH.PHC", Some("HEALTH"), 2),
+        ("EDU", None, 3),
+        ("EDU.PRIMARY", Some("EDU"), 4),
+    ] {
+        let s = Sector {
+            code: code.into(),
+            parent_code: parent.map(Into::into),
+            name_vi: format!("Lĩnh vực {code}"),
+            name_en: format!("Sector {code}"),
+            dac_code: None,
+            sort_order: order,
+        };
+        insert_sector(&mut tx, &s).await.unwrap();
+    }
+    let unit = |code: &str,
+                level,
+                parent: Option<&str>,
+                from: &str,
+                to: Option<&str>,
+                succ: Option<&str>| AdminUnit {
+        code: code.into(),
+        name_vi: format!("Đơn vị {code}"),
+        name_en: format!("Unit {code}"),
+        level,
+        parent_code: parent.map(Into::into),
+        valid_from: date(from),
+        valid_to: to.map(date),
+        successor_code: succ.map(Into::into),
+    };
+    for u in [
+        unit("46", AdminLevel::Province, None, "1976-01-01", None, None),
+        unit(
+            "N1",
+            AdminLevel::Commune,
+            Some("46"),
+            "2025-07-01",
+            None,
+            None,
+        ),
+        unit(
+            "N2",
+            AdminLevel::Commune,
+            Some("46"),
+            "2025-07-01",
+            None,
+            None,
+        ),
+        unit(
+            "D1",
+            AdminLevel::District,
+            Some("46"),
+            "1976-01-01",
+            Some("2025-06-30"),
+            Some("N1"),
+        ),
+        unit(
+            "C1",
+            AdminLevel::Commune,
+            Some("D1"),
+            "1976-01-01",
+            Some("2025-06-30"),
+            Some("N1"),
+        ),
+        unit(
+            "C2",
+            AdminLevel::Commune,
+            Some("D1"),
+            "1976-01-01",
+            Some("2025-06-30"),
+            Some("N2"),
+        ),
+    ] {
+        insert_admin_unit(&mut tx, &u).await.unwrap();
+    }
+    let org = |kind, name: &str, nat: &str| NewOrganisation {
+        kind,
+        name_vi: name.into(),
+        name_en: name.into(),
+        acronym: None,
+        nationality: nat.into(),
+        iati_ref: None,
+        cert_type: (kind == OrgKind::ForeignNgo).then_some(CertificateType::Operation),
+        cert_number: (kind == OrgKind::ForeignNgo).then(|| "123/GĐK".to_string()),
+        cert_valid_from: None,
+        cert_valid_to: None,
+        sectors: vec![],
+        provinces: vec![],
+    };
+    let s = system();
+    let donor = aidledger::actions::orgs::create_organisation_in(
+        &mut tx,
+        &s,
+        org(OrgKind::ForeignNgo, "Hope Bridges", "US"),
+    )
+    .await
+    .unwrap();
+    let owner = aidledger::actions::orgs::create_organisation_in(
+        &mut tx,
+        &s,
+        org(OrgKind::AidOwner, "Sở Y tế", "VN"),
+    )
+    .await
+    .unwrap();
+    let agency = aidledger::actions::orgs::create_organisation_in(
+        &mut tx,
+        &s,
+        org(OrgKind::ManagingAgency, "UBND tỉnh", "VN"),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    (donor, owner, agency)
+}
+
+/// An approved item allocated 60/40 over two sectors and to commune C1 (pre-reform) and N2.
+pub async fn seed_item(db: &TestDb, code: &str, orgs: (i64, i64, i64)) -> i64 {
+    use aidledger::db::items::NewAidItem;
+    use aidledger::domain::item::{AidForm, ItemStatus, Modality};
+    let cmd = NewAidItem {
+        code: code.into(),
+        title_vi: format!("Dự án nước sạch {code}"),
+        title_en: format!("Clean water project {code}"),
+        modality: Modality::TechnicalAssistance,
+        form: AidForm::Cash,
+        donor_id: orgs.0,
+        funding_source_id: None,
+        aid_owner_id: orgs.1,
+        managing_agency_id: orgs.2,
+        approval_number: Some("12/QĐ-UBND".into()),
+        approval_date: Some(date("2024-01-10")),
+        approval_authority: Some("Chủ tịch UBND tỉnh".into()),
+        legal_basis: "80/2020/NĐ-CP".into(),
+        planned_start: date("2024-02-01"),
+        planned_end: date("2026-12-31"),
+        actual_start: None,
+        actual_end: None,
+        status: ItemStatus::Approved,
+        beneficiaries: None,
+        sectors: vec![("HEALTH.PHC".into(), 6000), ("EDU.PRIMARY".into(), 4000)],
+        localities: vec![("C1".into(), 5000), ("N2".into(), 5000)],
+    };
+    aidledger::actions::items::create_item(&db.ctx, &system(), cmd)
+        .await
+        .unwrap()
+}

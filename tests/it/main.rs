@@ -1,0 +1,14 @@
+//! The integration suite: one binary, real databases, the real HTTP stack.
+//!
+//! Every test gets a fresh database. By default that is a SQLite file in a temporary folder;
+//! with `AIDLEDGER_TEST_PG_URL` set (as `.ci/run` does) every test runs on PostgreSQL instead,
+//! each in its own schema, and the cross-backend comparisons run too.
+#![allow(clippy::unwrap_used, clippy::missing_panics_doc)]
+
+mod common;
+
+mod cli;
+mod conversion;
+mod cross_backend;
+mod health;
+mod schema;
