@@ -6,6 +6,7 @@ pub mod allocation;
 pub mod currency;
 pub mod item;
 pub mod money;
+pub mod period;
 pub mod rate;
 pub mod role;
 
