@@ -6,8 +6,12 @@ use crate::actions::{Actor, Ctx};
 use crate::auth::password;
 use crate::config::Config;
 use crate::db::{Store, audit, users};
+use crate::domain::Lang;
 use crate::domain::item::Role;
+use crate::domain::period::Period;
 use crate::error::{Error, Result};
+use crate::rollup::table::rollup_table;
+use crate::rollup::{Dimension, LookupData};
 use clap::{Args, Parser, Subcommand};
 use std::io::Read;
 
@@ -39,6 +43,30 @@ pub enum Command {
     /// Check the audit trail.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Print a period's committed and disbursed totals by one dimension, then the total row.
+    Rollup(RollupArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct RollupArgs {
+    /// 2025-M03, 2025-Q1, 2025-H1, 2025 or 2025-01-01..2025-06-30.
+    #[arg(long)]
+    pub period: String,
+    /// sector, sector_group, locality, donor, country, modality, aid_owner or status.
+    #[arg(long, default_value = "sector")]
+    pub by: String,
+    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    pub format: OutputFormat,
+    /// Language of group names: vi or en.
+    #[arg(long, default_value = "vi")]
+    pub lang: String,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OutputFormat {
+    Table,
+    Json,
+    Csv,
 }
 
 #[derive(Args, Debug, Default)]
@@ -184,6 +212,29 @@ pub async fn run(cli: Cli) -> Result<()> {
             println!("password of {} changed", a.username);
             if generated {
                 println!("new password (shown once): {pw}");
+            }
+        }
+        Command::Rollup(a) => {
+            let period = Period::parse(&a.period, config.vn_reporting_periods)
+                .map_err(|e| Error::invalid("period", "invalid_period", e.to_string()))?;
+            let dim: Dimension =
+                a.by.parse()
+                    .map_err(|e: String| Error::invalid("by", "invalid_dimension", e))?;
+            let lang: Lang = a
+                .lang
+                .parse()
+                .map_err(|e: String| Error::invalid("lang", "invalid_lang", e))?;
+            let mut tx = store.read().await?;
+            let look = LookupData::load(&mut tx).await?;
+            let table = rollup_table(&mut tx, &look, &period, dim, lang).await?;
+            match a.format {
+                OutputFormat::Table => print!("{}", table.to_text()),
+                OutputFormat::Csv => print!("{}", table.to_csv()),
+                OutputFormat::Json => println!(
+                    "{}",
+                    serde_json::to_string_pretty(&table)
+                        .map_err(|e| Error::Internal(e.to_string()))?
+                ),
             }
         }
         Command::Audit(AuditCommand::Verify) => {

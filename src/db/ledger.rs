@@ -286,3 +286,58 @@ pub async fn totals_by_currency(tx: &mut Tx, table: MoneyTable) -> Result<Vec<Cu
     ));
     Ok(on!(tx, c => sqlx::query_as(sql).fetch_all(&mut *c).await)?)
 }
+
+/// Sums in original currency per item and currency for rows dated within `[from, to]`
+/// (commitments, or verified disbursements), for the report's item lists.
+#[derive(Debug, Clone, PartialEq, Eq, FromRow, serde::Serialize)]
+pub struct OriginalSum {
+    pub item_id: i64,
+    pub currency: Currency,
+    pub amount_minor: i64,
+}
+
+pub async fn original_sums(
+    tx: &mut Tx,
+    table: MoneyTable,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<OriginalSum>> {
+    let status = if table == MoneyTable::Disbursement {
+        " AND status = 'verified'"
+    } else {
+        ""
+    };
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT item_id, currency, CAST(SUM(amount_minor) AS BIGINT) AS amount_minor FROM {t} WHERE {d} >= $1 AND {d} <= $2{status} \
+         GROUP BY item_id, currency ORDER BY item_id, currency",
+        t = table.table(),
+        d = table.date_column()
+    ));
+    Ok(on!(tx, c => sqlx::query_as(sql).bind(from).bind(to).fetch_all(&mut *c).await)?)
+}
+
+/// Every rate that converted a counted row dated within `[from, to]`.
+pub async fn rate_ids_used(tx: &mut Tx, from: NaiveDate, to: NaiveDate) -> Result<Vec<i64>> {
+    const SQL: &str = "SELECT rate_id FROM commitment WHERE rate_id IS NOT NULL AND commitment_date >= $1 AND commitment_date <= $2 \
+                       UNION SELECT rate_id FROM disbursement WHERE rate_id IS NOT NULL AND status = 'verified' AND value_date >= $1 AND value_date <= $2 \
+                       ORDER BY 1";
+    Ok(on!(tx, c => sqlx::query_scalar(SQL).bind(from).bind(to).fetch_all(&mut *c).await)?)
+}
+
+pub async fn all_milestones(tx: &mut Tx) -> Result<Vec<Milestone>> {
+    const SQL: &str = "SELECT id, item_id, title_vi, title_en, planned_date, actual_date, status, evidence, created_at FROM milestone ORDER BY planned_date, id";
+    Ok(on!(tx, c => sqlx::query_as(SQL).fetch_all(&mut *c).await)?)
+}
+
+/// Commitment rows of one kind dated within `[from, to]` (for counting amendments).
+pub async fn count_commitments_of_kind(
+    tx: &mut Tx,
+    kind: CommitmentKind,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<i64> {
+    const SQL: &str = "SELECT CAST(COUNT(*) AS BIGINT) FROM commitment WHERE kind = $1 AND commitment_date >= $2 AND commitment_date <= $3";
+    Ok(
+        on!(tx, c => sqlx::query_scalar(SQL).bind(kind).bind(from).bind(to).fetch_one(&mut *c).await)?,
+    )
+}

@@ -15,6 +15,7 @@ pub mod ledger;
 pub mod orgs;
 pub mod rates;
 pub mod reference;
+pub mod reports;
 pub mod types;
 pub mod users;
 

@@ -7,7 +7,9 @@
 //! its total to the last đồng and cent, whatever the dimension.
 
 pub mod breakdown;
+pub mod figures;
 pub mod sums;
+pub mod table;
 
 pub use breakdown::{Breakdown, BreakdownRow, Dimension};
 pub use sums::{Flow, ItemSum, Window, item_sums};

@@ -1,0 +1,281 @@
+//! Every figure the period's report states, computed from one read snapshot: totals and
+//! comparisons, breakdowns, counts, item lists, milestones, the rates used, and what blocks
+//! issuing (transactions without a usable rate).
+
+use super::LookupData;
+use super::breakdown::{Breakdown, Dimension, breakdown};
+use super::sums::{Flow, ItemSum, UnconvertedRow, Window, item_sums, unconverted};
+use crate::db::ledger::{self, Milestone, MoneyTable, OriginalSum};
+use crate::db::rates::RateRow;
+use crate::db::{Tx, rates};
+use crate::domain::item::{CommitmentKind, MilestoneStatus, OrgKind};
+use crate::domain::period::Period;
+use crate::error::Result;
+use chrono::NaiveDate;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// VND and US cents, summed exactly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+pub struct Pair {
+    pub vnd: i64,
+    pub usd_cents: i64,
+}
+
+impl Pair {
+    /// The exact sum of per-item sums; overflow is an error, never a clamp.
+    fn of(sums: &[ItemSum]) -> Result<Pair> {
+        let mut p = Pair::default();
+        for s in sums {
+            p.add(s.vnd, s.usd_cents)?;
+        }
+        Ok(p)
+    }
+
+    fn add(&mut self, vnd: i64, usd_cents: i64) -> Result<()> {
+        let overflow =
+            || crate::error::Error::conflict("overflow", "a total is too large to hold exactly");
+        self.vnd = self.vnd.checked_add(vnd).ok_or_else(overflow)?;
+        self.usd_cents = self.usd_cents.checked_add(usd_cents).ok_or_else(overflow)?;
+        Ok(())
+    }
+}
+
+/// Per-item figures for the item appendices.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+pub struct ItemFigures {
+    pub committed: Pair,
+    pub disbursed: Pair,
+    pub cumulative_committed: Pair,
+    pub cumulative_disbursed: Pair,
+    pub committed_original: Vec<(crate::domain::Currency, i64)>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Figures {
+    pub period: String,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub committed: Pair,
+    pub disbursed: Pair,
+    pub unverified: Pair,
+    pub cumulative_committed: Pair,
+    pub cumulative_disbursed: Pair,
+    pub previous_committed: Pair,
+    pub previous_disbursed: Pair,
+    pub year_earlier_committed: Pair,
+    pub year_earlier_disbursed: Pair,
+    /// Committed and disbursed by dimension, in the period.
+    pub committed_by: BTreeMap<String, Breakdown>,
+    pub disbursed_by: BTreeMap<String, Breakdown>,
+    /// Disbursed per calendar quarter of the period's year.
+    pub quarterly_disbursed: Vec<(String, Pair)>,
+    pub ngos_with_valid_certificate: Vec<i64>,
+    pub ngos_active: Vec<i64>,
+    pub ngos_new: Vec<i64>,
+    pub items_approved: Vec<i64>,
+    /// Items with money or approval in the period, with their figures.
+    pub item_figures: BTreeMap<i64, ItemFigures>,
+    pub amendments: i64,
+    pub milestones_due: Vec<Milestone>,
+    pub milestones_done: Vec<Milestone>,
+    pub milestones_overdue: Vec<Milestone>,
+    pub rates_used: Vec<RateRow>,
+    pub unconverted: Vec<UnconvertedRow>,
+}
+
+const SPLIT_DIMENSIONS: [Dimension; 5] = [
+    Dimension::SectorGroup,
+    Dimension::Locality,
+    Dimension::Donor,
+    Dimension::Country,
+    Dimension::Modality,
+];
+
+fn dim_key(d: Dimension) -> String {
+    serde_json::to_value(d)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// Computes the figures of `period` inside `tx`.
+pub async fn figures(tx: &mut Tx, look: &LookupData, period: &Period) -> Result<Figures> {
+    let w = Window {
+        from: period.from,
+        to: period.to,
+    };
+    let since_start = Window {
+        from: NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or(NaiveDate::MIN),
+        to: period.to,
+    };
+    let committed = item_sums(tx, Flow::Committed, w).await?;
+    let disbursed = item_sums(tx, Flow::Disbursed, w).await?;
+    let cum_c = item_sums(tx, Flow::Committed, since_start).await?;
+    let cum_d = item_sums(tx, Flow::Disbursed, since_start).await?;
+    let prev = period.previous();
+    let ago = period.year_earlier();
+    let window_of = |p: &Period| Window {
+        from: p.from,
+        to: p.to,
+    };
+    let mut committed_by = BTreeMap::new();
+    let mut disbursed_by = BTreeMap::new();
+    for dim in SPLIT_DIMENSIONS {
+        committed_by.insert(dim_key(dim), breakdown(&committed, dim, &look.lookup())?);
+        disbursed_by.insert(dim_key(dim), breakdown(&disbursed, dim, &look.lookup())?);
+    }
+    let mut quarterly_disbursed = Vec::new();
+    for q in period.quarters_of_year() {
+        quarterly_disbursed.push((
+            q.code(),
+            Pair::of(&item_sums(tx, Flow::Disbursed, window_of(&q)).await?)?,
+        ));
+    }
+
+    let mut item_figures: BTreeMap<i64, ItemFigures> = BTreeMap::new();
+    let items_approved: Vec<i64> = look
+        .items
+        .iter()
+        .filter(|i| i.approval_date.is_some_and(|d| period.contains(d)))
+        .map(|i| i.id)
+        .collect();
+    let touched: BTreeSet<i64> = committed
+        .iter()
+        .chain(&disbursed)
+        .map(|s| s.item_id)
+        .chain(items_approved.iter().copied())
+        .collect();
+    for id in &touched {
+        item_figures.insert(*id, ItemFigures::default());
+    }
+    let add = |map: &mut BTreeMap<i64, ItemFigures>,
+               sums: &[ItemSum],
+               pick: fn(&mut ItemFigures) -> &mut Pair|
+     -> Result<()> {
+        for s in sums {
+            if let Some(f) = map.get_mut(&s.item_id) {
+                pick(f).add(s.vnd, s.usd_cents)?;
+            }
+        }
+        Ok(())
+    };
+    add(&mut item_figures, &committed, |f| &mut f.committed)?;
+    add(&mut item_figures, &disbursed, |f| &mut f.disbursed)?;
+    add(&mut item_figures, &cum_c, |f| &mut f.cumulative_committed)?;
+    add(&mut item_figures, &cum_d, |f| &mut f.cumulative_disbursed)?;
+    let originals: Vec<OriginalSum> =
+        ledger::original_sums(tx, MoneyTable::Commitment, since_start.from, period.to).await?;
+    for o in originals {
+        if let Some(f) = item_figures.get_mut(&o.item_id) {
+            f.committed_original.push((o.currency, o.amount_minor));
+        }
+    }
+
+    // NGOs: certificate valid at the period's end; active = money in the period or an item
+    // being implemented across it; new = first approval ever falls in the period.
+    let ngos = look
+        .organisations
+        .iter()
+        .filter(|o| o.kind == OrgKind::ForeignNgo);
+    let ngos_with_valid_certificate = ngos
+        .clone()
+        .filter(|o| {
+            o.cert_number.is_some()
+                && o.cert_valid_from.is_none_or(|f| f <= period.to)
+                && o.cert_valid_to.is_none_or(|t| t >= period.to)
+        })
+        .map(|o| o.id)
+        .collect();
+    let donor_of = |item: i64| look.items.iter().find(|i| i.id == item).map(|i| i.donor_id);
+    let mut active: BTreeSet<i64> = touched.iter().filter_map(|i| donor_of(*i)).collect();
+    for i in &look.items {
+        let start = i.actual_start.unwrap_or(i.planned_start);
+        let end = i.actual_end.unwrap_or(i.planned_end);
+        if i.status == crate::domain::item::ItemStatus::Implementing
+            && start <= period.to
+            && end >= period.from
+        {
+            active.insert(i.donor_id);
+        }
+    }
+    let mut first_approval: BTreeMap<i64, NaiveDate> = BTreeMap::new();
+    for i in &look.items {
+        if let Some(d) = i.approval_date {
+            first_approval
+                .entry(i.donor_id)
+                .and_modify(|x| *x = (*x).min(d))
+                .or_insert(d);
+        }
+    }
+    let ngos_new = ngos
+        .filter(|o| {
+            first_approval
+                .get(&o.id)
+                .is_some_and(|d| period.contains(*d))
+        })
+        .map(|o| o.id)
+        .collect();
+
+    let milestones = ledger::all_milestones(tx).await?;
+    let done = |m: &Milestone| m.status == MilestoneStatus::Done;
+    let milestones_due = milestones
+        .iter()
+        .filter(|m| period.contains(m.planned_date))
+        .cloned()
+        .collect();
+    let milestones_done = milestones
+        .iter()
+        .filter(|m| done(m) && m.actual_date.is_some_and(|d| period.contains(d)))
+        .cloned()
+        .collect();
+    let milestones_overdue = milestones
+        .iter()
+        .filter(|m| {
+            !done(m) && m.status != MilestoneStatus::Cancelled && m.planned_date <= period.to
+        })
+        .cloned()
+        .collect();
+
+    let mut rates_used = Vec::new();
+    for id in ledger::rate_ids_used(tx, period.from, period.to).await? {
+        if let Some(r) = rates::get_rate(tx, id).await? {
+            rates_used.push(r);
+        }
+    }
+    rates_used.sort_by(|a, b| (a.currency, a.rate_date).cmp(&(b.currency, b.rate_date)));
+
+    Ok(Figures {
+        period: period.code(),
+        from: period.from,
+        to: period.to,
+        committed: Pair::of(&committed)?,
+        disbursed: Pair::of(&disbursed)?,
+        unverified: Pair::of(&item_sums(tx, Flow::Unverified, w).await?)?,
+        cumulative_committed: Pair::of(&cum_c)?,
+        cumulative_disbursed: Pair::of(&cum_d)?,
+        previous_committed: Pair::of(&item_sums(tx, Flow::Committed, window_of(&prev)).await?)?,
+        previous_disbursed: Pair::of(&item_sums(tx, Flow::Disbursed, window_of(&prev)).await?)?,
+        year_earlier_committed: Pair::of(&item_sums(tx, Flow::Committed, window_of(&ago)).await?)?,
+        year_earlier_disbursed: Pair::of(&item_sums(tx, Flow::Disbursed, window_of(&ago)).await?)?,
+        committed_by,
+        disbursed_by,
+        quarterly_disbursed,
+        ngos_with_valid_certificate,
+        ngos_active: active.into_iter().collect(),
+        ngos_new,
+        items_approved,
+        item_figures,
+        amendments: ledger::count_commitments_of_kind(
+            tx,
+            CommitmentKind::Amendment,
+            period.from,
+            period.to,
+        )
+        .await?,
+        milestones_due,
+        milestones_done,
+        milestones_overdue,
+        rates_used,
+        unconverted: unconverted(tx, w).await?,
+    })
+}
