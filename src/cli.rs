@@ -45,6 +45,27 @@ pub enum Command {
     Audit(AuditCommand),
     /// Print a period's committed and disbursed totals by one dimension, then the total row.
     Rollup(RollupArgs),
+    /// Issue the period's official report: archive the PDF (with its SHA-256) and write it.
+    Report(ReportArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ReportArgs {
+    /// 2025-M03, 2025-Q1, 2025-H1, 2025 or 2025-01-01..2025-06-30.
+    #[arg(long)]
+    pub period: String,
+    /// Language of the report: vi (default) or en.
+    #[arg(long, default_value = "vi")]
+    pub lang: String,
+    /// The issue date printed in the header (YYYY-MM-DD); defaults to today.
+    #[arg(long)]
+    pub issued_on: Option<String>,
+    /// The document number, e.g. 123/BC-SNgV; blank by default for the registry to fill in.
+    #[arg(long, default_value = "      /BC-SNgV")]
+    pub number: String,
+    /// Where to write the PDF; defaults to report-<period>-<lang>.pdf.
+    #[arg(long)]
+    pub out: Option<std::path::PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -142,6 +163,18 @@ fn read_password(from_stdin: bool) -> Result<(String, bool)> {
     }
 }
 
+/// Writes `bytes` to a temporary file beside `path`, syncs it, then renames it into place, so
+/// a reader never sees half a PDF.
+fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
+    use std::io::Write;
+    let io = |e: std::io::Error| Error::config(format!("cannot write {}: {e}", path.display()));
+    let tmp = path.with_extension("pdf.part");
+    let mut f = std::fs::File::create(&tmp).map_err(io)?;
+    f.write_all(bytes).map_err(io)?;
+    f.sync_all().map_err(io)?;
+    std::fs::rename(&tmp, path).map_err(io)
+}
+
 /// Runs the command line; returns the process exit code.
 pub async fn run(cli: Cli) -> Result<()> {
     let mut config = Config::from_env()?;
@@ -236,6 +269,48 @@ pub async fn run(cli: Cli) -> Result<()> {
                         .map_err(|e| Error::Internal(e.to_string()))?
                 ),
             }
+        }
+        Command::Report(a) => {
+            let period = Period::parse(&a.period, config.vn_reporting_periods)
+                .map_err(|e| Error::invalid("period", "invalid_period", e.to_string()))?;
+            let lang: Lang = a
+                .lang
+                .parse()
+                .map_err(|e: String| Error::invalid("lang", "invalid_lang", e))?;
+            let issued_on = match &a.issued_on {
+                Some(d) => chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| {
+                    Error::invalid(
+                        "issued_on",
+                        "invalid_date",
+                        format!("--issued-on {d:?} is not a date in the form 2025-07-05"),
+                    )
+                })?,
+                None => crate::actions::today_in_vietnam(),
+            };
+            let cmd = crate::actions::reports::IssueCmd {
+                period,
+                lang,
+                issued_on,
+                number: a.number.clone(),
+            };
+            let (issued, pdf) = crate::actions::reports::issue_report(&ctx, &system, &cmd).await?;
+            let out = a.out.unwrap_or_else(|| {
+                format!(
+                    "report-{}-{}.pdf",
+                    period.code().replace("..", "_"),
+                    lang.code()
+                )
+                .into()
+            });
+            write_atomically(&out, &pdf)?;
+            println!(
+                "issued report {} version {} ({} bytes, SHA-256 {}) and wrote {}",
+                issued.period,
+                issued.version,
+                issued.byte_size,
+                issued.sha256,
+                out.display()
+            );
         }
         Command::Audit(AuditCommand::Verify) => {
             let mut tx = store.read().await?;

@@ -11,6 +11,7 @@ pub mod items;
 pub mod ledger;
 pub mod orgs;
 pub mod rates;
+pub mod reports;
 pub mod users;
 
 use crate::config::Config;
