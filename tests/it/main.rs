@@ -11,4 +11,6 @@ mod cli;
 mod conversion;
 mod cross_backend;
 mod health;
+mod properties;
+mod reports;
 mod schema;

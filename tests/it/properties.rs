@@ -1,0 +1,235 @@
+//! Properties of rollups over random ledgers, on the backend this run selects: every breakdown
+//! sums exactly to its total, and totals do not depend on the order rows were inserted.
+
+use crate::common::{TestDb, date, fresh_db, seed_basics, system};
+use aidledger::actions::ledger::{record_commitment, record_disbursement};
+use aidledger::actions::rates::{RateCmd, enter_rate};
+use aidledger::db::items::NewAidItem;
+use aidledger::db::ledger::{NewCommitment, NewDisbursement};
+use aidledger::domain::Currency;
+use aidledger::domain::item::{AidForm, CommitmentKind, DisbursementStatus, ItemStatus, Modality};
+use aidledger::domain::period::Period;
+use aidledger::rollup::breakdown::breakdown;
+use aidledger::rollup::{Breakdown, Dimension, Flow, LookupData, Window, item_sums};
+use proptest::prelude::*;
+
+#[derive(Debug, Clone)]
+struct World {
+    items: Vec<(Vec<u32>, Vec<u32>)>,
+    rates: Vec<(usize, i64, u32)>,
+    txs: Vec<(usize, usize, i64, i64, bool)>,
+    period: String,
+}
+
+const CURRENCIES: [&str; 4] = ["USD", "EUR", "VND", "JPY"];
+const SECTORS: [&str; 2] = ["HEALTH.PHC", "EDU.PRIMARY"];
+const PLACES: [&str; 3] = ["C1", "C2", "N2"];
+
+fn shares(n: usize) -> impl Strategy<Value = Vec<u32>> {
+    proptest::collection::vec(1_u32..100, n).prop_map(|w| {
+        let total: u32 = w.iter().sum();
+        let mut bp: Vec<u32> = w.iter().map(|x| x * 10_000 / total).collect();
+        let short = 10_000 - bp.iter().sum::<u32>();
+        bp[0] += short;
+        bp
+    })
+}
+
+fn world() -> impl Strategy<Value = World> {
+    let item = (shares(SECTORS.len()), shares(PLACES.len()));
+    (
+        proptest::collection::vec(item, 1..4),
+        proptest::collection::vec((0..CURRENCIES.len(), 0_i64..700, 1_u32..40_000), 1..12),
+        proptest::collection::vec(
+            (
+                0_usize..3,
+                0..CURRENCIES.len(),
+                1_i64..5_000_000_000,
+                0_i64..700,
+                any::<bool>(),
+            ),
+            1..25,
+        ),
+        proptest::sample::select(vec![
+            "2024",
+            "2025-H1",
+            "2025-H2",
+            "2025-Q3",
+            "2024-M11",
+            "2024-06-01..2025-09-30",
+        ]),
+    )
+        .prop_map(|(items, rates, txs, period)| World {
+            items,
+            rates,
+            txs,
+            period: period.to_string(),
+        })
+}
+
+async fn build(w: &World, reverse: bool) -> TestDb {
+    let db = fresh_db().await;
+    let orgs = seed_basics(&db).await;
+    let mut ids = Vec::new();
+    for (n, (sec, loc)) in w.items.iter().enumerate() {
+        let cmd = NewAidItem {
+            code: format!("P-{n}"),
+            title_vi: format!("Khoản {n}"),
+            title_en: format!("Item {n}"),
+            modality: Modality::NonProject,
+            form: AidForm::Cash,
+            donor_id: orgs.0,
+            funding_source_id: None,
+            aid_owner_id: orgs.1,
+            managing_agency_id: orgs.2,
+            approval_number: Some("1/QĐ".into()),
+            approval_date: Some(date("2024-01-01")),
+            approval_authority: Some("UBND".into()),
+            legal_basis: "80/2020/NĐ-CP".into(),
+            planned_start: date("2024-01-01"),
+            planned_end: date("2026-12-31"),
+            actual_start: None,
+            actual_end: None,
+            status: ItemStatus::Approved,
+            beneficiaries: None,
+            sectors: SECTORS
+                .iter()
+                .zip(sec)
+                .map(|(s, b)| ((*s).to_string(), *b))
+                .collect(),
+            localities: PLACES
+                .iter()
+                .zip(loc)
+                .map(|(s, b)| ((*s).to_string(), *b))
+                .collect(),
+        };
+        ids.push(
+            aidledger::actions::items::create_item(&db.ctx, &system(), cmd)
+                .await
+                .unwrap(),
+        );
+    }
+    let base = date("2024-01-01");
+    // Two rates for one currency and day: the later is a correction, so order would matter.
+    let mut rates: Vec<(usize, i64, u32)> = Vec::new();
+    for r in &w.rates {
+        if !rates.iter().any(|x| x.0 == r.0 && x.1 == r.1) {
+            rates.push(*r);
+        }
+    }
+    let mut txs = w.txs.clone();
+    if reverse {
+        rates.reverse();
+        txs.reverse();
+    }
+    // Rates first in one order, transactions first in the other: re-conversion must make them agree.
+    let enter_rates = |db: &TestDb, rates: Vec<(usize, i64, u32)>| {
+        let ctx = db.ctx.clone();
+        async move {
+            for (c, day, v) in rates {
+                let cur: Currency = CURRENCIES[c].parse().unwrap();
+                let (to_vnd, to_usd) = match CURRENCIES[c] {
+                    "VND" => ("1".to_string(), format!("0.0000{v}")),
+                    "USD" => (format!("{}", 20_000 + v % 7_000), "1".to_string()),
+                    _ => (format!("{}.{}", v, v % 97), format!("1.{v}")),
+                };
+                let cmd = RateCmd {
+                    currency: cur,
+                    date: base + chrono::Duration::days(day),
+                    to_vnd: to_vnd.parse().unwrap(),
+                    to_usd: to_usd.parse().unwrap(),
+                    source: "test".into(),
+                };
+                let _ = enter_rate(&ctx, &system(), cmd).await; // a repeated identical rate is refused; fine
+            }
+        }
+    };
+    if !reverse {
+        enter_rates(&db, rates.clone()).await;
+    }
+    for (item, c, amount, day, is_commitment) in txs {
+        let cur: Currency = CURRENCIES[c].parse().unwrap();
+        let d = base + chrono::Duration::days(day);
+        if is_commitment {
+            let cmd = NewCommitment {
+                item_id: ids[item % ids.len()],
+                kind: CommitmentKind::Original,
+                amount_minor: amount,
+                currency: cur,
+                date: d,
+                reference: None,
+                entered_by: None,
+            };
+            record_commitment(&db.ctx, &system(), cmd).await.unwrap();
+        } else {
+            let cmd = NewDisbursement {
+                item_id: ids[item % ids.len()],
+                amount_minor: amount,
+                currency: cur,
+                value_date: d,
+                tranche: None,
+                milestone_id: None,
+                reverses_id: None,
+                status: DisbursementStatus::Verified,
+                entered_by: None,
+                verified_by: None,
+                verified_at: None,
+            };
+            record_disbursement(&db.ctx, &system(), cmd).await.unwrap();
+        }
+    }
+    if reverse {
+        enter_rates(&db, rates).await;
+    }
+    db
+}
+
+async fn breakdowns(db: &TestDb, period: &Period) -> Vec<Breakdown> {
+    let mut tx = db.store().read().await.unwrap();
+    let look = LookupData::load(&mut tx).await.unwrap();
+    let mut out = Vec::new();
+    for flow in [Flow::Committed, Flow::Disbursed] {
+        let sums = item_sums(
+            &mut tx,
+            flow,
+            Window {
+                from: period.from,
+                to: period.to,
+            },
+        )
+        .await
+        .unwrap();
+        for dim in [
+            Dimension::Sector,
+            Dimension::SectorGroup,
+            Dimension::Locality,
+            Dimension::Country,
+            Dimension::Donor,
+        ] {
+            out.push(breakdown(&sums, dim, &look.lookup()).unwrap());
+        }
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 12, max_shrink_iters: 20, ..ProptestConfig::default() })]
+
+    #[test]
+    fn breakdowns_sum_to_totals_and_ignore_insertion_order(w in world()) {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        rt.block_on(async {
+            let period = Period::parse(&w.period, false).unwrap();
+            let a = build(&w, false).await;
+            let b = build(&w, true).await;
+            let x = breakdowns(&a, &period).await;
+            let y = breakdowns(&b, &period).await;
+            for bd in &x {
+                let vnd: i64 = bd.rows.iter().map(|r| r.vnd).sum();
+                let usd: i64 = bd.rows.iter().map(|r| r.usd_cents).sum();
+                assert_eq!((vnd, usd), (bd.total_vnd, bd.total_usd_cents), "rows sum to the total");
+            }
+            assert_eq!(x, y, "insertion order changed a total");
+        });
+    }
+}

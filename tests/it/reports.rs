@@ -1,0 +1,307 @@
+//! The report and its rollups against the raw rows: every table total is recomputed here from
+//! the stored rows with SQL and arithmetic written in this file, not through the rollup code.
+
+use crate::common::{TestDb, date, fresh_db};
+use aidledger::actions::Actor;
+use aidledger::actions::reports::{IssueCmd, issue_report};
+use aidledger::domain::item::Role;
+use aidledger::domain::period::Period;
+use aidledger::domain::{Currency, Lang, Money};
+use aidledger::rollup::LookupData;
+use aidledger::rollup::figures::figures;
+use std::collections::BTreeMap;
+
+#[derive(sqlx::FromRow, Debug)]
+struct RawRow {
+    item_id: i64,
+    d: chrono::NaiveDate,
+    vnd: Option<i64>,
+    usd: Option<i64>,
+}
+
+/// Converted commitments (kind = "c") or verified disbursements ("d") dated in the period,
+/// read straight from the tables.
+async fn raw(db: &TestDb, kind: &str, p: &Period) -> Vec<RawRow> {
+    let sql = if kind == "c" {
+        "SELECT item_id, commitment_date AS d, amount_vnd AS vnd, amount_usd_cents AS usd FROM commitment WHERE rate_id IS NOT NULL"
+    } else {
+        "SELECT item_id, value_date AS d, amount_vnd AS vnd, amount_usd_cents AS usd FROM disbursement WHERE rate_id IS NOT NULL AND status = 'verified'"
+    };
+    let rows: Vec<RawRow> = match db.store() {
+        aidledger::db::Store::Sqlite(p) => sqlx::query_as(sql).fetch_all(p).await.unwrap(),
+        aidledger::db::Store::Pg(p) => sqlx::query_as(sql).fetch_all(p).await.unwrap(),
+    };
+    rows.into_iter()
+        .filter(|r| r.d >= p.from && r.d <= p.to)
+        .collect()
+}
+
+/// Largest-remainder split, written independently of the library.
+fn split(amount: i64, shares: &[(String, i64)]) -> Vec<(String, i64)> {
+    let total: i128 = shares.iter().map(|s| i128::from(s.1)).sum();
+    let a = i128::from(amount.abs());
+    let mut parts: Vec<(usize, i128, i128)> = shares
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (i, a * i128::from(s.1) / total, a * i128::from(s.1) % total))
+        .collect();
+    let mut left = a - parts.iter().map(|p| p.1).sum::<i128>();
+    let mut order: Vec<usize> = (0..parts.len()).collect();
+    order.sort_by(|x, y| parts[*y].2.cmp(&parts[*x].2).then(x.cmp(y)));
+    for i in order {
+        if left == 0 {
+            break;
+        }
+        parts[i].1 += 1;
+        left -= 1;
+    }
+    parts
+        .iter()
+        .map(|(i, v, _)| {
+            (
+                shares[*i].0.clone(),
+                i64::try_from(if amount < 0 { -v } else { *v }).unwrap(),
+            )
+        })
+        .collect()
+}
+
+async fn sector_groups(db: &TestDb) -> BTreeMap<i64, Vec<(String, i64)>> {
+    let sql = "SELECT a.item_id, s.parent_code, a.share_bp FROM aid_item_sector a JOIN sector s ON s.code = a.sector_code ORDER BY a.item_id, a.sector_code";
+    let rows: Vec<(i64, Option<String>, i64)> = match db.store() {
+        aidledger::db::Store::Sqlite(p) => sqlx::query_as(sql).fetch_all(p).await.unwrap(),
+        aidledger::db::Store::Pg(p) => sqlx::query_as(sql).fetch_all(p).await.unwrap(),
+    };
+    let mut m: BTreeMap<i64, Vec<(String, i64)>> = BTreeMap::new();
+    for (item, parent, bp) in rows {
+        m.entry(item)
+            .or_default()
+            .push((parent.unwrap_or_default(), bp));
+    }
+    m
+}
+
+fn reviewer() -> Actor {
+    Actor::system("test-reviewer")
+}
+
+#[tokio::test]
+async fn report_tables_match_an_independent_computation_over_the_raw_rows() {
+    let db = fresh_db().await;
+    aidledger::demo::load(&db.ctx).await.unwrap();
+    let period = Period::parse("2025-H1", false).unwrap();
+    let mut tx = db.store().read().await.unwrap();
+    let look = LookupData::load(&mut tx).await.unwrap();
+    let fig = figures(&mut tx, &look, &period).await.unwrap();
+    drop(tx);
+
+    for (kind, total, by) in [
+        ("c", fig.committed, &fig.committed_by),
+        ("d", fig.disbursed, &fig.disbursed_by),
+    ] {
+        let rows = raw(&db, kind, &period).await;
+        assert!(!rows.is_empty(), "the demo has {kind} rows in 2025-H1");
+        let vnd: i64 = rows.iter().map(|r| r.vnd.unwrap()).sum();
+        let usd: i64 = rows.iter().map(|r| r.usd.unwrap()).sum();
+        assert_eq!((total.vnd, total.usd_cents), (vnd, usd), "{kind} totals");
+
+        // By donor country: plain grouping of each row by its item's donor's nationality.
+        let mut by_country: BTreeMap<String, i64> = BTreeMap::new();
+        for r in &rows {
+            let item = look.items.iter().find(|i| i.id == r.item_id).unwrap();
+            let nat = look
+                .organisations
+                .iter()
+                .find(|o| o.id == item.donor_id)
+                .unwrap()
+                .nationality
+                .clone();
+            *by_country.entry(nat).or_default() += r.vnd.unwrap();
+        }
+        let got: BTreeMap<String, i64> = by["country"]
+            .rows
+            .iter()
+            .map(|r| (r.key.clone(), r.vnd))
+            .collect();
+        assert_eq!(got, by_country, "{kind} by country");
+
+        // By sector group: per item sums split by largest remainder over the item's shares.
+        let shares = sector_groups(&db).await;
+        let mut per_item: BTreeMap<i64, i64> = BTreeMap::new();
+        for r in &rows {
+            *per_item.entry(r.item_id).or_default() += r.vnd.unwrap();
+        }
+        let mut by_sector: BTreeMap<String, i64> = BTreeMap::new();
+        for (item, sum) in per_item {
+            for (group, part) in split(sum, &shares[&item]) {
+                *by_sector.entry(group).or_default() += part;
+            }
+        }
+        let got: BTreeMap<String, i64> = by["sector_group"]
+            .rows
+            .iter()
+            .map(|r| (r.key.clone(), r.vnd))
+            .collect();
+        assert_eq!(got, by_sector, "{kind} by sector group");
+        assert_eq!(by_sector.values().sum::<i64>(), vnd);
+    }
+
+    // The document's appendix 3 (by sector) shows the same totals, formatted for the page.
+    let info = aidledger::reports::document::IssueInfo {
+        lang: Lang::Vi,
+        issued_on: date("2025-07-05"),
+        number: "1/BC".into(),
+        free_text: [None, None, None],
+    };
+    let mut tx = db.store().read().await.unwrap();
+    let look = LookupData::load(&mut tx).await.unwrap();
+    let doc =
+        aidledger::reports::document::build(&db.ctx.config, &look, &period, &fig, &info).unwrap();
+    let by_sector = &doc.appendices[2];
+    let total = by_sector.total_row.as_ref().unwrap();
+    assert_eq!(
+        total[3],
+        Money::from_minor(fig.committed.usd_cents, Currency::USD).format(Lang::Vi)
+    );
+    assert_eq!(
+        total[4],
+        Money::from_minor(fig.committed.vnd, Currency::VND).format(Lang::Vi)
+    );
+    let sum_rows: i64 = by_sector
+        .rows
+        .iter()
+        .map(|r| {
+            Money::parse_localized(&r[4], Currency::VND, Lang::Vi)
+                .unwrap()
+                .minor()
+        })
+        .sum();
+    assert_eq!(
+        sum_rows, fig.committed.vnd,
+        "appendix 3 rows add up to its total row"
+    );
+}
+
+#[tokio::test]
+async fn the_report_pdf_carries_the_rollup_totals_and_is_byte_identical_on_reissue() {
+    let db = fresh_db().await;
+    aidledger::demo::load(&db.ctx).await.unwrap();
+    let period = Period::parse("2025-H1", false).unwrap();
+    let cmd = IssueCmd {
+        period,
+        lang: Lang::Vi,
+        issued_on: date("2025-07-05"),
+        number: "12/BC-SNgV".into(),
+    };
+    let (first, pdf1) = issue_report(&db.ctx, &reviewer(), &cmd).await.unwrap();
+    let (second, pdf2) = issue_report(&db.ctx, &reviewer(), &cmd).await.unwrap();
+    assert_eq!(
+        pdf1, pdf2,
+        "same data, language and issue date give the same bytes"
+    );
+    assert_eq!((first.version, second.version), (1, 2));
+    assert_eq!(first.sha256, second.sha256);
+    assert!(pdf1.starts_with(b"%PDF"));
+
+    let Ok(out) = std::process::Command::new("pdftotext")
+        .arg("-")
+        .arg("-")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+    else {
+        eprintln!(
+            "SKIPPED the pdftotext half of this test: install poppler-utils (pdftotext) to run it"
+        );
+        return;
+    };
+    let text = {
+        use std::io::Write;
+        let mut child = out;
+        child.stdin.take().unwrap().write_all(&pdf1).unwrap();
+        String::from_utf8(child.wait_with_output().unwrap().stdout).unwrap()
+    };
+    for heading in [
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "TÌNH HÌNH HOẠT ĐỘNG CỦA CÁC TỔ CHỨC PCPNN",
+        "KẾT QUẢ VẬN ĐỘNG VIỆN TRỢ PCPNN TRONG KỲ",
+        "PHỤ LỤC 1",
+        "Trang 1/",
+    ] {
+        assert!(text.contains(heading), "the PDF text has {heading:?}");
+    }
+    let mut tx = db.store().read().await.unwrap();
+    let look = LookupData::load(&mut tx).await.unwrap();
+    let table = aidledger::rollup::table::rollup_table(
+        &mut tx,
+        &look,
+        &period,
+        aidledger::rollup::Dimension::SectorGroup,
+        Lang::Vi,
+    )
+    .await
+    .unwrap();
+    let committed = Money::from_minor(table.total.committed_vnd, Currency::VND).format(Lang::Vi);
+    let disbursed =
+        Money::from_minor(table.total.disbursed_usd_cents, Currency::USD).format(Lang::Vi);
+    assert!(
+        text.contains(&committed),
+        "the PDF shows the committed total {committed}"
+    );
+    assert!(
+        text.contains(&disbursed),
+        "the PDF shows the disbursed total {disbursed}"
+    );
+}
+
+#[tokio::test]
+async fn a_missing_rate_blocks_the_report_and_names_the_transaction() {
+    let db = fresh_db().await;
+    aidledger::demo::load(&db.ctx).await.unwrap();
+    let period = Period::parse("2026", false).unwrap();
+    let cmd = IssueCmd {
+        period,
+        lang: Lang::En,
+        issued_on: date("2026-11-20"),
+        number: String::new(),
+    };
+    let err = issue_report(&db.ctx, &reviewer(), &cmd).await.unwrap_err();
+    assert_eq!(err.code(), "missing_rates");
+    let msg = err.to_string();
+    assert!(
+        msg.contains("AUD") && msg.contains("2026-10-15") && msg.contains("disbursement"),
+        "{msg}"
+    );
+    let mut tx = db.store().read().await.unwrap();
+    assert!(
+        aidledger::db::reports::list_issued(&mut tx, None)
+            .await
+            .unwrap()
+            .is_empty(),
+        "nothing is issued"
+    );
+}
+
+#[tokio::test]
+async fn only_reviewers_issue_reports() {
+    let db = fresh_db().await;
+    let period = Period::parse("2025-Q1", false).unwrap();
+    let cmd = IssueCmd {
+        period,
+        lang: Lang::Vi,
+        issued_on: date("2025-04-05"),
+        number: String::new(),
+    };
+    for role in [Role::Coordinator, Role::Ngo, Role::Admin] {
+        let actor = Actor::user(1, "someone", role, None);
+        assert_eq!(
+            issue_report(&db.ctx, &actor, &cmd)
+                .await
+                .unwrap_err()
+                .status()
+                .code,
+            403,
+            "{role}"
+        );
+    }
+}
