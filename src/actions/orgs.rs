@@ -55,14 +55,14 @@ pub async fn create_organisation_in(
             "give both the certificate type and its number, or neither",
         ));
     }
-    if let (Some(from), Some(to)) = (cmd.cert_valid_from, cmd.cert_valid_to) {
-        if to < from {
-            return Err(Error::invalid(
-                "cert_valid_to",
-                "invalid_dates",
-                "the certificate's end date is before its start date",
-            ));
-        }
+    if let (Some(from), Some(to)) = (cmd.cert_valid_from, cmd.cert_valid_to)
+        && to < from
+    {
+        return Err(Error::invalid(
+            "cert_valid_to",
+            "invalid_dates",
+            "the certificate's end date is before its start date",
+        ));
     }
     let now = crate::db::now();
     let id = match orgs::insert_organisation(tx, &cmd, now).await {

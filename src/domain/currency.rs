@@ -256,6 +256,7 @@ impl<'de> serde::Deserialize<'de> for Currency {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
     use super::*;
 
     #[test]

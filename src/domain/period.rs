@@ -30,7 +30,9 @@ pub struct Period {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PeriodError {
-    #[error("period \"{0}\" is not understood: use 2025-M03 (month), 2025-Q1 (quarter), 2025-H1 (six months), 2025 (year) or 2025-01-01..2025-06-30")]
+    #[error(
+        "period \"{0}\" is not understood: use 2025-M03 (month), 2025-Q1 (quarter), 2025-H1 (six months), 2025 (year) or 2025-01-01..2025-06-30"
+    )]
     Malformed(String),
     #[error("period \"{0}\": the month must be 01 to 12")]
     BadMonth(String),
@@ -71,7 +73,13 @@ impl Period {
             PeriodKind::Year if vn_cutoff => (ymd(year - 1, 12, 15), ymd(year, 12, 14)),
             PeriodKind::Year | PeriodKind::Custom => (ymd(year, 1, 1), ymd(year, 12, 31)),
         };
-        Period { year, kind, from, to, vn_cutoff }
+        Period {
+            year,
+            kind,
+            from,
+            to,
+            vn_cutoff,
+        }
     }
 
     /// Parses the notations in the module comment.
@@ -79,7 +87,10 @@ impl Period {
         let shown: String = input.chars().take(40).collect();
         let s = input.trim();
         if let Some((a, b)) = s.split_once("..") {
-            let date = |t: &str| NaiveDate::parse_from_str(t, "%Y-%m-%d").map_err(|_| PeriodError::BadDate(shown.clone(), t.chars().take(20).collect()));
+            let date = |t: &str| {
+                NaiveDate::parse_from_str(t, "%Y-%m-%d")
+                    .map_err(|_| PeriodError::BadDate(shown.clone(), t.chars().take(20).collect()))
+            };
             let (from, to) = (date(a)?, date(b)?);
             if to < from {
                 return Err(PeriodError::Reversed(shown));
@@ -87,7 +98,13 @@ impl Period {
             if (to - from).num_days() > 3660 {
                 return Err(PeriodError::TooLong(shown));
             }
-            return Ok(Period { year: to.year(), kind: PeriodKind::Custom, from, to, vn_cutoff });
+            return Ok(Period {
+                year: to.year(),
+                kind: PeriodKind::Custom,
+                from,
+                to,
+                vn_cutoff,
+            });
         }
         let (year_text, rest) = match s.split_once('-') {
             Some((y, r)) => (y, Some(r)),
@@ -96,12 +113,16 @@ impl Period {
         if year_text.len() != 4 || !year_text.bytes().all(|b| b.is_ascii_digit()) {
             return Err(PeriodError::Malformed(shown));
         }
-        let year: i32 = year_text.parse().map_err(|_| PeriodError::Malformed(shown.clone()))?;
+        let year: i32 = year_text
+            .parse()
+            .map_err(|_| PeriodError::Malformed(shown.clone()))?;
         if !(1990..=2100).contains(&year) {
             return Err(PeriodError::BadYear(shown));
         }
         let number = |t: &str, max_len: usize| -> Option<u32> {
-            (!t.is_empty() && t.len() <= max_len && t.bytes().all(|b| b.is_ascii_digit())).then(|| t.parse().ok()).flatten()
+            (!t.is_empty() && t.len() <= max_len && t.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| t.parse().ok())
+                .flatten()
         };
         let kind = match rest {
             None => PeriodKind::Year,
@@ -130,17 +151,29 @@ impl Period {
     #[must_use]
     pub fn previous(&self) -> Period {
         match self.kind {
-            PeriodKind::Month(1) => Period::of(self.year - 1, PeriodKind::Month(12), self.vn_cutoff),
+            PeriodKind::Month(1) => {
+                Period::of(self.year - 1, PeriodKind::Month(12), self.vn_cutoff)
+            }
             PeriodKind::Month(m) => Period::of(self.year, PeriodKind::Month(m - 1), self.vn_cutoff),
-            PeriodKind::Quarter(1) => Period::of(self.year - 1, PeriodKind::Quarter(4), self.vn_cutoff),
-            PeriodKind::Quarter(q) => Period::of(self.year, PeriodKind::Quarter(q - 1), self.vn_cutoff),
+            PeriodKind::Quarter(1) => {
+                Period::of(self.year - 1, PeriodKind::Quarter(4), self.vn_cutoff)
+            }
+            PeriodKind::Quarter(q) => {
+                Period::of(self.year, PeriodKind::Quarter(q - 1), self.vn_cutoff)
+            }
             PeriodKind::Half(1) => Period::of(self.year - 1, PeriodKind::Half(2), self.vn_cutoff),
             PeriodKind::Half(_) => Period::of(self.year, PeriodKind::Half(1), self.vn_cutoff),
             PeriodKind::Year => Period::of(self.year - 1, PeriodKind::Year, self.vn_cutoff),
             PeriodKind::Custom => {
                 let len = self.to - self.from;
                 let to = self.from - Duration::days(1);
-                Period { year: to.year(), kind: PeriodKind::Custom, from: to - len, to, vn_cutoff: self.vn_cutoff }
+                Period {
+                    year: to.year(),
+                    kind: PeriodKind::Custom,
+                    from: to - len,
+                    to,
+                    vn_cutoff: self.vn_cutoff,
+                }
             }
         }
     }
@@ -150,8 +183,17 @@ impl Period {
     pub fn year_earlier(&self) -> Period {
         match self.kind {
             PeriodKind::Custom => {
-                let back = |d: NaiveDate| d.with_year(d.year() - 1).unwrap_or_else(|| d - Duration::days(365));
-                Period { year: self.year - 1, kind: PeriodKind::Custom, from: back(self.from), to: back(self.to), vn_cutoff: self.vn_cutoff }
+                let back = |d: NaiveDate| {
+                    d.with_year(d.year() - 1)
+                        .unwrap_or_else(|| d - Duration::days(365))
+                };
+                Period {
+                    year: self.year - 1,
+                    kind: PeriodKind::Custom,
+                    from: back(self.from),
+                    to: back(self.to),
+                    vn_cutoff: self.vn_cutoff,
+                }
             }
             k => Period::of(self.year - 1, k, self.vn_cutoff),
         }
@@ -184,15 +226,25 @@ impl Period {
             (PeriodKind::Half(_), Lang::En) => format!("the second six months of {y}"),
             (PeriodKind::Year, Lang::Vi) => format!("năm {y}"),
             (PeriodKind::Year, Lang::En) => format!("the year {y}"),
-            (PeriodKind::Custom, Lang::Vi) => format!("từ ngày {} đến ngày {}", self.from.format("%d/%m/%Y"), self.to.format("%d/%m/%Y")),
-            (PeriodKind::Custom, Lang::En) => format!("{} to {}", self.from.format("%-d %B %Y"), self.to.format("%-d %B %Y")),
+            (PeriodKind::Custom, Lang::Vi) => format!(
+                "từ ngày {} đến ngày {}",
+                self.from.format("%d/%m/%Y"),
+                self.to.format("%d/%m/%Y")
+            ),
+            (PeriodKind::Custom, Lang::En) => format!(
+                "{} to {}",
+                self.from.format("%-d %B %Y"),
+                self.to.format("%-d %B %Y")
+            ),
         }
     }
 
     /// The calendar quarters that overlap the period's year, for the quarterly trend chart.
     #[must_use]
     pub fn quarters_of_year(&self) -> Vec<Period> {
-        (1..=4).map(|q| Period::of(self.year, PeriodKind::Quarter(q), self.vn_cutoff)).collect()
+        (1..=4)
+            .map(|q| Period::of(self.year, PeriodKind::Quarter(q), self.vn_cutoff))
+            .collect()
     }
 
     #[must_use]
@@ -202,12 +254,31 @@ impl Period {
 }
 
 fn roman(q: u32) -> &'static str {
-    ["I", "II", "III", "IV"].get(q.saturating_sub(1) as usize).copied().unwrap_or("?")
+    ["I", "II", "III", "IV"]
+        .get(q.saturating_sub(1) as usize)
+        .copied()
+        .unwrap_or("?")
 }
 
 fn month_name_en(m: u32) -> &'static str {
-    const NAMES: [&str; 12] = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
-    NAMES.get(m.saturating_sub(1) as usize).copied().unwrap_or("?")
+    const NAMES: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    NAMES
+        .get(m.saturating_sub(1) as usize)
+        .copied()
+        .unwrap_or("?")
 }
 
 impl fmt::Display for Period {
@@ -229,21 +300,48 @@ mod tests {
     #[test]
     fn parses_every_notation() {
         let p = |s: &str| Period::parse(s, false).unwrap();
-        assert_eq!((p("2025-M03").from, p("2025-M03").to), (d("2025-03-01"), d("2025-03-31")));
-        assert_eq!((p("2024-M02").from, p("2024-M02").to), (d("2024-02-01"), d("2024-02-29")));
-        assert_eq!((p("2025-Q4").from, p("2025-Q4").to), (d("2025-10-01"), d("2025-12-31")));
-        assert_eq!((p("2025-H1").from, p("2025-H1").to), (d("2025-01-01"), d("2025-06-30")));
-        assert_eq!((p("2025").from, p("2025").to), (d("2025-01-01"), d("2025-12-31")));
+        assert_eq!(
+            (p("2025-M03").from, p("2025-M03").to),
+            (d("2025-03-01"), d("2025-03-31"))
+        );
+        assert_eq!(
+            (p("2024-M02").from, p("2024-M02").to),
+            (d("2024-02-01"), d("2024-02-29"))
+        );
+        assert_eq!(
+            (p("2025-Q4").from, p("2025-Q4").to),
+            (d("2025-10-01"), d("2025-12-31"))
+        );
+        assert_eq!(
+            (p("2025-H1").from, p("2025-H1").to),
+            (d("2025-01-01"), d("2025-06-30"))
+        );
+        assert_eq!(
+            (p("2025").from, p("2025").to),
+            (d("2025-01-01"), d("2025-12-31"))
+        );
         let c = p("2025-01-10..2025-02-20");
-        assert_eq!((c.from, c.to, c.kind), (d("2025-01-10"), d("2025-02-20"), PeriodKind::Custom));
+        assert_eq!(
+            (c.from, c.to, c.kind),
+            (d("2025-01-10"), d("2025-02-20"), PeriodKind::Custom)
+        );
     }
 
     #[test]
     fn the_vietnamese_cutoff_moves_years_and_halves_only() {
         let p = |s: &str| Period::parse(s, true).unwrap();
-        assert_eq!((p("2025").from, p("2025").to), (d("2024-12-15"), d("2025-12-14")));
-        assert_eq!((p("2025-H1").from, p("2025-H1").to), (d("2024-12-15"), d("2025-06-14")));
-        assert_eq!((p("2025-H2").from, p("2025-H2").to), (d("2025-06-15"), d("2025-12-14")));
+        assert_eq!(
+            (p("2025").from, p("2025").to),
+            (d("2024-12-15"), d("2025-12-14"))
+        );
+        assert_eq!(
+            (p("2025-H1").from, p("2025-H1").to),
+            (d("2024-12-15"), d("2025-06-14"))
+        );
+        assert_eq!(
+            (p("2025-H2").from, p("2025-H2").to),
+            (d("2025-06-15"), d("2025-12-14"))
+        );
         assert_eq!(p("2025-Q1").from, d("2025-01-01"));
     }
 

@@ -147,12 +147,12 @@ pub enum Unconverted {
 
 /// Chooses the rate for a transaction on `date`: the latest one dated on or before it, if it
 /// is at most `max_age_days` old. `rates` may be in any order and hold any currency's rates.
-pub fn pick_rate<'a>(
-    rates: &'a [Rate],
+pub fn pick_rate(
+    rates: &[Rate],
     currency: Currency,
     date: NaiveDate,
     max_age_days: u32,
-) -> Result<&'a Rate, Unconverted> {
+) -> Result<&Rate, Unconverted> {
     let best = rates
         .iter()
         .filter(|r| r.currency == currency && r.date <= date)

@@ -110,12 +110,12 @@ fn report_unit(code: &str, after_reform: bool, units: &HashMap<&str, &AdminUnit>
                 _ => break,
             }
         }
-    } else if let Some(u) = units.get(current) {
-        if u.level == crate::domain::item::AdminLevel::Commune && u.valid_to.is_some() {
-            if let Some(p) = &u.parent_code {
-                current = p;
-            }
-        }
+    } else if let Some(u) = units.get(current)
+        && u.level == crate::domain::item::AdminLevel::Commune
+        && u.valid_to.is_some()
+        && let Some(p) = &u.parent_code
+    {
+        current = p;
     }
     current.to_string()
 }

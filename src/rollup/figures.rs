@@ -242,7 +242,7 @@ pub async fn figures(tx: &mut Tx, look: &LookupData, period: &Period) -> Result<
             rates_used.push(r);
         }
     }
-    rates_used.sort_by(|a, b| (a.currency, a.rate_date).cmp(&(b.currency, b.rate_date)));
+    rates_used.sort_by_key(|r| (r.currency, r.rate_date));
 
     Ok(Figures {
         period: period.code(),

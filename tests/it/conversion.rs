@@ -115,7 +115,7 @@ async fn correcting_a_rate_reconverts_and_keeps_the_old_rate_on_record() {
     .unwrap();
     let d = NewDisbursement {
         item_id: item,
-        amount_minor: 123_45,
+        amount_minor: 12_345,
         currency: Currency::USD,
         value_date: date("2025-05-20"),
         tranche: Some(1),
