@@ -47,6 +47,21 @@ pub enum Command {
     Rollup(RollupArgs),
     /// Issue the period's official report: archive the PDF (with its SHA-256) and write it.
     Report(ReportArgs),
+    /// Write the period's rollup by every dimension as an XLSX workbook (one sheet each).
+    Export(ExportArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ExportArgs {
+    /// 2025-M03, 2025-Q1, 2025-H1, 2025 or 2025-01-01..2025-06-30.
+    #[arg(long)]
+    pub period: String,
+    /// Language of names and headings: vi or en.
+    #[arg(long, default_value = "vi")]
+    pub lang: String,
+    /// Where to write the workbook; defaults to rollup-<period>.xlsx.
+    #[arg(long)]
+    pub out: Option<std::path::PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -168,7 +183,7 @@ fn read_password(from_stdin: bool) -> Result<(String, bool)> {
 fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
     use std::io::Write;
     let io = |e: std::io::Error| Error::config(format!("cannot write {}: {e}", path.display()));
-    let tmp = path.with_extension("pdf.part");
+    let tmp = path.with_extension("part");
     let mut f = std::fs::File::create(&tmp).map_err(io)?;
     f.write_all(bytes).map_err(io)?;
     f.sync_all().map_err(io)?;
@@ -311,6 +326,46 @@ pub async fn run(cli: Cli) -> Result<()> {
                 issued.sha256,
                 out.display()
             );
+        }
+        Command::Export(a) => {
+            let period = Period::parse(&a.period, config.vn_reporting_periods)
+                .map_err(|e| Error::invalid("period", "invalid_period", e.to_string()))?;
+            let lang: Lang = a
+                .lang
+                .parse()
+                .map_err(|e: String| Error::invalid("lang", "invalid_lang", e))?;
+            let mut tx = store.read().await?;
+            let look = LookupData::load(&mut tx).await?;
+            let mut tables = Vec::new();
+            for dim in [
+                Dimension::SectorGroup,
+                Dimension::Sector,
+                Dimension::Locality,
+                Dimension::Donor,
+                Dimension::Country,
+                Dimension::Modality,
+                Dimension::AidOwner,
+                Dimension::Status,
+            ] {
+                tables.push(rollup_table(&mut tx, &look, &period, dim, lang).await?);
+            }
+            let bytes = crate::reports::xlsx::workbook(&tables, lang)?;
+            let out = a.out.unwrap_or_else(|| {
+                format!("rollup-{}.xlsx", period.code().replace("..", "_")).into()
+            });
+            write_atomically(&out, &bytes)?;
+            println!(
+                "wrote {} ({} sheets, {} bytes)",
+                out.display(),
+                tables.len(),
+                bytes.len()
+            );
+            if let Some(t) = tables.first().filter(|t| !t.unconverted.is_empty()) {
+                println!(
+                    "note: {} transaction(s) without a usable rate are not in these figures; see `aidledger rollup`",
+                    t.unconverted.len()
+                );
+            }
         }
         Command::Audit(AuditCommand::Verify) => {
             let mut tx = store.read().await?;

@@ -305,3 +305,51 @@ async fn only_reviewers_issue_reports() {
         );
     }
 }
+
+#[tokio::test]
+async fn csv_and_xlsx_exports_carry_the_same_totals_and_are_deterministic() {
+    let db = fresh_db().await;
+    aidledger::demo::load(&db.ctx).await.unwrap();
+    let period = Period::parse("2025", false).unwrap();
+    let mut tx = db.store().read().await.unwrap();
+    let look = LookupData::load(&mut tx).await.unwrap();
+    let table = aidledger::rollup::table::rollup_table(
+        &mut tx,
+        &look,
+        &period,
+        aidledger::rollup::Dimension::Donor,
+        Lang::En,
+    )
+    .await
+    .unwrap();
+    let csv = table.to_csv();
+    let last = csv.lines().last().unwrap();
+    let expected = format!(
+        "total,Total,{},{},{},{}",
+        Money::from_minor(table.total.committed_vnd, Currency::VND).canonical(),
+        Money::from_minor(table.total.committed_usd_cents, Currency::USD).canonical(),
+        Money::from_minor(table.total.disbursed_vnd, Currency::VND).canonical(),
+        Money::from_minor(table.total.disbursed_usd_cents, Currency::USD).canonical()
+    );
+    assert_eq!(last, expected);
+    assert_eq!(
+        csv.lines().count(),
+        table.rows.len() + 2,
+        "header, one line per group, total"
+    );
+    let a = aidledger::reports::xlsx::workbook(std::slice::from_ref(&table), Lang::En).unwrap();
+    let b = aidledger::reports::xlsx::workbook(std::slice::from_ref(&table), Lang::En).unwrap();
+    assert!(a.starts_with(b"PK"));
+    assert_eq!(a, b);
+}
+
+#[test]
+fn csv_cells_cannot_smuggle_formulas() {
+    use aidledger::rollup::table::csv_cell;
+    assert_eq!(csv_cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+    assert_eq!(csv_cell("@SUM(A1)"), "'@SUM(A1)");
+    assert_eq!(
+        csv_cell("Hội Chữ thập đỏ, tỉnh"),
+        "\"Hội Chữ thập đỏ, tỉnh\""
+    );
+}
