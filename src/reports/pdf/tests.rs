@@ -1,0 +1,230 @@
+//! Tests of the renderer on the sample report: it renders in both languages, the bytes are
+//! reproducible, decomposed input gives the very same file, tables repeat their header on each
+//! page, and malformed tables are refused. `write_samples` (ignored by default) writes the two
+//! sample PDFs to the temporary directory for eyeballing:
+//! `cargo test --lib reports::pdf::tests::write_samples -- --ignored`.
+
+use unicode_normalization::UnicodeNormalization;
+
+use super::page::{Item, Orientation};
+use super::*;
+use crate::domain::Lang;
+use crate::reports::model::{Align, Column};
+use crate::reports::sample;
+
+fn pages_of(doc: &ReportDocument) -> Vec<Page> {
+    let doc = normalised(doc);
+    let labels = Labels::load(doc.lang).expect("labels");
+    let fonts = Fonts::load().expect("fonts");
+    layout(&doc, &labels, &fonts).expect("layout")
+}
+
+fn page_text(page: &Page) -> Vec<&str> {
+    page.items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Text { text, .. } => Some(text.as_str()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn renders_both_languages_as_pdf() {
+    for lang in [Lang::Vi, Lang::En] {
+        let bytes = render(&sample::document(lang)).expect("render");
+        assert!(bytes.starts_with(b"%PDF-"), "{lang:?}");
+        assert!(bytes.ends_with(b"%%EOF"));
+        assert!(bytes.len() > 10_000);
+    }
+}
+
+#[test]
+fn two_renders_are_byte_identical() {
+    let doc = sample::document(Lang::Vi);
+    let a = render(&doc).expect("first");
+    let b = render(&doc).expect("second");
+    assert!(a == b, "renders differ");
+}
+
+#[test]
+fn decomposed_input_renders_exactly_like_precomposed() {
+    let doc = sample::document(Lang::Vi);
+    let json = serde_json::to_string(&doc).expect("json");
+    let nfd_json: String = json.nfd().collect();
+    assert_ne!(
+        json, nfd_json,
+        "the sample has Vietnamese text to decompose"
+    );
+    let nfd: ReportDocument = serde_json::from_str(&nfd_json).expect("nfd json");
+    assert_ne!(doc, nfd);
+    assert!(render(&doc).expect("nfc") == render(&nfd).expect("nfd"));
+}
+
+#[test]
+fn the_model_dumps_as_json_and_back() {
+    let doc = sample::document(Lang::En);
+    let json = serde_json::to_string_pretty(&doc).expect("json");
+    let back: ReportDocument = serde_json::from_str(&json).expect("parse");
+    assert_eq!(doc, back);
+}
+
+#[test]
+fn appendices_are_landscape_and_repeat_the_table_header() {
+    let doc = sample::document(Lang::Vi);
+    let pages = pages_of(&doc);
+    assert_eq!(
+        pages.first().map(|p| p.orientation),
+        Some(Orientation::Portrait)
+    );
+    // Appendix 1 (60 items) spans several landscape pages, each starting with the header row.
+    // The numbered-columns row "(1) … (13)" belongs to the repeated head.
+    let header_cell = "(13)";
+    let with_header = pages
+        .iter()
+        .filter(|p| p.orientation == Orientation::Landscape)
+        .filter(|p| page_text(p).contains(&header_cell))
+        .count();
+    assert!(with_header >= 3, "header on {with_header} pages");
+    let continued = pages
+        .iter()
+        .filter(|p| page_text(p).contains(&"PHỤ LỤC 1 (tiếp theo)"))
+        .count();
+    assert_eq!(continued, with_header - 1);
+}
+
+#[test]
+fn nothing_is_drawn_outside_the_page_or_below_the_footer_line() {
+    let pages = pages_of(&sample::document(Lang::Vi));
+    for (n, page) in pages.iter().enumerate() {
+        let geom = page::Geometry::of(page.orientation);
+        for item in &page.items {
+            if let Item::Text {
+                x, baseline, text, ..
+            } = item
+            {
+                assert!(*x >= geom.x0() - 0.5, "page {n}: {text} starts at {x}");
+                assert!(
+                    *baseline >= geom.y_bottom() - 0.5,
+                    "page {n}: {text} too low"
+                );
+                assert!(*baseline <= geom.y_top(), "page {n}: {text} too high");
+            }
+        }
+    }
+}
+
+#[test]
+fn wrapped_cells_stay_inside_the_text_width() {
+    let fonts = Fonts::load().expect("fonts");
+    let pages = pages_of(&sample::document(Lang::En));
+    for page in &pages {
+        let geom = page::Geometry::of(page.orientation);
+        for item in &page.items {
+            if let Item::Text { x, style, text, .. } = item {
+                let right = x + fonts.width(*style, text);
+                assert!(
+                    right <= geom.x1() + 0.5,
+                    "{text} ends at {right} > {}",
+                    geom.x1()
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn every_page_is_numbered_with_the_total() {
+    let doc = sample::document(Lang::Vi);
+    let mut pages = pages_of(&doc);
+    let labels = Labels::load(Lang::Vi).expect("labels");
+    let fonts = Fonts::load().expect("fonts");
+    number_pages(&mut pages, &labels, &fonts);
+    let total = pages.len();
+    assert!(total >= 6, "{total} pages");
+    for (i, page) in pages.iter().enumerate() {
+        let want = format!("Trang {}/{total}", i + 1);
+        assert!(page_text(page).contains(&want.as_str()), "page {i}");
+    }
+}
+
+#[test]
+fn a_row_that_does_not_match_its_columns_is_refused() {
+    let mut doc = sample::document(Lang::Vi);
+    doc.appendices.truncate(1);
+    if let Some(t) = doc.appendices.first_mut() {
+        t.rows[3].pop();
+    }
+    match render(&doc) {
+        Err(RenderError::RowWidth {
+            row,
+            expected,
+            found,
+            ..
+        }) => {
+            assert_eq!((row, expected, found), (4, 13, 12));
+        }
+        other => panic!("expected RowWidth, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_minimal_document_and_odd_content_render() {
+    let mut doc = sample::document(Lang::En);
+    doc.sections.clear();
+    doc.charts = vec![BarChart {
+        title: "Empty and negative".into(),
+        unit_label: "USD".into(),
+        bars: vec![("zero".into(), 0), ("negative".into(), -5)],
+    }];
+    doc.signature = None;
+    doc.recipients.clear();
+    doc.rates_footnote.clear();
+    doc.appendices = vec![Table {
+        title: String::new(),
+        columns: vec![Column {
+            header: "A very long header that has to wrap".into(),
+            width_weight: 0,
+            align: Align::Right,
+        }],
+        rows: vec![vec!["x".repeat(5_000)]],
+        total_row: None,
+    }];
+    let bytes = render(&doc).expect("render");
+    assert!(bytes.starts_with(b"%PDF-"));
+}
+
+#[test]
+fn many_bars_continue_on_the_next_page() {
+    let mut doc = sample::document(Lang::En);
+    doc.sections.clear();
+    doc.charts = vec![BarChart {
+        title: "Eighty donors".into(),
+        unit_label: "USD".into(),
+        bars: (0..80)
+            .map(|i| (format!("Donor number {i}"), i * 1_000))
+            .collect(),
+    }];
+    doc.appendices.clear();
+    let pages = pages_of(&doc);
+    let continued = pages
+        .iter()
+        .filter(|p| page_text(p).iter().any(|t| t.ends_with("(continued)")))
+        .count();
+    assert!(continued >= 1);
+}
+
+/// Writes the Vietnamese and English sample reports to the temporary directory.
+#[test]
+#[ignore = "writes files for eyeballing"]
+fn write_samples() {
+    for (lang, name) in [
+        (Lang::Vi, "aidledger-sample-vi.pdf"),
+        (Lang::En, "aidledger-sample-en.pdf"),
+    ] {
+        let bytes = render(&sample::document(lang)).expect("render");
+        let path = std::env::temp_dir().join(name);
+        std::fs::write(&path, &bytes).expect("write");
+        println!("{} ({} bytes)", path.display(), bytes.len());
+    }
+}
