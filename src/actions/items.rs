@@ -133,7 +133,12 @@ pub async fn create_item_in(tx: &mut Tx, actor: &Actor, cmd: NewAidItem) -> Resu
         }
         other => other?,
     };
-    let after = items::get_item(tx, id).await?;
+    // The allocations are part of what was decided, so the audit entry carries them too.
+    let after = serde_json::json!({
+        "item": items::get_item(tx, id).await?,
+        "sectors": cmd.sectors,
+        "localities": cmd.localities,
+    });
     record::<(), _>(
         tx,
         actor,
@@ -141,7 +146,7 @@ pub async fn create_item_in(tx: &mut Tx, actor: &Actor, cmd: NewAidItem) -> Resu
         "aid_item",
         id,
         None,
-        after.as_ref(),
+        Some(&after),
         now,
     )
     .await?;
@@ -164,7 +169,9 @@ pub async fn change_item_status_in(
             format!("an item that is {} cannot become {}", before.status, next),
         ));
     }
-    if next != ItemStatus::Pipeline && before.approval_number.is_none() {
+    if !matches!(next, ItemStatus::Pipeline | ItemStatus::Cancelled)
+        && before.approval_number.is_none()
+    {
         return Err(Error::conflict(
             "approval_required",
             "record the approval decision before moving the item past the pipeline",

@@ -119,6 +119,15 @@ pub async fn record_disbursement_in(
             cmd.status = DisbursementStatus::Submitted;
         }
     }
+    if cmd.status == DisbursementStatus::Verified
+        && (cmd.verified_by.is_none() || cmd.verified_at.is_none())
+    {
+        return Err(Error::invalid(
+            "verified_by",
+            "verifier_required",
+            "a verified disbursement must name who verified it and when",
+        ));
+    }
     if cmd.verified_by.is_some() && cmd.verified_by == cmd.entered_by {
         return Err(Error::conflict(
             "four_eyes",

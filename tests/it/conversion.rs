@@ -270,3 +270,54 @@ async fn four_eyes_holds_even_for_the_system() {
         .unwrap_err();
     assert_eq!(err.code(), "four_eyes");
 }
+
+#[tokio::test]
+async fn a_verified_disbursement_must_name_its_verifier() {
+    let db = fresh_db().await;
+    let item = seed_item(&db, "T-1", seed_basics(&db).await).await;
+    let d = NewDisbursement {
+        item_id: item,
+        amount_minor: 100,
+        currency: Currency::USD,
+        value_date: date("2025-05-20"),
+        tranche: None,
+        milestone_id: None,
+        reverses_id: None,
+        status: DisbursementStatus::Verified,
+        entered_by: None,
+        verified_by: None,
+        verified_at: None,
+    };
+    let err = record_disbursement(&db.ctx, &system(), d)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "verifier_required");
+}
+
+#[tokio::test]
+async fn item_status_changes_follow_the_state_machine() {
+    use aidledger::domain::item::ItemStatus;
+    let db = fresh_db().await;
+    let orgs = seed_basics(&db).await;
+    let item = seed_item(&db, "T-1", orgs).await;
+    let mut tx = db.store().write().await.unwrap();
+    // An approved item moves on to implementing but never back to the pipeline.
+    aidledger::actions::items::change_item_status_in(
+        &mut tx,
+        &system(),
+        item,
+        ItemStatus::Implementing,
+    )
+    .await
+    .unwrap();
+    let err = aidledger::actions::items::change_item_status_in(
+        &mut tx,
+        &system(),
+        item,
+        ItemStatus::Pipeline,
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(err.code(), "invalid_transition");
+    tx.commit().await.unwrap();
+}

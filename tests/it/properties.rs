@@ -109,6 +109,19 @@ async fn build(w: &World, reverse: bool) -> TestDb {
                 .unwrap(),
         );
     }
+    let mut tx = db.store().write().await.unwrap();
+    let reviewer = aidledger::db::users::insert_user(
+        &mut tx,
+        "reviewer",
+        "Reviewer",
+        aidledger::domain::item::Role::Reviewer,
+        None,
+        "not-a-hash",
+        aidledger::db::now(),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
     let base = date("2024-01-01");
     // Two rates for one currency and day: the later is a correction, so order would matter.
     let mut rates: Vec<(usize, i64, u32)> = Vec::new();
@@ -172,8 +185,8 @@ async fn build(w: &World, reverse: bool) -> TestDb {
                 reverses_id: None,
                 status: DisbursementStatus::Verified,
                 entered_by: None,
-                verified_by: None,
-                verified_at: None,
+                verified_by: Some(reviewer),
+                verified_at: Some(aidledger::db::now()),
             };
             record_disbursement(&db.ctx, &system(), cmd).await.unwrap();
         }
