@@ -199,6 +199,40 @@ async fn run() -> Result<(), BoxError> {
     result
 }
 
+/// Issues the year's official report on the loaded database (figures, document, PDF, archive
+/// row) exactly as `aidledger report` does, and prints its time, size and peak memory.
+async fn year_report(args: &Args, b: &Bench) -> Result<(), BoxError> {
+    use aidledger::actions::reports::{IssueCmd, issue_report};
+    let ctx = aidledger::actions::Ctx {
+        store: b.store.clone(),
+        config: aidledger::Config::default(),
+    };
+    let period = aidledger::domain::period::Period::parse(&args.year.to_string(), false)?;
+    let cmd = IssueCmd {
+        period,
+        lang: aidledger::domain::Lang::Vi,
+        issued_on: data::ymd(args.year + 1, 1, 5),
+        number: "1/BC-BENCH".into(),
+    };
+    let probe = query::Probe::start();
+    let started = std::time::Instant::now();
+    let (issued, pdf) =
+        issue_report(&ctx, &aidledger::actions::Actor::system("bench"), &cmd).await?;
+    let took = started.elapsed();
+    let usage = probe.finish();
+    println!(
+        "{} {}: year report {} issued in {:.2} s, {} bytes (SHA-256 {}…), RSS {}",
+        b.name,
+        b.version,
+        issued.period,
+        took.as_secs_f64(),
+        pdf.len(),
+        &issued.sha256[..12],
+        usage.rss
+    );
+    Ok(())
+}
+
 async fn measure(
     args: &Args,
     data: data::Dataset,
@@ -236,6 +270,9 @@ async fn measure(
         }
         b.sum = Some(r);
         report::print_sum(b, expected);
+    }
+    for b in benches.iter() {
+        year_report(args, b).await?;
     }
     report::summary(args, benches, resettable);
     if failures.is_empty() {

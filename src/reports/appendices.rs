@@ -25,13 +25,12 @@ pub(crate) fn build(labels: &Labels, f: &Fmt, look: &LookupData, fig: &Figures) 
             en.to_string()
         }
     };
-    let org = |id: i64| look.organisations.iter().find(|o| o.id == id);
+    let org = |id: i64| look.organisation(id);
     let org_name =
         |id: i64| org(id).map_or_else(|| id.to_string(), |o| name(&o.name_vi, &o.name_en));
-    let item = |id: i64| look.items.iter().find(|i| i.id == id);
-    let shares_text = |list: &[crate::db::items::Allocation], id: i64, dim: Dimension| {
+    let item = |id: i64| look.item(id);
+    let shares_text = |list: &[crate::db::items::Allocation], dim: Dimension| {
         list.iter()
-            .filter(|a| a.item_id == id)
             .map(|a| group_name(look, dim, &a.code, lang))
             .collect::<Vec<_>>()
             .join("; ")
@@ -57,8 +56,8 @@ pub(crate) fn build(labels: &Labels, f: &Fmt, look: &LookupData, fig: &Figures) 
             i.funding_source_id
                 .map_or_else(|| f.t("Vốn tự có", "Own funds"), org_name),
             org_name(i.aid_owner_id),
-            shares_text(&look.sectors, i.id, Dimension::Sector),
-            shares_text(&look.localities, i.id, Dimension::Locality),
+            shares_text(look.sectors_of(i.id), Dimension::Sector),
+            shares_text(look.localities_of(i.id), Dimension::Locality),
             format!("{} - {}", f.date(i.planned_start), f.date(i.planned_end)),
             figs.committed_original
                 .iter()

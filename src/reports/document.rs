@@ -136,7 +136,7 @@ pub fn build(
     let labels = Labels::load(lang)?;
     let f = Fmt { lang };
     let org_name = |id: i64| {
-        look.organisations.iter().find(|o| o.id == id).map_or_else(
+        look.organisation(id).map_or_else(
             || id.to_string(),
             |o| {
                 if lang == Lang::Vi {
@@ -147,7 +147,7 @@ pub fn build(
             },
         )
     };
-    let item = |id: i64| look.items.iter().find(|i| i.id == id);
+    let item = |id: i64| look.item(id);
     let item_title = |id: i64| {
         item(id).map_or_else(
             || id.to_string(),

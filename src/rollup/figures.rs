@@ -186,7 +186,7 @@ pub async fn figures(tx: &mut Tx, look: &LookupData, period: &Period) -> Result<
         })
         .map(|o| o.id)
         .collect();
-    let donor_of = |item: i64| look.items.iter().find(|i| i.id == item).map(|i| i.donor_id);
+    let donor_of = |item: i64| look.item(item).map(|i| i.donor_id);
     let mut active: BTreeSet<i64> = touched.iter().filter_map(|i| donor_of(*i)).collect();
     for i in &look.items {
         let start = i.actual_start.unwrap_or(i.planned_start);

@@ -27,6 +27,22 @@ pub struct LookupData {
     pub units: Vec<crate::db::reference::AdminUnit>,
     pub sector_list: Vec<crate::db::reference::Sector>,
     pub sector_parent: HashMap<String, String>,
+    /// Indexes so look-ups stay constant-time at national scale (50,000 items).
+    item_index: HashMap<i64, usize>,
+    org_index: HashMap<i64, usize>,
+    sector_ranges: HashMap<i64, std::ops::Range<usize>>,
+    locality_ranges: HashMap<i64, std::ops::Range<usize>>,
+}
+
+/// Where each item's rows start and end in a list sorted by item id.
+fn ranges(list: &[crate::db::items::Allocation]) -> HashMap<i64, std::ops::Range<usize>> {
+    let mut m: HashMap<i64, std::ops::Range<usize>> = HashMap::new();
+    for (i, a) in list.iter().enumerate() {
+        m.entry(a.item_id)
+            .and_modify(|r| r.end = i + 1)
+            .or_insert(i..i + 1);
+    }
+    m
 }
 
 impl LookupData {
@@ -36,15 +52,57 @@ impl LookupData {
             .iter()
             .filter_map(|s| s.parent_code.clone().map(|p| (s.code.clone(), p)))
             .collect();
+        let items = items::list_items(tx).await?;
+        let organisations = orgs::list_organisations(tx, None).await?;
+        let sectors = items::all_sector_allocations(tx).await?;
+        let localities = items::all_locality_allocations(tx).await?;
         Ok(LookupData {
-            items: items::list_items(tx).await?,
-            organisations: orgs::list_organisations(tx, None).await?,
-            sectors: items::all_sector_allocations(tx).await?,
-            localities: items::all_locality_allocations(tx).await?,
+            item_index: items.iter().enumerate().map(|(i, x)| (x.id, i)).collect(),
+            org_index: organisations
+                .iter()
+                .enumerate()
+                .map(|(i, x)| (x.id, i))
+                .collect(),
+            sector_ranges: ranges(&sectors),
+            locality_ranges: ranges(&localities),
+            items,
+            organisations,
+            sectors,
+            localities,
             units: reference::list_admin_units(tx).await?,
             sector_list,
             sector_parent,
         })
+    }
+
+    #[must_use]
+    pub fn item(&self, id: i64) -> Option<&crate::db::items::AidItem> {
+        self.item_index.get(&id).and_then(|i| self.items.get(*i))
+    }
+
+    #[must_use]
+    pub fn organisation(&self, id: i64) -> Option<&crate::db::orgs::Organisation> {
+        self.org_index
+            .get(&id)
+            .and_then(|i| self.organisations.get(*i))
+    }
+
+    /// The item's sector shares, in allocation order.
+    #[must_use]
+    pub fn sectors_of(&self, id: i64) -> &[crate::db::items::Allocation] {
+        self.sector_ranges
+            .get(&id)
+            .and_then(|r| self.sectors.get(r.clone()))
+            .unwrap_or(&[])
+    }
+
+    /// The item's locality shares, in allocation order.
+    #[must_use]
+    pub fn localities_of(&self, id: i64) -> &[crate::db::items::Allocation] {
+        self.locality_ranges
+            .get(&id)
+            .and_then(|r| self.localities.get(r.clone()))
+            .unwrap_or(&[])
     }
 
     #[must_use]

@@ -59,7 +59,7 @@ pub fn group_name(look: &LookupData, dim: Dimension, key: &str, lang: Lang) -> S
         Dimension::Donor | Dimension::AidOwner => key
             .parse::<i64>()
             .ok()
-            .and_then(|id| look.organisations.iter().find(|o| o.id == id))
+            .and_then(|id| look.organisation(id))
             .map_or_else(|| key.to_string(), |o| pick(&o.name_vi, &o.name_en)),
         Dimension::Country => key.to_string(),
         Dimension::Modality => key
