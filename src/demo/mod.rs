@@ -185,7 +185,7 @@ fn summary(c: &Counts, planned: &[plan::Item], accounts: &[users::Prepared]) -> 
     }
     let _ = writeln!(
         s,
-        "Open the application at http://127.0.0.1:8000 (start it with `aidledger serve`)."
+        "The server listens on http://127.0.0.1:8000 (`aidledger serve`); so far it answers GET /healthz. Reports: `aidledger report --period 2025-H1`."
     );
     s
 }
