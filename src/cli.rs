@@ -49,6 +49,20 @@ pub enum Command {
     Report(ReportArgs),
     /// Write the period's rollup by every dimension as an XLSX workbook (one sheet each).
     Export(ExportArgs),
+    /// Save a free-text section of the period's report (IV assessment, V tasks, VI
+    /// recommendations), read from standard input.
+    ReportText(ReportTextArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ReportTextArgs {
+    #[arg(long)]
+    pub period: String,
+    /// assessment, tasks or recommendations.
+    #[arg(long)]
+    pub section: String,
+    #[arg(long, default_value = "vi")]
+    pub lang: String,
 }
 
 #[derive(Args, Debug)]
@@ -88,7 +102,7 @@ pub struct RollupArgs {
     /// 2025-M03, 2025-Q1, 2025-H1, 2025 or 2025-01-01..2025-06-30.
     #[arg(long)]
     pub period: String,
-    /// sector, sector_group, locality, donor, country, modality, aid_owner or status.
+    /// sector, sector_group, locality, donor, country, region, modality, aid_owner or status.
     #[arg(long, default_value = "sector")]
     pub by: String,
     #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
@@ -343,6 +357,7 @@ pub async fn run(cli: Cli) -> Result<()> {
                 Dimension::Locality,
                 Dimension::Donor,
                 Dimension::Country,
+                Dimension::Region,
                 Dimension::Modality,
                 Dimension::AidOwner,
                 Dimension::Status,
@@ -366,6 +381,36 @@ pub async fn run(cli: Cli) -> Result<()> {
                     t.unconverted.len()
                 );
             }
+        }
+        Command::ReportText(a) => {
+            let period = Period::parse(&a.period, config.vn_reporting_periods)
+                .map_err(|e| Error::invalid("period", "invalid_period", e.to_string()))?;
+            let lang: Lang = a
+                .lang
+                .parse()
+                .map_err(|e: String| Error::invalid("lang", "invalid_lang", e))?;
+            let mut body = String::new();
+            std::io::stdin()
+                .take(100_000)
+                .read_to_string(&mut body)
+                .map_err(|e| {
+                    Error::invalid("body", "unreadable", format!("cannot read the text: {e}"))
+                })?;
+            crate::actions::reports::save_report_text(
+                &ctx,
+                &system,
+                &period,
+                lang,
+                &a.section,
+                body.trim(),
+            )
+            .await?;
+            println!(
+                "saved section {} of the {} report for {}",
+                a.section,
+                lang.code(),
+                period.code()
+            );
         }
         Command::Audit(AuditCommand::Verify) => {
             let mut tx = store.read().await?;

@@ -238,3 +238,47 @@ mod tests {
         assert!(CommitmentKind::Amendment.check_sign(0).is_err());
     }
 }
+
+/// The donor region of an ISO 3166 country, as national aid statistics group them
+/// (Europe, North America, Asia, Oceania; anything else is "other").
+#[must_use]
+pub fn region_of(country: &str) -> &'static str {
+    const EUROPE: &[&str] = &[
+        "AT", "BE", "BG", "CH", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GB", "GR", "HR",
+        "HU", "IE", "IS", "IT", "LI", "LT", "LU", "LV", "MT", "NL", "NO", "PL", "PT", "RO", "SE",
+        "SI", "SK",
+    ];
+    const NORTH_AMERICA: &[&str] = &["US", "CA"];
+    const ASIA: &[&str] = &[
+        "JP", "KR", "CN", "TW", "HK", "SG", "TH", "MY", "IN", "PH", "ID", "KH", "LA", "MN",
+    ];
+    const OCEANIA: &[&str] = &["AU", "NZ"];
+    if EUROPE.contains(&country) {
+        "europe"
+    } else if NORTH_AMERICA.contains(&country) {
+        "north_america"
+    } else if ASIA.contains(&country) {
+        "asia"
+    } else if OCEANIA.contains(&country) {
+        "oceania"
+    } else {
+        "other"
+    }
+}
+
+/// The label of a region key from [`region_of`].
+#[must_use]
+pub fn region_label(key: &str, lang: Lang) -> &'static str {
+    match (key, lang) {
+        ("europe", Lang::Vi) => "Châu Âu",
+        ("europe", Lang::En) => "Europe",
+        ("north_america", Lang::Vi) => "Bắc Mỹ",
+        ("north_america", Lang::En) => "North America",
+        ("asia", Lang::Vi) => "Châu Á",
+        ("asia", Lang::En) => "Asia",
+        ("oceania", Lang::Vi) => "Châu Đại Dương",
+        ("oceania", Lang::En) => "Oceania",
+        (_, Lang::Vi) => "Khác",
+        (_, Lang::En) => "Other",
+    }
+}

@@ -262,6 +262,17 @@ pub fn build(
                 &format!("Lũy kế đến hết kỳ: giá trị cam kết {}, giá trị giải ngân {}; tỷ lệ giải ngân {}%. Các khoản giải ngân chưa được xác minh ({}) không được tính vào số liệu trên.", f.pair(fig.cumulative_committed), f.pair(fig.cumulative_disbursed), rate, f.pair(fig.unverified)),
                 &format!("Cumulative to the end of the period: committed {}, disbursed {}; disbursement rate {}%. Disbursements not yet verified ({}) are not counted above.", f.pair(fig.cumulative_committed), f.pair(fig.cumulative_disbursed), rate, f.pair(fig.unverified)),
             )),
+            Block::Paragraph({
+                let regions = fig.committed_by.get("region").map(|b| {
+                    b.rows
+                        .iter()
+                        .map(|r| format!("{} {} USD ({}%)", crate::domain::item::region_label(&r.key, lang), f.usd(r.usd_cents), f.pct(r.usd_cents, b.total_usd_cents)))
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                });
+                let regions = regions.filter(|r| !r.is_empty()).unwrap_or_else(|| labels.common.no_data.clone());
+                f.t(&format!("Giá trị cam kết theo khu vực của nhà tài trợ: {regions}."), &format!("Commitments by donor region: {regions}."))
+            }),
             Block::Table(comparison),
             Block::Paragraph(f.t("Các khoản viện trợ có giá trị cam kết lớn nhất trong kỳ:", "The largest commitments of the period:")),
             Block::Bullets(largest.iter().take(5).map(|(id, x)| format!("{} ({}): {} USD", item_title(**id), item(**id).map_or_else(String::new, |i| org_name(i.donor_id)), f.usd(x.committed.usd_cents))).collect()),

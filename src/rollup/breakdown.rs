@@ -17,6 +17,7 @@ pub enum Dimension {
     Locality,
     Donor,
     Country,
+    Region,
     Modality,
     AidOwner,
     Status,
@@ -31,12 +32,13 @@ impl std::str::FromStr for Dimension {
             "locality" => Dimension::Locality,
             "donor" => Dimension::Donor,
             "country" => Dimension::Country,
+            "region" => Dimension::Region,
             "modality" => Dimension::Modality,
             "aid_owner" => Dimension::AidOwner,
             "status" => Dimension::Status,
             other => {
                 return Err(format!(
-                    "cannot break down by \"{}\": use sector, sector_group, locality, donor, country, modality, aid_owner or status",
+                    "cannot break down by \"{}\": use sector, sector_group, locality, donor, country, region, modality, aid_owner or status",
                     other.chars().take(30).collect::<String>()
                 ));
             }
@@ -189,6 +191,16 @@ pub fn breakdown(sums: &[ItemSum], dim: Dimension, look: &Lookup<'_>) -> Result<
                     .and_then(|i| orgs.get(&i.donor_id))
                     .map_or_else(|| "unknown".to_string(), |o| o.nationality.clone());
                 acc.add(country, s.vnd, s.usd_cents)?;
+            }
+            Dimension::Region => {
+                let country = item
+                    .and_then(|i| orgs.get(&i.donor_id))
+                    .map_or("", |o| o.nationality.as_str());
+                acc.add(
+                    crate::domain::item::region_of(country).to_string(),
+                    s.vnd,
+                    s.usd_cents,
+                )?;
             }
             Dimension::Modality => acc.add(
                 item.map_or_else(|| "unknown".to_string(), |i| i.modality.code().to_string()),

@@ -83,11 +83,12 @@ pub struct Figures {
     pub unconverted: Vec<UnconvertedRow>,
 }
 
-const SPLIT_DIMENSIONS: [Dimension; 5] = [
+const SPLIT_DIMENSIONS: [Dimension; 6] = [
     Dimension::SectorGroup,
     Dimension::Locality,
     Dimension::Donor,
     Dimension::Country,
+    Dimension::Region,
     Dimension::Modality,
 ];
 

@@ -40,6 +40,10 @@ fn every_subcommand_has_help() {
         &["user", "add", "--help"],
         &["user", "passwd", "--help"],
         &["audit", "verify", "--help"],
+        &["rollup", "--help"],
+        &["report", "--help"],
+        &["export", "--help"],
+        &["report-text", "--help"],
     ] {
         let (ok, out, _) = aidledger("sqlite::memory:", args, None);
         assert!(ok && out.contains("Usage"), "{args:?}");

@@ -36,6 +36,10 @@ async fn raw(db: &TestDb, kind: &str, p: &Period) -> Vec<RawRow> {
         .collect()
 }
 
+fn of_items<'a>(rows: &'a [RawRow], ids: &[i64]) -> Vec<&'a RawRow> {
+    rows.iter().filter(|r| ids.contains(&r.item_id)).collect()
+}
+
 /// Largest-remainder split, written independently of the library.
 fn split(amount: i64, shares: &[(String, i64)]) -> Vec<(String, i64)> {
     let total: i128 = shares.iter().map(|s| i128::from(s.1)).sum();
@@ -179,6 +183,80 @@ async fn report_tables_match_an_independent_computation_over_the_raw_rows() {
     assert_eq!(
         sum_rows, fig.committed.vnd,
         "appendix 3 rows add up to its total row"
+    );
+
+    // Every other appendix total, against the raw rows read in this test.
+    let usd = |c: i64| Money::from_minor(c, Currency::USD).format(Lang::Vi);
+    let vnd = |v: i64| Money::from_minor(v, Currency::VND).format(Lang::Vi);
+    let committed_rows = raw(&db, "c", &period).await;
+    let disbursed_rows = raw(&db, "d", &period).await;
+    let raw_usd = |rows: &[&RawRow]| rows.iter().map(|r| r.usd.unwrap()).sum::<i64>();
+    let raw_vnd = |rows: &[&RawRow]| rows.iter().map(|r| r.vnd.unwrap()).sum::<i64>();
+    let everything = Period::parse("2016-01-01..2025-06-30", false).unwrap();
+    let all_committed = raw(&db, "c", &everything).await;
+    let all_disbursed = raw(&db, "d", &everything).await;
+    let period_c: Vec<&RawRow> = committed_rows.iter().collect();
+    let period_d: Vec<&RawRow> = disbursed_rows.iter().collect();
+    // Appendix 1: items approved in the period, with their commitments to the period's end.
+    let approved: Vec<i64> = look
+        .items
+        .iter()
+        .filter(|i| i.approval_date.is_some_and(|d| period.contains(d)))
+        .map(|i| i.id)
+        .collect();
+    let appr: Vec<&RawRow> = all_committed
+        .iter()
+        .filter(|r| approved.contains(&r.item_id))
+        .collect();
+    let t1 = doc.appendices[0].total_row.as_ref().unwrap();
+    assert_eq!(
+        (t1[10].clone(), t1[11].clone()),
+        (usd(raw_usd(&appr)), vnd(raw_vnd(&appr))),
+        "appendix 1 totals"
+    );
+    assert_eq!(doc.appendices[0].rows.len(), approved.len());
+    // Appendix 2: items with money or an approval in the period.
+    let mut touched: Vec<i64> = committed_rows
+        .iter()
+        .chain(&disbursed_rows)
+        .map(|r| r.item_id)
+        .chain(approved.iter().copied())
+        .collect();
+    touched.sort_unstable();
+    touched.dedup();
+
+    let t2 = doc.appendices[1].total_row.as_ref().unwrap();
+    assert_eq!(
+        t2[3],
+        usd(raw_usd(&of_items(&all_committed, &touched))),
+        "appendix 2 cumulative committed"
+    );
+    assert_eq!(
+        t2[4],
+        usd(raw_usd(&period_d)),
+        "appendix 2 disbursed in the period"
+    );
+    assert_eq!(
+        t2[5],
+        usd(raw_usd(&of_items(&all_disbursed, &touched))),
+        "appendix 2 cumulative disbursed"
+    );
+    // Appendices 4 (locality) and 5 (donor): the period's committed and disbursed totals.
+    let t4 = doc.appendices[3].total_row.as_ref().unwrap();
+    assert_eq!(
+        (t4[3].clone(), t4[4].clone(), t4[5].clone()),
+        (
+            usd(raw_usd(&period_c)),
+            vnd(raw_vnd(&period_c)),
+            usd(raw_usd(&period_d))
+        ),
+        "appendix 4 totals"
+    );
+    let t5 = doc.appendices[4].total_row.as_ref().unwrap();
+    assert_eq!(
+        (t5[4].clone(), t5[5].clone()),
+        (usd(raw_usd(&period_c)), usd(raw_usd(&period_d))),
+        "appendix 5 totals"
     );
 }
 
