@@ -203,42 +203,6 @@ vocabulary!(
     }
 );
 
-#[cfg(test)]
-mod tests {
-    #![allow(clippy::unwrap_used)]
-    use super::*;
-
-    #[test]
-    fn codes_round_trip_and_unknown_codes_are_named() {
-        for s in ItemStatus::ALL {
-            assert_eq!(s.code().parse::<ItemStatus>(), Ok(*s));
-        }
-        let err = "finished".parse::<ItemStatus>().unwrap_err();
-        assert!(err.contains("\"finished\"") && err.contains("completed"));
-    }
-
-    #[test]
-    fn final_states_have_no_way_out() {
-        for from in [
-            ItemStatus::Completed,
-            ItemStatus::Cancelled,
-            ItemStatus::Revoked,
-        ] {
-            assert!(ItemStatus::ALL.iter().all(|to| !from.can_become(*to)));
-        }
-        assert!(ItemStatus::Pipeline.can_become(ItemStatus::Approved));
-        assert!(!ItemStatus::Pipeline.can_become(ItemStatus::Completed));
-    }
-
-    #[test]
-    fn commitment_signs() {
-        assert!(CommitmentKind::Original.check_sign(1).is_ok());
-        assert!(CommitmentKind::Original.check_sign(-1).is_err());
-        assert!(CommitmentKind::Cancellation.check_sign(5).is_err());
-        assert!(CommitmentKind::Amendment.check_sign(0).is_err());
-    }
-}
-
 /// The donor region of an ISO 3166 country, as national aid statistics group them
 /// (Europe, North America, Asia, Oceania; anything else is "other").
 #[must_use]
@@ -280,5 +244,41 @@ pub fn region_label(key: &str, lang: Lang) -> &'static str {
         ("oceania", Lang::En) => "Oceania",
         (_, Lang::Vi) => "Khác",
         (_, Lang::En) => "Other",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn codes_round_trip_and_unknown_codes_are_named() {
+        for s in ItemStatus::ALL {
+            assert_eq!(s.code().parse::<ItemStatus>(), Ok(*s));
+        }
+        let err = "finished".parse::<ItemStatus>().unwrap_err();
+        assert!(err.contains("\"finished\"") && err.contains("completed"));
+    }
+
+    #[test]
+    fn final_states_have_no_way_out() {
+        for from in [
+            ItemStatus::Completed,
+            ItemStatus::Cancelled,
+            ItemStatus::Revoked,
+        ] {
+            assert!(ItemStatus::ALL.iter().all(|to| !from.can_become(*to)));
+        }
+        assert!(ItemStatus::Pipeline.can_become(ItemStatus::Approved));
+        assert!(!ItemStatus::Pipeline.can_become(ItemStatus::Completed));
+    }
+
+    #[test]
+    fn commitment_signs() {
+        assert!(CommitmentKind::Original.check_sign(1).is_ok());
+        assert!(CommitmentKind::Original.check_sign(-1).is_err());
+        assert!(CommitmentKind::Cancellation.check_sign(5).is_err());
+        assert!(CommitmentKind::Amendment.check_sign(0).is_err());
     }
 }
