@@ -86,19 +86,14 @@ pub(crate) async fn record<B: serde::Serialize, A: serde::Serialize>(
     after: Option<&A>,
     at: DateTime<Utc>,
 ) -> Result<()> {
-    let json = |v: Option<String>| v;
-    let before = json(
-        before
-            .map(serde_json::to_string)
-            .transpose()
-            .map_err(|e| Error::Internal(e.to_string()))?,
-    );
-    let after = json(
-        after
-            .map(serde_json::to_string)
-            .transpose()
-            .map_err(|e| Error::Internal(e.to_string()))?,
-    );
+    let before = before
+        .map(serde_json::to_string)
+        .transpose()
+        .map_err(|e| Error::Internal(e.to_string()))?;
+    let after = after
+        .map(serde_json::to_string)
+        .transpose()
+        .map_err(|e| Error::Internal(e.to_string()))?;
     let entry = NewAuditEntry {
         actor_id: actor.user_id,
         actor: &actor.name,

@@ -16,28 +16,20 @@ pub fn mount(rocket: Rocket<Build>, ctx: Ctx) -> Rocket<Build> {
         )
 }
 
-fn catcher_body(
-    status: rocket::http::Status,
-    code: &str,
-    message: &str,
-) -> rocket::serde::json::Value {
-    let _ = status;
+/// The JSON error body of the API, for errors Rocket raises before a handler runs (the
+/// status itself comes from the catcher).
+fn catcher_body(code: &str, message: &str) -> rocket::serde::json::Value {
     rocket::serde::json::json!({ "error": { "code": code, "message": message, "field": null } })
 }
 
 #[rocket::catch(404)]
 fn not_found() -> rocket::serde::json::Value {
-    catcher_body(
-        rocket::http::Status::NotFound,
-        "not_found",
-        "no such page or resource",
-    )
+    catcher_body("not_found", "no such page or resource")
 }
 
 #[rocket::catch(422)]
 fn unprocessable() -> rocket::serde::json::Value {
     catcher_body(
-        rocket::http::Status::UnprocessableEntity,
         "invalid_body",
         "the request body could not be read as the expected JSON",
     )
@@ -45,11 +37,7 @@ fn unprocessable() -> rocket::serde::json::Value {
 
 #[rocket::catch(400)]
 fn bad_request() -> rocket::serde::json::Value {
-    catcher_body(
-        rocket::http::Status::BadRequest,
-        "bad_request",
-        "the request is malformed",
-    )
+    catcher_body("bad_request", "the request is malformed")
 }
 
 #[rocket::catch(500)]
@@ -57,7 +45,6 @@ fn internal() -> rocket::serde::json::Value {
     let reference = crate::error::reference_id();
     rocket::error!("unhandled internal error [ref {reference}]");
     catcher_body(
-        rocket::http::Status::InternalServerError,
         "internal",
         &format!("an internal error occurred; quote reference {reference}"),
     )
