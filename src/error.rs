@@ -23,8 +23,12 @@ pub enum Error {
     Conflict { code: &'static str, message: String },
     #[error("{0}")]
     Forbidden(String),
-    #[error("authentication required")]
-    Unauthorized,
+    /// No valid session or token, or wrong credentials (the message never says which).
+    #[error("{message}")]
+    Unauthorized { code: &'static str, message: String },
+    /// Too many attempts (login throttling); the message says when to try again.
+    #[error("{0}")]
+    TooManyRequests(String),
     /// A configuration or start-up problem: the process should stop and say so.
     #[error("{0}")]
     Config(String),
@@ -56,6 +60,13 @@ impl Error {
         }
     }
 
+    pub fn unauthorized(code: &'static str, message: impl Into<String>) -> Self {
+        Error::Unauthorized {
+            code,
+            message: message.into(),
+        }
+    }
+
     #[must_use]
     pub fn config(message: String) -> Self {
         Error::Config(message)
@@ -68,7 +79,8 @@ impl Error {
             Error::NotFound(_) => Status::NotFound,
             Error::Conflict { .. } => Status::Conflict,
             Error::Forbidden(_) => Status::Forbidden,
-            Error::Unauthorized => Status::Unauthorized,
+            Error::Unauthorized { .. } => Status::Unauthorized,
+            Error::TooManyRequests(_) => Status::TooManyRequests,
             Error::Config(_) | Error::Db(_) | Error::Internal(_) => Status::InternalServerError,
         }
     }
@@ -76,10 +88,12 @@ impl Error {
     #[must_use]
     pub fn code(&self) -> &'static str {
         match self {
-            Error::Invalid { code, .. } | Error::Conflict { code, .. } => code,
+            Error::Invalid { code, .. }
+            | Error::Conflict { code, .. }
+            | Error::Unauthorized { code, .. } => code,
             Error::NotFound(_) => "not_found",
             Error::Forbidden(_) => "forbidden",
-            Error::Unauthorized => "unauthorized",
+            Error::TooManyRequests(_) => "too_many_requests",
             Error::Config(_) | Error::Db(_) | Error::Internal(_) => "internal",
         }
     }
