@@ -29,6 +29,14 @@ pub enum Error {
     /// Too many attempts (login throttling); the message says when to try again.
     #[error("{0}")]
     TooManyRequests(String),
+    /// A request refused before it reaches an action: malformed (400), too large (413) or of
+    /// a content type the endpoint does not take (415).
+    #[error("{message}")]
+    Request {
+        status: u16,
+        code: &'static str,
+        message: String,
+    },
     /// A configuration or start-up problem: the process should stop and say so.
     #[error("{0}")]
     Config(String),
@@ -81,6 +89,7 @@ impl Error {
             Error::Forbidden(_) => Status::Forbidden,
             Error::Unauthorized { .. } => Status::Unauthorized,
             Error::TooManyRequests(_) => Status::TooManyRequests,
+            Error::Request { status, .. } => Status::new(*status),
             Error::Config(_) | Error::Db(_) | Error::Internal(_) => Status::InternalServerError,
         }
     }
@@ -90,7 +99,8 @@ impl Error {
         match self {
             Error::Invalid { code, .. }
             | Error::Conflict { code, .. }
-            | Error::Unauthorized { code, .. } => code,
+            | Error::Unauthorized { code, .. }
+            | Error::Request { code, .. } => code,
             Error::NotFound(_) => "not_found",
             Error::Forbidden(_) => "forbidden",
             Error::TooManyRequests(_) => "too_many_requests",

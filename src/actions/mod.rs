@@ -7,6 +7,7 @@
 //! whole data set atomically.
 
 pub mod convert;
+pub mod idempotency;
 pub mod items;
 pub mod ledger;
 pub mod orgs;

@@ -1,0 +1,142 @@
+//! Who is asking: a request guard that proves identity from an API token
+//! (`Authorization: Bearer …`) or the session cookie, and the write metadata (idempotency key,
+//! method and path) that idempotent writes need. Roles and organisation scope are not checked
+//! here but in the actions, where no handler can forget them.
+
+use crate::actions::idempotency::Idempotency;
+use crate::actions::{Actor, Ctx, auth};
+use crate::error::Error;
+use rocket::outcome::Outcome;
+use rocket::request::{self, FromRequest, Request};
+
+/// The name of the (private, encrypted) session cookie.
+pub const SESSION_COOKIE: &str = "aidledger_session";
+
+/// Why identification failed, for the 401 catcher to tell the client.
+#[derive(Default)]
+pub struct AuthFailure(pub Option<Error>);
+
+/// An authenticated user, as the actor the actions check.
+pub struct CurrentUser(pub Actor);
+
+async fn identify(req: &Request<'_>) -> Result<Actor, Error> {
+    let Some(ctx) = req.rocket().state::<Ctx>() else {
+        return Err(Error::Internal("the application state is missing".into()));
+    };
+    if let Some(header) = req.headers().get_one("Authorization") {
+        let token = header
+            .strip_prefix("Bearer ")
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| {
+                Error::unauthorized(
+                    "invalid_authorization",
+                    "the Authorization header must be \"Bearer <token>\"",
+                )
+            })?;
+        return auth::actor_from_token(ctx, token).await?.ok_or_else(|| {
+            Error::unauthorized(
+                "invalid_token",
+                "the API token is unknown or revoked: create a new one with POST /api/v1/auth/token",
+            )
+        });
+    }
+    let Some(cookie) = req.cookies().get_private(SESSION_COOKIE) else {
+        return Err(Error::unauthorized(
+            "authentication_required",
+            "log in (POST /api/v1/auth/login) or send Authorization: Bearer <token>",
+        ));
+    };
+    match auth::actor_from_session(ctx, cookie.value()).await? {
+        Some(actor) => Ok(actor),
+        None => {
+            req.cookies().remove_private(SESSION_COOKIE);
+            Err(Error::unauthorized(
+                "session_expired",
+                "the session has ended or expired: log in again",
+            ))
+        }
+    }
+}
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for CurrentUser {
+    type Error = ();
+
+    async fn from_request(req: &'r Request<'_>) -> request::Outcome<Self, ()> {
+        match identify(req).await {
+            Ok(actor) => Outcome::Success(CurrentUser(actor)),
+            Err(e) => {
+                let status = e.status();
+                req.local_cache(|| AuthFailure(Some(e)));
+                Outcome::Error((status, ()))
+            }
+        }
+    }
+}
+
+/// The parts of a write request an idempotent retry is recognised by.
+pub struct WriteMeta {
+    key: Option<String>,
+    method: String,
+    path: String,
+}
+
+impl WriteMeta {
+    /// The request's idempotency, if the client sent a key.
+    pub fn idempotency(&self, body: &[u8]) -> Result<Option<Idempotency>, Error> {
+        self.key
+            .as_deref()
+            .map(|k| Idempotency::new(k, &self.method, &self.path, body))
+            .transpose()
+    }
+}
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for WriteMeta {
+    type Error = ();
+
+    async fn from_request(req: &'r Request<'_>) -> request::Outcome<Self, ()> {
+        Outcome::Success(WriteMeta {
+            key: req.headers().get_one("Idempotency-Key").map(str::to_string),
+            method: req.method().as_str().to_string(),
+            path: req.uri().path().to_string(),
+        })
+    }
+}
+
+/// The client's address for login throttling (the socket's peer; behind a proxy, Rocket's
+/// `ip_header` setting names the header that carries the real one).
+pub struct ClientAddress(pub String);
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for ClientAddress {
+    type Error = ();
+
+    async fn from_request(req: &'r Request<'_>) -> request::Outcome<Self, ()> {
+        let ip = req
+            .client_ip()
+            .map_or_else(|| "unknown".to_string(), |ip| ip.to_string());
+        Outcome::Success(ClientAddress(ip))
+    }
+}
+
+/// Whether the request arrived over TLS (directly or through a proxy that says so), so the
+/// session cookie is marked Secure.
+pub struct Transport {
+    pub tls: bool,
+}
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for Transport {
+    type Error = ();
+
+    async fn from_request(req: &'r Request<'_>) -> request::Outcome<Self, ()> {
+        let tls = req.rocket().config().tls_enabled()
+            || req
+                .headers()
+                .get_one("X-Forwarded-Proto")
+                .is_some_and(|p| p.eq_ignore_ascii_case("https"));
+        Outcome::Success(Transport { tls })
+    }
+}
