@@ -61,8 +61,14 @@ pub async fn login_at(
     let (mut tx, user) = authenticate(ctx, username, password, address, now).await?;
     let secret = random_secret()?;
     let times = Times::starting(now);
-    sessions::insert_session(&mut tx, user.id, &secret_hash(&secret), now, times.expires_at)
-        .await?;
+    sessions::insert_session(
+        &mut tx,
+        user.id,
+        &secret_hash(&secret),
+        now,
+        times.expires_at,
+    )
+    .await?;
     tx.commit().await?;
     Ok(LoginOutcome {
         session: secret,
@@ -132,7 +138,10 @@ async fn throttled(
     ] {
         let key = if by_name { name } else { address };
         // More than `limit` failures counting this one means `limit` came before it.
-        if nth_failure(tx, by_name, key, since, limit + 1).await?.is_some() {
+        if nth_failure(tx, by_name, key, since, limit + 1)
+            .await?
+            .is_some()
+        {
             // The next attempt is allowed once fewer than `limit` failures, counting this
             // one, remain in the window: when the `limit`-th newest leaves it.
             let blocking = nth_failure(tx, by_name, key, since, limit)

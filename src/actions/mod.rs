@@ -13,6 +13,7 @@ pub mod ledger;
 pub mod orgs;
 pub mod rates;
 pub mod reports;
+pub mod tokens;
 pub mod users;
 
 use crate::config::Config;

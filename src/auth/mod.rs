@@ -33,7 +33,9 @@ pub fn secret_hash(secret: &str) -> String {
 /// without a database round trip.
 #[must_use]
 pub fn is_secret_shaped(s: &str) -> bool {
-    s.len() == SECRET_LEN && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    s.len() == SECRET_LEN
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 /// Length of an encoded secret: 32 bytes in base64url without padding.
@@ -41,11 +43,14 @@ pub const SECRET_LEN: usize = 43;
 
 /// Unpadded base64url (RFC 4648 §5); a few lines are cheaper than another dependency.
 fn base64url(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] =
-        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         // A chunk of k bytes carries 8k bits: k + 1 characters of 6 bits each.
         for i in 0..=chunk.len() {

@@ -20,7 +20,12 @@ const KEY_CHARS: usize = 100;
 /// so "Alice" and "alice" are one account and one bucket).
 #[must_use]
 pub fn name_key(username: &str) -> String {
-    username.trim().to_lowercase().chars().take(KEY_CHARS).collect()
+    username
+        .trim()
+        .to_lowercase()
+        .chars()
+        .take(KEY_CHARS)
+        .collect()
 }
 
 #[must_use]
@@ -53,10 +58,7 @@ mod tests {
         assert_eq!(minutes_to_wait(now, now), 15);
         assert_eq!(minutes_to_wait(now - Duration::seconds(61), now), 14);
         assert_eq!(minutes_to_wait(now - WINDOW, now), 1);
-        assert_eq!(
-            refusal(3),
-            "too many failed logins; try again in 3 minutes"
-        );
+        assert_eq!(refusal(3), "too many failed logins; try again in 3 minutes");
         assert_eq!(name_key("  Alice "), "alice");
         assert_eq!(name_key(&"x".repeat(500)).len(), 100);
     }
