@@ -6,6 +6,7 @@
 //! `thing_in(tx, …)` joins the caller's, which the demo loader and importers use to apply a
 //! whole data set atomically.
 
+pub mod auth;
 pub mod convert;
 pub mod idempotency;
 pub mod items;
@@ -13,6 +14,7 @@ pub mod ledger;
 pub mod orgs;
 pub mod rates;
 pub mod reports;
+pub mod tokens;
 pub mod users;
 
 use crate::config::Config;

@@ -13,10 +13,13 @@ pub mod audit;
 pub mod idempotency;
 pub mod items;
 pub mod ledger;
+pub mod logins;
 pub mod orgs;
 pub mod rates;
 pub mod reference;
 pub mod reports;
+pub mod sessions;
+pub mod tokens;
 pub mod types;
 pub mod users;
 

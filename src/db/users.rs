@@ -68,3 +68,13 @@ pub async fn set_password_hash(tx: &mut Tx, id: i64, hash: &str) -> Result<()> {
     exec!(tx, c => sqlx::query("UPDATE app_user SET password_hash = $1 WHERE id = $2").bind(hash).bind(id).execute(&mut *c).await)?;
     Ok(())
 }
+
+/// Writes the changeable facts of `u` (everything but the name, password and creation time).
+pub async fn update_user(tx: &mut Tx, u: &User) -> Result<()> {
+    const SQL: &str = "UPDATE app_user SET display_name = $1, role = $2, organisation_id = $3, \
+                       active = $4, lang = $5 WHERE id = $6";
+    exec!(tx, c => sqlx::query(SQL)
+        .bind(&u.display_name).bind(u.role).bind(u.organisation_id).bind(u.active).bind(u.lang).bind(u.id)
+        .execute(&mut *c).await)?;
+    Ok(())
+}

@@ -7,6 +7,7 @@
 
 mod common;
 
+mod auth;
 mod cli;
 mod conversion;
 mod cross_backend;
