@@ -10,8 +10,14 @@ pub mod convert;
 pub mod items;
 pub mod ledger;
 pub mod orgs;
+pub mod periods;
+pub mod progress;
+pub mod queries;
 pub mod rates;
 pub mod reports;
+pub mod review;
+pub mod scope;
+pub mod updates;
 pub mod users;
 
 use crate::config::Config;

@@ -12,7 +12,9 @@
 pub mod audit;
 pub mod items;
 pub mod ledger;
+pub mod milestone_reports;
 pub mod orgs;
+pub mod periods;
 pub mod rates;
 pub mod reference;
 pub mod reports;
