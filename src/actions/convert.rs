@@ -25,6 +25,7 @@ pub async fn convert_at(
 
 /// Re-converts every commitment and disbursement in `currency` that a rate dated `date` can
 /// affect (those dated from `date` to `date + max_age_days`). Returns how many rows changed.
+/// Refuses (`period_locked`) if any row that would change is dated inside a locked period.
 pub async fn reconvert(
     tx: &mut Tx,
     currency: Currency,
@@ -42,6 +43,14 @@ pub async fn reconvert(
                 .and_then(|r| rate::convert(amount, r));
             let conv = Conversion::from(&fresh);
             if conv != row.conversion {
+                // A rate may not move a figure of a locked period: the error aborts the
+                // caller's transaction, so the rate entry is refused as a whole.
+                let what = format!(
+                    "{} {}, whose conversion this rate would change,",
+                    table.name(),
+                    row.id
+                );
+                super::periods::ensure_open(tx, row.date, &what).await?;
                 ledger::set_conversion(tx, table, row.id, &conv).await?;
                 changed += 1;
             }

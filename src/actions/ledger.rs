@@ -3,9 +3,12 @@
 //! the entry but stores it as unconverted with the reason, for the reviewer to resolve.
 
 use super::convert::convert_at;
+use super::periods::ensure_open;
+use super::scope::{self, Scope};
 use super::{Actor, Ctx, record, today_in_vietnam};
 use crate::db::ledger::{
-    self, Conversion, NewCommitment, NewDisbursement, NewMilestone, NewPledge,
+    self, Commitment, Conversion, Disbursement, Milestone, NewCommitment, NewDisbursement,
+    NewMilestone, NewPledge,
 };
 use crate::db::{Tx, items};
 use crate::domain::Money;
@@ -38,6 +41,20 @@ pub async fn record_commitment(ctx: &Ctx, actor: &Actor, cmd: NewCommitment) -> 
     Ok(id)
 }
 
+pub async fn record_commitment_row(
+    ctx: &Ctx,
+    actor: &Actor,
+    cmd: NewCommitment,
+) -> Result<Commitment> {
+    let mut tx = ctx.store.write().await?;
+    let id = record_commitment_in(&mut tx, actor, cmd, ctx.config.rate_max_age_days).await?;
+    let row = ledger::get_commitment(&mut tx, id)
+        .await?
+        .ok_or_else(|| Error::Internal(format!("commitment {id} vanished after insert")))?;
+    tx.commit().await?;
+    Ok(row)
+}
+
 pub async fn record_commitment_in(
     tx: &mut Tx,
     actor: &Actor,
@@ -50,6 +67,7 @@ pub async fn record_commitment_in(
         .map_err(|m| Error::invalid("amount", "invalid_amount", m))?;
     not_in_future("date", "a commitment", cmd.date)?;
     require_item(tx, cmd.item_id).await?;
+    ensure_open(tx, cmd.date, "a commitment").await?;
     cmd.entered_by = actor.user_id;
     let money = Money::from_minor(cmd.amount_minor, cmd.currency);
     let conv = Conversion::from(&convert_at(tx, money, cmd.date, max_age_days).await?);
@@ -80,15 +98,53 @@ pub async fn record_disbursement(ctx: &Ctx, actor: &Actor, cmd: NewDisbursement)
     Ok(id)
 }
 
-/// Records a disbursement entered by `actor`. Only the system (demo data, imports of already
-/// reviewed records) may store one as verified, and never with the enterer as verifier.
+/// Records a disbursement entered by `actor` and returns its id (see
+/// [`record_disbursement_row_in`]).
 pub async fn record_disbursement_in(
+    tx: &mut Tx,
+    actor: &Actor,
+    cmd: NewDisbursement,
+    max_age_days: u32,
+) -> Result<i64> {
+    Ok(record_disbursement_row_in(tx, actor, cmd, max_age_days)
+        .await?
+        .id)
+}
+
+pub async fn record_disbursement_row(
+    ctx: &Ctx,
+    actor: &Actor,
+    cmd: NewDisbursement,
+) -> Result<Disbursement> {
+    let mut tx = ctx.store.write().await?;
+    let row = record_disbursement_row_in(&mut tx, actor, cmd, ctx.config.rate_max_age_days).await?;
+    tx.commit().await?;
+    Ok(row)
+}
+
+/// Records a disbursement entered by `actor`. Staff with `EditLedger` enter it as submitted
+/// (or draft); NGO staff (`ReportProgress`) report one for their own organisation's item,
+/// stored as a draft for a coordinator to accept. Only the system (demo data, imports of
+/// already reviewed records) may store one as verified, and never with the enterer as
+/// verifier. A reversal must point at a verified row of the same item and negate it exactly.
+pub async fn record_disbursement_row_in(
     tx: &mut Tx,
     actor: &Actor,
     mut cmd: NewDisbursement,
     max_age_days: u32,
-) -> Result<i64> {
-    actor.require(Permission::EditLedger)?;
+) -> Result<Disbursement> {
+    let ngo_report = actor.require(Permission::EditLedger).is_err();
+    if ngo_report {
+        actor.require(Permission::ReportProgress)?;
+        // Scope first, so another organisation's item is "not found", as if it did not exist.
+        scope::item(tx, Scope::of(actor)?, cmd.item_id).await?;
+        if cmd.reverses_id.is_some() {
+            return Err(Error::Forbidden(
+                "NGO staff report disbursements; a reversal is entered by a coordinator".into(),
+            ));
+        }
+        cmd.status = DisbursementStatus::Draft;
+    }
     if cmd.reverses_id.is_none() && cmd.amount_minor <= 0 {
         return Err(Error::invalid(
             "amount",
@@ -107,6 +163,10 @@ pub async fn record_disbursement_in(
                 format!("milestone {m} does not belong to aid item {}", cmd.item_id),
             ));
         }
+    }
+    ensure_open(tx, cmd.value_date, "a disbursement").await?;
+    if let Some(orig) = cmd.reverses_id {
+        check_reversal(tx, &cmd, orig).await?;
     }
     if actor.role.is_some() {
         cmd.entered_by = actor.user_id;
@@ -138,23 +198,80 @@ pub async fn record_disbursement_in(
     let conv = Conversion::from(&convert_at(tx, money, cmd.value_date, max_age_days).await?);
     let now = crate::db::now();
     let id = ledger::insert_disbursement(tx, &cmd, &conv, now).await?;
-    let after = serde_json::json!({
-        "item_id": cmd.item_id, "amount": money.canonical(), "currency": cmd.currency, "value_date": cmd.value_date,
-        "tranche": cmd.tranche, "milestone_id": cmd.milestone_id, "reverses_id": cmd.reverses_id,
-        "status": cmd.status, "verified_by": cmd.verified_by, "conversion": conv,
-    });
-    record::<(), _>(
-        tx,
-        actor,
-        "disbursement.record",
-        "disbursement",
-        id,
-        None,
-        Some(&after),
-        now,
-    )
-    .await?;
-    Ok(id)
+    let row = ledger::get_disbursement(tx, id)
+        .await?
+        .ok_or_else(|| Error::Internal(format!("disbursement {id} vanished after insert")))?;
+    let action = if ngo_report {
+        "disbursement.report"
+    } else {
+        "disbursement.record"
+    };
+    record::<(), _>(tx, actor, action, "disbursement", id, None, Some(&row), now).await?;
+    Ok(row)
+}
+
+/// A reversal negates exactly one verified, not yet reversed row of the same item, dated no
+/// earlier than it, and neither date may be in a locked period.
+async fn check_reversal(tx: &mut Tx, cmd: &NewDisbursement, orig_id: i64) -> Result<()> {
+    let field = |msg: String| Error::invalid("reverses_id", "invalid_reversal", msg);
+    let orig = ledger::get_disbursement(tx, orig_id)
+        .await?
+        .filter(|o| o.item_id == cmd.item_id)
+        .ok_or_else(|| {
+            field(format!(
+                "disbursement {orig_id} is not a disbursement of aid item {}",
+                cmd.item_id
+            ))
+        })?;
+    if orig.reverses_id.is_some() {
+        return Err(Error::conflict(
+            "invalid_transition",
+            format!("disbursement {orig_id} is itself a reversal and cannot be reversed"),
+        ));
+    }
+    if orig.status != DisbursementStatus::Verified {
+        return Err(Error::conflict(
+            "invalid_transition",
+            format!(
+                "disbursement {orig_id} is {}, not verified: only a verified disbursement is reversed; reject it instead",
+                orig.status
+            ),
+        ));
+    }
+    if ledger::reversal_of(tx, orig_id).await?.is_some() {
+        return Err(Error::conflict(
+            "already_reversed",
+            format!("disbursement {orig_id} has already been reversed"),
+        ));
+    }
+    if cmd.amount_minor != -orig.amount_minor || cmd.currency != orig.currency {
+        return Err(field(format!(
+            "a reversal of disbursement {orig_id} must be exactly -{} {}",
+            Money::from_minor(orig.amount_minor, orig.currency).canonical(),
+            orig.currency
+        )));
+    }
+    if cmd.value_date < orig.value_date {
+        return Err(Error::invalid(
+            "value_date",
+            "invalid_dates",
+            format!(
+                "a reversal cannot be dated before the disbursement it reverses ({})",
+                orig.value_date
+            ),
+        ));
+    }
+    ensure_open(tx, orig.value_date, &format!("disbursement {orig_id}")).await
+}
+
+pub async fn record_milestone(ctx: &Ctx, actor: &Actor, cmd: NewMilestone) -> Result<Milestone> {
+    let mut tx = ctx.store.write().await?;
+    let id = record_milestone_in(&mut tx, actor, cmd).await?;
+    let row = ledger::get_milestone(&mut tx, id)
+        .await?
+        .ok_or_else(|| Error::Internal(format!("milestone {id} vanished after insert")))?;
+    tx.commit().await?;
+    Ok(row)
 }
 
 pub async fn record_milestone_in(tx: &mut Tx, actor: &Actor, cmd: NewMilestone) -> Result<i64> {

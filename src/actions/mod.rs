@@ -12,9 +12,15 @@ pub mod idempotency;
 pub mod items;
 pub mod ledger;
 pub mod orgs;
+pub mod periods;
+pub mod progress;
+pub mod queries;
 pub mod rates;
 pub mod reports;
 pub mod tokens;
+pub mod review;
+pub mod scope;
+pub mod updates;
 pub mod users;
 
 use crate::config::Config;

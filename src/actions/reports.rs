@@ -1,9 +1,10 @@
 //! Issuing the period's report: figures, document, PDF, SHA-256 and the archive row, all from
 //! one transaction so the archived PDF is exactly what the ledger said at that moment. A
 //! report is refused, with every blocking transaction named, while any money in the period
-//! has no usable exchange rate.
+//! has no usable exchange rate. Issuing locks the period in the same transaction.
 
 use super::{Actor, Ctx, record};
+use crate::db::periods;
 use crate::db::reports::{self, IssuedReport, NewIssuedReport};
 use crate::domain::period::Period;
 use crate::domain::role::Permission;
@@ -109,6 +110,14 @@ pub async fn issue_report(
         pdf: &pdf,
     };
     let issued = reports::insert_issued(&mut tx, &new, now).await?;
+    // An issued report closes its period, unless one lock already covers all of it: what
+    // the archived PDF says cannot then change without an audited unlock.
+    if periods::active_lock_covering(&mut tx, cmd.period.from, cmd.period.to)
+        .await?
+        .is_none()
+    {
+        super::periods::insert_lock(&mut tx, actor, &cmd.period).await?;
+    }
     record::<(), _>(
         &mut tx,
         actor,

@@ -88,6 +88,24 @@ pub async fn list_entries(
     )
 }
 
+/// Entries matching every given filter, newest first; `from` and `to` bound `at` inclusively.
+pub async fn list_filtered(
+    tx: &mut Tx,
+    entity: Option<&str>,
+    entity_id: Option<&str>,
+    from: Option<DateTime<Utc>>,
+    to: Option<DateTime<Utc>>,
+    limit: i64,
+) -> Result<Vec<AuditEntry>> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM audit_entry WHERE ($1 IS NULL OR entity = $1) AND ($2 IS NULL OR entity_id = $2) \
+         AND ($3 IS NULL OR at >= $3) AND ($4 IS NULL OR at <= $4) ORDER BY id DESC LIMIT $5"
+    ));
+    Ok(on!(tx, c => sqlx::query_as(sql)
+        .bind(entity).bind(entity_id).bind(from).bind(to).bind(limit)
+        .fetch_all(&mut *c).await)?)
+}
+
 /// The outcome of checking the whole chain.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ChainReport {

@@ -137,3 +137,33 @@ pub async fn item_allocations(
     let l = on!(tx, c => sqlx::query_as(L).bind(item_id).fetch_all(&mut *c).await)?;
     Ok((s, l))
 }
+
+/// Writes an item's changeable columns; its code, modality, form, organisations and
+/// allocations stay as created (a change there is a new item).
+pub async fn update_item(tx: &mut Tx, i: &AidItem) -> Result<()> {
+    const SQL: &str = "UPDATE aid_item SET title_vi = $1, title_en = $2, status = $3, approval_number = $4, approval_date = $5, \
+                       approval_authority = $6, planned_start = $7, planned_end = $8, actual_start = $9, actual_end = $10, beneficiaries = $11 \
+                       WHERE id = $12";
+    exec!(tx, c => sqlx::query(SQL)
+        .bind(&i.title_vi).bind(&i.title_en).bind(i.status).bind(&i.approval_number).bind(i.approval_date)
+        .bind(&i.approval_authority).bind(i.planned_start).bind(i.planned_end).bind(i.actual_start).bind(i.actual_end)
+        .bind(&i.beneficiaries).bind(i.id)
+        .execute(&mut *c).await)?;
+    Ok(())
+}
+
+/// Items filtered by the exact-match fields; text search is finished by the caller.
+pub async fn list_items_where(
+    tx: &mut Tx,
+    status: Option<crate::domain::item::ItemStatus>,
+    modality: Option<Modality>,
+    donor_id: Option<i64>,
+) -> Result<Vec<AidItem>> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM aid_item WHERE ($1 IS NULL OR status = $1) AND ($2 IS NULL OR modality = $2) \
+         AND ($3 IS NULL OR donor_id = $3) ORDER BY code"
+    ));
+    Ok(
+        on!(tx, c => sqlx::query_as(sql).bind(status).bind(modality).bind(donor_id).fetch_all(&mut *c).await)?,
+    )
+}

@@ -204,6 +204,63 @@ pub async fn list_milestones(tx: &mut Tx, item_id: i64) -> Result<Vec<Milestone>
     Ok(on!(tx, c => sqlx::query_as(SQL).bind(item_id).fetch_all(&mut *c).await)?)
 }
 
+const DISB_COLUMNS: &str = "id, item_id, amount_minor, currency, value_date, tranche, milestone_id, reverses_id, status, entered_by, verified_by, \
+                            verified_at, rejection_reason, created_at, rate_id, amount_vnd, amount_usd_cents, unconverted_reason";
+const MS_COLUMNS: &str =
+    "id, item_id, title_vi, title_en, planned_date, actual_date, status, evidence, created_at";
+
+pub async fn get_commitment(tx: &mut Tx, id: i64) -> Result<Option<Commitment>> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT id, item_id, kind, amount_minor, currency, commitment_date, reference, entered_by, created_at, {CONV} \
+         FROM commitment WHERE id = $1"
+    ));
+    Ok(on!(tx, c => sqlx::query_as(sql).bind(id).fetch_optional(&mut *c).await)?)
+}
+
+pub async fn get_disbursement(tx: &mut Tx, id: i64) -> Result<Option<Disbursement>> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {DISB_COLUMNS} FROM disbursement WHERE id = $1"
+    ));
+    Ok(on!(tx, c => sqlx::query_as(sql).bind(id).fetch_optional(&mut *c).await)?)
+}
+
+/// The reversal of disbursement `id`, if one was recorded (at most one: `reverses_id` is unique).
+pub async fn reversal_of(tx: &mut Tx, id: i64) -> Result<Option<Disbursement>> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {DISB_COLUMNS} FROM disbursement WHERE reverses_id = $1"
+    ));
+    Ok(on!(tx, c => sqlx::query_as(sql).bind(id).fetch_optional(&mut *c).await)?)
+}
+
+/// The review columns of a disbursement: the only columns besides the conversion that change.
+#[derive(Debug, Clone)]
+pub struct Review {
+    pub status: DisbursementStatus,
+    pub verified_by: Option<i64>,
+    pub verified_at: Option<DateTime<Utc>>,
+    pub rejection_reason: Option<String>,
+}
+
+pub async fn set_review(tx: &mut Tx, id: i64, r: &Review) -> Result<()> {
+    exec!(tx, c => sqlx::query("UPDATE disbursement SET status = $1, verified_by = $2, verified_at = $3, rejection_reason = $4 WHERE id = $5")
+        .bind(r.status).bind(r.verified_by).bind(r.verified_at).bind(&r.rejection_reason).bind(id)
+        .execute(&mut *c).await)?;
+    Ok(())
+}
+
+pub async fn get_milestone(tx: &mut Tx, id: i64) -> Result<Option<Milestone>> {
+    let sql = sqlx::AssertSqlSafe(format!("SELECT {MS_COLUMNS} FROM milestone WHERE id = $1"));
+    Ok(on!(tx, c => sqlx::query_as(sql).bind(id).fetch_optional(&mut *c).await)?)
+}
+
+/// Writes a milestone's changeable columns (everything but its item and creation time).
+pub async fn update_milestone(tx: &mut Tx, m: &Milestone) -> Result<()> {
+    exec!(tx, c => sqlx::query("UPDATE milestone SET title_vi = $1, title_en = $2, planned_date = $3, actual_date = $4, status = $5, evidence = $6 WHERE id = $7")
+        .bind(&m.title_vi).bind(&m.title_en).bind(m.planned_date).bind(m.actual_date).bind(m.status).bind(&m.evidence).bind(m.id)
+        .execute(&mut *c).await)?;
+    Ok(())
+}
+
 /// Which money table a row lives in, for the conversion queries both tables share.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MoneyTable {
@@ -217,6 +274,11 @@ impl MoneyTable {
             MoneyTable::Commitment => "commitment_date",
             MoneyTable::Disbursement => "value_date",
         }
+    }
+    /// The table's name, which is also how messages name its rows.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        self.table()
     }
     fn table(self) -> &'static str {
         match self {

@@ -81,3 +81,14 @@ pub async fn count_organisations(tx: &mut Tx) -> Result<i64> {
         on!(tx, c => sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM organisation").fetch_one(&mut *c).await)?,
     )
 }
+
+/// Writes an organisation's changeable columns (its kind and nationality stay as created).
+pub async fn update_organisation(tx: &mut Tx, o: &Organisation) -> Result<()> {
+    const SQL: &str = "UPDATE organisation SET name_vi = $1, name_en = $2, acronym = $3, iati_ref = $4, cert_type = $5, cert_number = $6, \
+                       cert_valid_from = $7, cert_valid_to = $8 WHERE id = $9";
+    exec!(tx, c => sqlx::query(SQL)
+        .bind(&o.name_vi).bind(&o.name_en).bind(&o.acronym).bind(&o.iati_ref).bind(o.cert_type).bind(&o.cert_number)
+        .bind(o.cert_valid_from).bind(o.cert_valid_to).bind(o.id)
+        .execute(&mut *c).await)?;
+    Ok(())
+}

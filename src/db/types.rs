@@ -4,7 +4,7 @@
 
 use crate::domain::item::{
     AdminLevel, AidForm, CertificateType, CommitmentKind, DisbursementStatus, ItemStatus,
-    MilestoneStatus, Modality, OrgKind, Role,
+    MilestoneStatus, Modality, OrgKind, ReportDecision, Role,
 };
 use crate::domain::rate::RateValue;
 use crate::domain::{Currency, Lang};
@@ -56,6 +56,7 @@ text_code!(
     CommitmentKind,
     DisbursementStatus,
     MilestoneStatus,
+    ReportDecision,
     OrgKind,
     CertificateType,
     Role,

@@ -152,7 +152,10 @@ impl DisbursementStatus {
         use DisbursementStatus::{Draft, Rejected, Submitted, Verified};
         matches!(
             (self, next),
-            (Draft, Submitted) | (Submitted, Verified | Rejected) | (Rejected, Submitted)
+            // A draft is an NGO's report: a coordinator accepts it (submitted) or returns it.
+            (Draft, Submitted | Rejected)
+                | (Submitted, Verified | Rejected)
+                | (Rejected, Submitted)
         )
     }
 }
@@ -163,6 +166,15 @@ vocabulary!(
         InProgress = "in_progress", "Đang thực hiện", "In progress";
         Done = "done", "Hoàn thành", "Done";
         Cancelled = "cancelled", "Đã hủy", "Cancelled";
+    }
+);
+
+vocabulary!(
+    /// A coordinator's decision on an NGO's milestone progress report.
+    ReportDecision, "report decision" {
+        Pending = "pending", "Chờ xem xét", "Pending";
+        Accepted = "accepted", "Đã chấp nhận", "Accepted";
+        Returned = "returned", "Đã trả lại", "Returned";
     }
 );
 
