@@ -4,6 +4,8 @@
 //! has no usable exchange rate. Issuing locks the period in the same transaction.
 
 use super::{Actor, Ctx, record};
+use crate::config::Config;
+use crate::db::Tx;
 use crate::db::periods;
 use crate::db::reports::{self, IssuedReport, NewIssuedReport};
 use crate::domain::period::Period;
@@ -73,10 +75,22 @@ pub async fn issue_report(
     actor: &Actor,
     cmd: &IssueCmd,
 ) -> Result<(IssuedReport, Vec<u8>)> {
-    actor.require(Permission::IssueReports)?;
     let mut tx = ctx.store.write().await?;
-    let look = LookupData::load(&mut tx).await?;
-    let fig = figures(&mut tx, &look, &cmd.period).await?;
+    let out = issue_report_in(&mut tx, &ctx.config, actor, cmd).await?;
+    tx.commit().await?;
+    Ok(out)
+}
+
+/// [`issue_report`] inside the caller's write transaction.
+pub async fn issue_report_in(
+    tx: &mut Tx,
+    config: &Config,
+    actor: &Actor,
+    cmd: &IssueCmd,
+) -> Result<(IssuedReport, Vec<u8>)> {
+    actor.require(Permission::IssueReports)?;
+    let look = LookupData::load(tx).await?;
+    let fig = figures(tx, &look, &cmd.period).await?;
     if !fig.unconverted.is_empty() {
         return Err(Error::conflict(
             "missing_rates",
@@ -85,7 +99,7 @@ pub async fn issue_report(
     }
     let mut free_text: [Option<String>; 3] = [None, None, None];
     for (slot, section) in free_text.iter_mut().zip(FREE_TEXT_SECTIONS) {
-        *slot = reports::get_text(&mut tx, &cmd.period.code(), cmd.lang, section).await?;
+        *slot = reports::get_text(tx, &cmd.period.code(), cmd.lang, section).await?;
     }
     let info = IssueInfo {
         lang: cmd.lang,
@@ -93,7 +107,7 @@ pub async fn issue_report(
         number: cmd.number.clone(),
         free_text,
     };
-    let doc = document::build(&ctx.config, &look, &cmd.period, &fig, &info)
+    let doc = document::build(config, &look, &cmd.period, &fig, &info)
         .map_err(|e| Error::Internal(e.to_string()))?;
     let pdf = crate::reports::pdf::render(&doc)
         .map_err(|e| Error::Internal(format!("rendering the report failed: {e}")))?;
@@ -109,17 +123,17 @@ pub async fn issue_report(
         sha256,
         pdf: &pdf,
     };
-    let issued = reports::insert_issued(&mut tx, &new, now).await?;
+    let issued = reports::insert_issued(tx, &new, now).await?;
     // An issued report closes its period, unless one lock already covers all of it: what
     // the archived PDF says cannot then change without an audited unlock.
-    if periods::active_lock_covering(&mut tx, cmd.period.from, cmd.period.to)
+    if periods::active_lock_covering(tx, cmd.period.from, cmd.period.to)
         .await?
         .is_none()
     {
-        super::periods::insert_lock(&mut tx, actor, &cmd.period).await?;
+        super::periods::insert_lock(tx, actor, &cmd.period).await?;
     }
     record::<(), _>(
-        &mut tx,
+        tx,
         actor,
         "report.issue",
         "issued_report",
@@ -129,7 +143,6 @@ pub async fn issue_report(
         now,
     )
     .await?;
-    tx.commit().await?;
     Ok((issued, pdf))
 }
 
