@@ -242,3 +242,25 @@ pub async fn seed_item(db: &TestDb, code: &str, orgs: (i64, i64, i64)) -> i64 {
         .await
         .unwrap()
 }
+
+/// Runs one statement with one integer parameter straight on the database, bypassing the
+/// application (for tests of what happens when someone does that).
+pub async fn raw_exec(db: &TestDb, sql: &str, id: i64) -> Result<u64, sqlx::Error> {
+    let sql = sqlx::AssertSqlSafe(sql.to_string());
+    match db.store() {
+        Store::Sqlite(p) => sqlx::query(sql).bind(id).execute(p).await.map(|r| r.rows_affected()),
+        Store::Pg(p) => sqlx::query(sql).bind(id).execute(p).await.map(|r| r.rows_affected()),
+    }
+}
+
+/// Drops the trigger that refuses UPDATE on the audit table, as a database owner could.
+pub async fn drop_audit_guard(db: &TestDb) {
+    match db.store() {
+        Store::Sqlite(p) => {
+            sqlx::query("DROP TRIGGER audit_no_update").execute(p).await.unwrap();
+        }
+        Store::Pg(p) => {
+            sqlx::query("DROP TRIGGER audit_no_update ON audit_entry").execute(p).await.unwrap();
+        }
+    }
+}

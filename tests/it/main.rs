@@ -7,6 +7,7 @@
 
 mod common;
 
+mod api;
 mod auth;
 mod cli;
 mod conversion;
