@@ -485,3 +485,31 @@ async fn user_updates_are_validated_audited_and_cannot_lock_oneself_out() {
     let r = update_user(&db.ctx, &alice, root, &fine).await;
     assert!(matches!(r, Err(Error::Forbidden(_))), "{r:?}");
 }
+
+#[tokio::test]
+async fn a_burst_of_concurrent_guesses_cannot_slip_past_the_throttle() {
+    let db = fresh_db().await;
+    user(&db, "alice", Role::Coordinator, None).await;
+    let t0 = aidledger::db::now();
+    let guesses: Vec<_> = (0..12)
+        .map(|i| {
+            let ctx = db.ctx.clone();
+            tokio::spawn(async move {
+                login_at(&ctx, "alice", &format!("guess number {i}"), ADDRESS, t0).await
+            })
+        })
+        .collect();
+    let (mut wrong, mut refused) = (0, 0);
+    for g in guesses {
+        let r = g.await.unwrap();
+        if is_invalid_credentials(&r) {
+            wrong += 1;
+        } else if is_throttled(&r) {
+            refused += 1;
+        } else {
+            panic!("unexpected answer {r:?}");
+        }
+    }
+    // Only five passwords were ever checked.
+    assert_eq!((wrong, refused), (5, 7));
+}
