@@ -16,6 +16,73 @@ pub async fn create_item(ctx: &Ctx, actor: &Actor, cmd: NewAidItem) -> Result<i6
     Ok(id)
 }
 
+/// Like [`create_item`], returning the stored item with its allocations.
+pub async fn create_item_row(
+    ctx: &Ctx,
+    actor: &Actor,
+    cmd: NewAidItem,
+) -> Result<super::queries::ItemDetail> {
+    let mut tx = ctx.store.write().await?;
+    let id = create_item_in(&mut tx, actor, cmd).await?;
+    let item = items::get_item(&mut tx, id)
+        .await?
+        .ok_or_else(|| Error::Internal(format!("aid item {id} vanished after insert")))?;
+    let (sectors, localities) = items::item_allocations(&mut tx, id).await?;
+    tx.commit().await?;
+    Ok(super::queries::ItemDetail {
+        item,
+        sectors,
+        localities,
+    })
+}
+
+/// The rules an item's own fields obey, on creation and on every update (allocations and
+/// organisations are checked against the database separately).
+pub(crate) fn validate_fields(cmd: &NewAidItem) -> Result<()> {
+    for (field, v, max) in [
+        ("code", &cmd.code, 40),
+        ("title_vi", &cmd.title_vi, 500),
+        ("title_en", &cmd.title_en, 500),
+        ("legal_basis", &cmd.legal_basis, 100),
+    ] {
+        if v.trim().is_empty() || v.chars().count() > max {
+            return Err(Error::invalid(
+                field,
+                "invalid_text",
+                format!("{field} must have 1 to {max} characters"),
+            ));
+        }
+    }
+    if cmd.planned_end < cmd.planned_start {
+        return Err(Error::invalid(
+            "planned_end",
+            "invalid_dates",
+            "the planned end is before the planned start",
+        ));
+    }
+    if cmd.status != ItemStatus::Pipeline
+        && (cmd.approval_number.is_none()
+            || cmd.approval_date.is_none()
+            || cmd.approval_authority.is_none())
+    {
+        return Err(Error::invalid(
+            "approval_number",
+            "approval_required",
+            "an item past the pipeline needs its approval decision: number, date and authority",
+        ));
+    }
+    if let (Some(s), Some(e)) = (cmd.actual_start, cmd.actual_end)
+        && e < s
+    {
+        return Err(Error::invalid(
+            "actual_end",
+            "invalid_dates",
+            "the actual end is before the actual start",
+        ));
+    }
+    Ok(())
+}
+
 fn shares(field: &str, list: &[(String, u32)]) -> Result<()> {
     let parsed: Result<Vec<(String, Share)>> = list
         .iter()
@@ -50,38 +117,7 @@ async fn require_org(tx: &mut Tx, field: &str, id: i64, kinds: &[OrgKind]) -> Re
 
 pub async fn create_item_in(tx: &mut Tx, actor: &Actor, cmd: NewAidItem) -> Result<i64> {
     actor.require(Permission::EditItems)?;
-    for (field, v, max) in [
-        ("code", &cmd.code, 40),
-        ("title_vi", &cmd.title_vi, 500),
-        ("title_en", &cmd.title_en, 500),
-        ("legal_basis", &cmd.legal_basis, 100),
-    ] {
-        if v.trim().is_empty() || v.chars().count() > max {
-            return Err(Error::invalid(
-                field,
-                "invalid_text",
-                format!("{field} must have 1 to {max} characters"),
-            ));
-        }
-    }
-    if cmd.planned_end < cmd.planned_start {
-        return Err(Error::invalid(
-            "planned_end",
-            "invalid_dates",
-            "the planned end is before the planned start",
-        ));
-    }
-    if cmd.status != ItemStatus::Pipeline
-        && (cmd.approval_number.is_none()
-            || cmd.approval_date.is_none()
-            || cmd.approval_authority.is_none())
-    {
-        return Err(Error::invalid(
-            "approval_number",
-            "approval_required",
-            "an item past the pipeline needs its approval decision: number, date and authority",
-        ));
-    }
+    validate_fields(&cmd)?;
     shares("sectors", &cmd.sectors)?;
     shares("localities", &cmd.localities)?;
     require_org(tx, "donor_id", cmd.donor_id, &[OrgKind::ForeignNgo]).await?;

@@ -19,19 +19,8 @@ fn check_text(field: &str, value: &str, max: usize) -> Result<()> {
     Ok(())
 }
 
-pub async fn create_organisation(ctx: &Ctx, actor: &Actor, cmd: NewOrganisation) -> Result<i64> {
-    let mut tx = ctx.store.write().await?;
-    let id = create_organisation_in(&mut tx, actor, cmd).await?;
-    tx.commit().await?;
-    Ok(id)
-}
-
-pub async fn create_organisation_in(
-    tx: &mut Tx,
-    actor: &Actor,
-    cmd: NewOrganisation,
-) -> Result<i64> {
-    actor.require(Permission::EditOrganisations)?;
+/// The rules an organisation's fields obey, on creation and on every update.
+pub(crate) fn validate(cmd: &NewOrganisation) -> Result<()> {
     check_text("name_vi", &cmd.name_vi, 300)?;
     check_text("name_en", &cmd.name_en, 300)?;
     if cmd.nationality.len() != 2 || !cmd.nationality.bytes().all(|b| b.is_ascii_uppercase()) {
@@ -64,6 +53,38 @@ pub async fn create_organisation_in(
             "the certificate's end date is before its start date",
         ));
     }
+    Ok(())
+}
+
+pub async fn create_organisation(ctx: &Ctx, actor: &Actor, cmd: NewOrganisation) -> Result<i64> {
+    let mut tx = ctx.store.write().await?;
+    let id = create_organisation_in(&mut tx, actor, cmd).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Like [`create_organisation`], returning the stored row.
+pub async fn create_organisation_row(
+    ctx: &Ctx,
+    actor: &Actor,
+    cmd: NewOrganisation,
+) -> Result<orgs::Organisation> {
+    let mut tx = ctx.store.write().await?;
+    let id = create_organisation_in(&mut tx, actor, cmd).await?;
+    let row = orgs::get_organisation(&mut tx, id)
+        .await?
+        .ok_or_else(|| Error::Internal(format!("organisation {id} vanished after insert")))?;
+    tx.commit().await?;
+    Ok(row)
+}
+
+pub async fn create_organisation_in(
+    tx: &mut Tx,
+    actor: &Actor,
+    cmd: NewOrganisation,
+) -> Result<i64> {
+    actor.require(Permission::EditOrganisations)?;
+    validate(&cmd)?;
     let now = crate::db::now();
     let id = match orgs::insert_organisation(tx, &cmd, now).await {
         Err(Error::Db(e)) if crate::db::is_unique_violation(&e) => {

@@ -75,6 +75,55 @@ impl LookupData {
         })
     }
 
+    /// The same data cut down to the items `keep` accepts and the organisations those items
+    /// name, so a table built from it cannot show anyone else's names or amounts (an NGO
+    /// user's rollup covers only its own items).
+    #[must_use]
+    pub fn restricted(self, keep: impl Fn(&crate::db::items::AidItem) -> bool) -> LookupData {
+        let items: Vec<_> = self.items.into_iter().filter(|i| keep(i)).collect();
+        let ids: std::collections::HashSet<i64> = items.iter().map(|i| i.id).collect();
+        let named: std::collections::HashSet<i64> = items
+            .iter()
+            .flat_map(|i| {
+                [i.donor_id, i.aid_owner_id, i.managing_agency_id]
+                    .into_iter()
+                    .chain(i.funding_source_id)
+            })
+            .collect();
+        let organisations: Vec<_> = self
+            .organisations
+            .into_iter()
+            .filter(|o| named.contains(&o.id))
+            .collect();
+        let sectors: Vec<_> = self
+            .sectors
+            .into_iter()
+            .filter(|a| ids.contains(&a.item_id))
+            .collect();
+        let localities: Vec<_> = self
+            .localities
+            .into_iter()
+            .filter(|a| ids.contains(&a.item_id))
+            .collect();
+        LookupData {
+            item_index: items.iter().enumerate().map(|(i, x)| (x.id, i)).collect(),
+            org_index: organisations
+                .iter()
+                .enumerate()
+                .map(|(i, x)| (x.id, i))
+                .collect(),
+            sector_ranges: ranges(&sectors),
+            locality_ranges: ranges(&localities),
+            items,
+            organisations,
+            sectors,
+            localities,
+            units: self.units,
+            sector_list: self.sector_list,
+            sector_parent: self.sector_parent,
+        }
+    }
+
     #[must_use]
     pub fn item(&self, id: i64) -> Option<&crate::db::items::AidItem> {
         self.item_index.get(&id).and_then(|i| self.items.get(*i))

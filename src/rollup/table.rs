@@ -84,16 +84,23 @@ pub async fn rollup_table(
         from: period.from,
         to: period.to,
     };
+    // Only items the lookup holds count: all of them normally, an NGO's own for its users.
+    let known = |mut v: Vec<super::ItemSum>| {
+        v.retain(|s| look.item(s.item_id).is_some());
+        v
+    };
     let committed = breakdown(
-        &item_sums(tx, Flow::Committed, window).await?,
+        &known(item_sums(tx, Flow::Committed, window).await?),
         dim,
         &look.lookup(),
     )?;
     let disbursed = breakdown(
-        &item_sums(tx, Flow::Disbursed, window).await?,
+        &known(item_sums(tx, Flow::Disbursed, window).await?),
         dim,
         &look.lookup(),
     )?;
+    let mut unconverted = unconverted(tx, window).await?;
+    unconverted.retain(|u| look.item(u.item_id).is_some());
     Ok(merge(
         look,
         period,
@@ -101,7 +108,7 @@ pub async fn rollup_table(
         lang,
         &committed,
         &disbursed,
-        unconverted(tx, window).await?,
+        unconverted,
     ))
 }
 
