@@ -16,7 +16,7 @@ pub struct JsonBody<T> {
     pub raw: Vec<u8>,
 }
 
-fn refuse<T>(status: u16, code: &'static str, message: String) -> data::Outcome<'static, T, Error> {
+fn refuse<'r, T>(status: u16, code: &'static str, message: String) -> data::Outcome<'r, T, Error> {
     rocket::outcome::Outcome::Error((
         Status::new(status),
         Error::Request {
@@ -60,7 +60,7 @@ impl<'r, T: DeserializeOwned> FromData<'r> for JsonBody<T> {
     type Error = Error;
 
     async fn from_data(req: &'r Request<'_>, data: Data<'r>) -> data::Outcome<'r, Self> {
-        if !req.content_type().is_some_and(rocket::http::ContentType::is_json) {
+        if !req.content_type().is_some_and(|c| c.is_json()) {
             return refuse(
                 415,
                 "unsupported_media_type",

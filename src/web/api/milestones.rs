@@ -6,7 +6,8 @@ use super::guard::{CurrentUser, WriteMeta};
 use super::parse;
 use super::reply::Reply;
 use crate::actions::idempotency::write;
-use crate::actions::review::{self, MilestonePatch, ProgressReport};
+use crate::actions::progress::{self, ProgressReport};
+use crate::actions::updates::{self, MilestonePatch};
 use crate::actions::{Ctx, ledger, queries};
 use crate::db::ledger::NewMilestone;
 use crate::domain::item::MilestoneStatus;
@@ -91,7 +92,7 @@ pub async fn update(
     let patch = body.value;
     let actor = &user.0;
     let answer = write(ctx, actor, idem.as_ref(), 200, async |tx| {
-        review::update_milestone_in(tx, actor, id, &patch).await
+        updates::update_milestone_in(tx, actor, id, &patch).await
     })
     .await?;
     Ok(answer.into())
@@ -99,7 +100,7 @@ pub async fn update(
 
 #[rocket::get("/milestones/<id>/reports")]
 pub async fn list_reports(ctx: &State<Ctx>, user: CurrentUser, id: i64) -> Result<Reply> {
-    Reply::ok(&review::list_milestone_reports(ctx, &user.0, id).await?)
+    Reply::ok(&progress::list_milestone_reports(ctx, &user.0, id).await?)
 }
 
 #[rocket::post("/milestones/<id>/reports", data = "<body>")]
@@ -120,7 +121,7 @@ pub async fn report(
     };
     let actor = &user.0;
     let answer = write(ctx, actor, idem.as_ref(), 201, async |tx| {
-        review::report_milestone_progress_in(tx, actor, id, &cmd).await
+        progress::report_milestone_progress_in(tx, actor, id, &cmd).await
     })
     .await?;
     Ok(answer.into())
@@ -136,7 +137,7 @@ pub async fn accept(
     let idem = meta.idempotency(b"")?;
     let actor = &user.0;
     let answer = write(ctx, actor, idem.as_ref(), 200, async |tx| {
-        review::accept_milestone_report_in(tx, actor, id).await
+        progress::accept_milestone_report_in(tx, actor, id).await
     })
     .await?;
     Ok(answer.into())
@@ -155,7 +156,7 @@ pub async fn give_back(
     let note = body.value.note;
     let actor = &user.0;
     let answer = write(ctx, actor, idem.as_ref(), 200, async |tx| {
-        review::return_milestone_report_in(tx, actor, id, &note).await
+        progress::return_milestone_report_in(tx, actor, id, &note).await
     })
     .await?;
     Ok(answer.into())

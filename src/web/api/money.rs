@@ -197,8 +197,9 @@ pub async fn reverse(
         reason: b.reason,
     };
     let actor = &user.0;
+    let max_age = ctx.config.rate_max_age_days;
     let answer = write(ctx, actor, idem.as_ref(), 201, async |tx| {
-        let row = review::reverse_disbursement_in(tx, actor, id, &cmd).await?;
+        let row = review::reverse_disbursement_in(tx, actor, id, &cmd, max_age).await?;
         Ok(DisbursementView::from(&row))
     })
     .await?;

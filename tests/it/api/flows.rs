@@ -186,7 +186,14 @@ async fn bodies_are_refused_with_the_field_named_and_nothing_stored() {
         assert!(s.code >= 400 && s.code < 500, "{body}: {s} {b}");
         assert_eq!(b["error"]["field"], *field, "{body}: {b}");
     }
-    let res = app.client.post(format!("/api/v1{path}")).header(ContentType::Form).body("amount=1").dispatch().await;
+    let res = app
+        .client
+        .post(format!("/api/v1{path}"))
+        .header(app.bearer("coordinator"))
+        .header(ContentType::Form)
+        .body("amount=1")
+        .dispatch()
+        .await;
     assert_eq!(res.status(), Status::UnsupportedMediaType);
     let big = format!("{{\"amount\": \"{}\"}}", "1".repeat(100_000));
     let (s, _) = app.send("POST", &path, "coordinator", Some(&serde_json::from_str(&big).unwrap()), None).await;

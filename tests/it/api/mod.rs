@@ -146,8 +146,8 @@ impl App {
             "DELETE" => self.client.delete(uri),
             other => panic!("no method {other}"),
         };
-        if let Some(t) = self.tokens.get(who) {
-            req = req.header(Header::new("Authorization", format!("Bearer {t}")));
+        if self.tokens.contains_key(who) {
+            req = req.header(self.bearer(who));
         }
         if let Some(k) = idempotency_key {
             req = req.header(Header::new("Idempotency-Key", k.to_string()));
@@ -158,6 +158,11 @@ impl App {
         let res = req.dispatch().await;
         let status = res.status();
         (status, res.into_bytes().await.unwrap_or_default())
+    }
+
+    /// The `Authorization` header of a fixture user.
+    pub fn bearer(&self, who: &str) -> Header<'static> {
+        Header::new("Authorization", format!("Bearer {}", self.tokens[who]))
     }
 
     pub async fn get(&self, path: &str, who: &str) -> (Status, Value) {
