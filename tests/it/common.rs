@@ -264,3 +264,19 @@ pub async fn drop_audit_guard(db: &TestDb) {
         }
     }
 }
+
+/// The text of a PDF by poppler's `pdftotext`, or None (with a note) where it is missing.
+pub fn pdftotext_bytes(pdf: &[u8]) -> Option<String> {
+    use std::io::Write;
+    let Ok(mut child) = std::process::Command::new("pdftotext")
+        .args(["-", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+    else {
+        eprintln!("SKIPPED a PDF text check: install poppler-utils (pdftotext) to run it");
+        return None;
+    };
+    child.stdin.take()?.write_all(pdf).ok()?;
+    String::from_utf8(child.wait_with_output().ok()?.stdout).ok()
+}

@@ -6,6 +6,7 @@ mod access;
 mod flows;
 mod isolation;
 mod openapi;
+mod race;
 
 use crate::common::{TestDb, date, fresh_db, seed_basics, seed_item, system};
 use aidledger::actions::tokens::create_token;
