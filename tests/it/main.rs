@@ -11,6 +11,7 @@ mod cli;
 mod conversion;
 mod cross_backend;
 mod health;
+mod periods;
 mod properties;
 mod reports;
 mod schema;
