@@ -14,4 +14,5 @@ mod health;
 mod periods;
 mod properties;
 mod reports;
+mod review;
 mod schema;
