@@ -16,3 +16,4 @@ mod properties;
 mod reports;
 mod review;
 mod schema;
+mod scope;
