@@ -71,6 +71,13 @@ pub(crate) fn validate_fields(cmd: &NewAidItem) -> Result<()> {
             "an item past the pipeline needs its approval decision: number, date and authority",
         ));
     }
+    if cmd.actual_end.is_some() && cmd.actual_start.is_none() {
+        return Err(Error::invalid(
+            "actual_start",
+            "invalid_dates",
+            "an item that has ended has also started: give the actual start too",
+        ));
+    }
     if let (Some(s), Some(e)) = (cmd.actual_start, cmd.actual_end)
         && e < s
     {

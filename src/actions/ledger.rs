@@ -12,7 +12,7 @@ use crate::db::ledger::{
 };
 use crate::db::{Tx, items};
 use crate::domain::Money;
-use crate::domain::item::DisbursementStatus;
+use crate::domain::item::{DisbursementStatus, MilestoneStatus};
 use crate::domain::role::Permission;
 use crate::error::{Error, Result};
 use chrono::NaiveDate;
@@ -152,6 +152,13 @@ pub async fn record_disbursement_row_in(
             "a disbursement must be greater than zero; to undo one, reverse it",
         ));
     }
+    if cmd.tranche.is_some_and(|t| !(1..=1000).contains(&t)) {
+        return Err(Error::invalid(
+            "tranche",
+            "invalid_tranche",
+            "a tranche is numbered 1 to 1000",
+        ));
+    }
     not_in_future("value_date", "a disbursement", cmd.value_date)?;
     require_item(tx, cmd.item_id).await?;
     if let Some(m) = cmd.milestone_id {
@@ -288,6 +295,22 @@ pub async fn record_milestone_in(tx: &mut Tx, actor: &Actor, cmd: NewMilestone) 
     }
     if let Some(actual) = cmd.actual_date {
         not_in_future("actual_date", "a milestone's actual date", actual)?;
+    }
+    if cmd.status == MilestoneStatus::Done && cmd.actual_date.is_none() {
+        return Err(Error::invalid(
+            "actual_date",
+            "actual_date_required",
+            "a milestone that is done needs the date it was reached (actual_date)",
+        ));
+    }
+    if let Some(e) = &cmd.evidence
+        && e.chars().count() > 5000
+    {
+        return Err(Error::invalid(
+            "evidence",
+            "too_long",
+            "the evidence note may have at most 5,000 characters",
+        ));
     }
     let now = crate::db::now();
     let id = ledger::insert_milestone(tx, &cmd, now).await?;

@@ -17,9 +17,9 @@ pub mod progress;
 pub mod queries;
 pub mod rates;
 pub mod reports;
-pub mod tokens;
 pub mod review;
 pub mod scope;
+pub mod tokens;
 pub mod updates;
 pub mod users;
 

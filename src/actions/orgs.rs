@@ -2,9 +2,9 @@
 //! managing agencies.
 
 use super::{Actor, Ctx, record};
-use crate::db::Tx;
 use crate::db::orgs::{self, NewOrganisation};
-use crate::domain::item::OrgKind;
+use crate::db::{Tx, reference};
+use crate::domain::item::{AdminLevel, OrgKind};
 use crate::domain::role::Permission;
 use crate::error::{Error, Result};
 
@@ -56,6 +56,54 @@ pub(crate) fn validate(cmd: &NewOrganisation) -> Result<()> {
     Ok(())
 }
 
+/// The registered sectors and provinces must exist, each named once: a wrong code is the
+/// person's mistake to correct, not a foreign-key failure.
+async fn check_references(tx: &mut Tx, cmd: &NewOrganisation) -> Result<()> {
+    let sectors = reference::list_sectors(tx).await?;
+    let units = reference::list_admin_units(tx).await?;
+    for (field, codes) in [("sectors", &cmd.sectors), ("provinces", &cmd.provinces)] {
+        if codes.len() > 100 {
+            return Err(Error::invalid(
+                field,
+                "too_many",
+                format!("{field} may list at most 100 codes"),
+            ));
+        }
+        for (i, code) in codes.iter().enumerate() {
+            if codes[..i].contains(code) {
+                return Err(Error::invalid(
+                    field,
+                    "duplicate",
+                    format!("{field} lists {code} twice"),
+                ));
+            }
+            let known = if field == "sectors" {
+                sectors.iter().any(|s| &s.code == code)
+            } else {
+                units
+                    .iter()
+                    .any(|u| &u.code == code && u.level == AdminLevel::Province)
+            };
+            if !known {
+                let what = if field == "sectors" {
+                    "sector"
+                } else {
+                    "province"
+                };
+                return Err(Error::invalid(
+                    field,
+                    "unknown_code",
+                    format!(
+                        "there is no {what} with code \"{}\"",
+                        code.chars().take(40).collect::<String>()
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 pub async fn create_organisation(ctx: &Ctx, actor: &Actor, cmd: NewOrganisation) -> Result<i64> {
     let mut tx = ctx.store.write().await?;
     let id = create_organisation_in(&mut tx, actor, cmd).await?;
@@ -85,6 +133,7 @@ pub async fn create_organisation_in(
 ) -> Result<i64> {
     actor.require(Permission::EditOrganisations)?;
     validate(&cmd)?;
+    check_references(tx, &cmd).await?;
     let now = crate::db::now();
     let id = match orgs::insert_organisation(tx, &cmd, now).await {
         Err(Error::Db(e)) if crate::db::is_unique_violation(&e) => {

@@ -1,24 +1,27 @@
 //! The HTTP surface. Handlers parse requests into typed commands and call exactly one action;
 //! they hold no SQL and no business rules. Errors Rocket raises before a handler runs (no
 //! route, a failed guard, a bad path segment) reach the catchers here and get the same JSON
-//! error body as the handlers' own refusals.
+//! error body as the handlers' own refusals; a path that exists under other methods answers
+//! 405 with `Allow`.
 
 pub mod api;
 pub mod health;
 
 use crate::actions::Ctx;
-use api::guard::AuthFailure;
+use api::guard::GuardFailure;
 use rocket::fairing::AdHoc;
-use rocket::http::{Header, Status};
+use rocket::http::{ContentType, Header, Method, Status};
+use rocket::response::{self, Responder, Response};
 use rocket::serde::json::{Value, json};
 use rocket::{Build, Request, Rocket};
+use std::io::Cursor;
 
 pub fn mount(rocket: Rocket<Build>, ctx: Ctx) -> Rocket<Build> {
     rocket
         .manage(ctx)
         .mount("/", rocket::routes![health::healthz])
         .mount(api::BASE, api::routes())
-        .register("/", rocket::catchers![unauthorized, default_catcher])
+        .register("/", rocket::catchers![default_catcher])
         .attach(AdHoc::on_response("no-store", |req, res| {
             Box::pin(async move {
                 // Authenticated answers must not be kept by a browser or a proxy.
@@ -29,54 +32,127 @@ pub fn mount(rocket: Rocket<Build>, ctx: Ctx) -> Rocket<Build> {
         }))
 }
 
+/// A catcher's answer: the JSON error body, and `Allow` for a 405.
+struct Caught {
+    status: Status,
+    body: Value,
+    allow: Option<String>,
+}
+
+impl<'r> Responder<'r, 'static> for Caught {
+    fn respond_to(self, _req: &'r Request<'_>) -> response::Result<'static> {
+        let text = self.body.to_string();
+        let mut r = Response::build();
+        r.status(self.status)
+            .header(ContentType::JSON)
+            .sized_body(text.len(), Cursor::new(text));
+        if let Some(allow) = self.allow {
+            r.header(Header::new("Allow", allow));
+        }
+        r.ok()
+    }
+}
+
 fn body(code: &str, message: &str, field: Option<&str>) -> Value {
     json!({ "error": { "code": code, "message": message, "field": field } })
 }
 
-#[rocket::catch(401)]
-fn unauthorized(req: &Request<'_>) -> Value {
-    match &req.local_cache(AuthFailure::default).0 {
-        Some(e) => body(e.code(), &e.to_string(), None),
-        None => body(
-            "authentication_required",
-            "log in (POST /api/v1/auth/login) or send Authorization: Bearer <token>",
-            None,
-        ),
-    }
+fn internal() -> Value {
+    let reference = crate::error::reference_id();
+    rocket::error!("internal error before a handler ran [ref {reference}]");
+    body(
+        "internal",
+        &format!("an internal error occurred; quote reference {reference} when reporting it"),
+        None,
+    )
+}
+
+/// The methods of the mounted routes whose path pattern matches the request's path.
+fn methods_for_path(req: &Request<'_>) -> Vec<Method> {
+    let path: Vec<&str> = req.uri().path().segments().collect();
+    let mut methods: Vec<Method> = req
+        .rocket()
+        .routes()
+        .filter(|r| {
+            let pattern: Vec<&str> = r.uri.path().split('/').filter(|s| !s.is_empty()).collect();
+            pattern.len() == path.len()
+                && pattern
+                    .iter()
+                    .zip(&path)
+                    .all(|(p, s)| p.starts_with('<') || p == s)
+        })
+        .map(|r| r.method)
+        .collect();
+    methods.sort_by_key(|m| m.as_str());
+    methods.dedup();
+    methods
 }
 
 #[rocket::catch(default)]
-fn default_catcher(status: Status, req: &Request<'_>) -> Value {
-    if let Some(e) = &req.local_cache(AuthFailure::default).0 {
-        // The identity guard failed on a database problem: log it, show a reference.
-        let reference = crate::error::reference_id();
-        rocket::error!("identifying the caller failed [ref {reference}]: {e}");
-        return body(
-            "internal",
-            &format!("an internal error occurred; quote reference {reference} when reporting it"),
-            None,
-        );
+fn default_catcher(status: Status, req: &Request<'_>) -> Caught {
+    if let Some(e) = &req.local_cache(GuardFailure::default).0 {
+        let body = if e.status().code >= 500 {
+            rocket::error!("a request guard failed: {e}");
+            internal()
+        } else {
+            body(e.code(), &e.to_string(), e.field())
+        };
+        return Caught {
+            status: e.status(),
+            body,
+            allow: None,
+        };
+    }
+    if status == Status::NotFound {
+        let methods = methods_for_path(req);
+        if !methods.is_empty() && !methods.contains(&req.method()) {
+            let allow = methods
+                .iter()
+                .map(|m| m.as_str())
+                .collect::<Vec<_>>()
+                .join(", ");
+            return Caught {
+                status: Status::MethodNotAllowed,
+                body: body(
+                    "method_not_allowed",
+                    &format!("{} is not allowed here; use {allow}", req.method()),
+                    None,
+                ),
+                allow: Some(allow),
+            };
+        }
     }
     let (code, message) = match status.code {
         400 => ("bad_request", "the request is malformed"),
+        401 => (
+            "authentication_required",
+            "log in (POST /api/v1/auth/login) or send Authorization: Bearer <token>",
+        ),
         404 => ("not_found", "no such page or resource"),
-        405 => ("method_not_allowed", "this method is not allowed here"),
         413 => ("body_too_large", "the request body is too large"),
-        415 => ("unsupported_media_type", "send the body as JSON with Content-Type: application/json"),
+        415 => (
+            "unsupported_media_type",
+            "send the body as JSON with Content-Type: application/json",
+        ),
         422 => (
             "unprocessable",
             "a path segment or query parameter is not in the expected form (ids are whole numbers)",
         ),
         s if s >= 500 => {
-            let reference = crate::error::reference_id();
-            rocket::error!("unhandled internal error {s} [ref {reference}]");
-            return body(
-                "internal",
-                &format!("an internal error occurred; quote reference {reference} when reporting it"),
-                None,
-            );
+            return Caught {
+                status,
+                body: internal(),
+                allow: None,
+            };
         }
-        _ => ("error", status.reason().unwrap_or("the request was refused")),
+        _ => (
+            "error",
+            status.reason().unwrap_or("the request was refused"),
+        ),
     };
-    body(code, message, None)
+    Caught {
+        status,
+        body: body(code, message, None),
+        allow: None,
+    }
 }

@@ -248,8 +248,16 @@ pub async fn seed_item(db: &TestDb, code: &str, orgs: (i64, i64, i64)) -> i64 {
 pub async fn raw_exec(db: &TestDb, sql: &str, id: i64) -> Result<u64, sqlx::Error> {
     let sql = sqlx::AssertSqlSafe(sql.to_string());
     match db.store() {
-        Store::Sqlite(p) => sqlx::query(sql).bind(id).execute(p).await.map(|r| r.rows_affected()),
-        Store::Pg(p) => sqlx::query(sql).bind(id).execute(p).await.map(|r| r.rows_affected()),
+        Store::Sqlite(p) => sqlx::query(sql)
+            .bind(id)
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected()),
+        Store::Pg(p) => sqlx::query(sql)
+            .bind(id)
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected()),
     }
 }
 
@@ -257,10 +265,16 @@ pub async fn raw_exec(db: &TestDb, sql: &str, id: i64) -> Result<u64, sqlx::Erro
 pub async fn drop_audit_guard(db: &TestDb) {
     match db.store() {
         Store::Sqlite(p) => {
-            sqlx::query("DROP TRIGGER audit_no_update").execute(p).await.unwrap();
+            sqlx::query("DROP TRIGGER audit_no_update")
+                .execute(p)
+                .await
+                .unwrap();
         }
         Store::Pg(p) => {
-            sqlx::query("DROP TRIGGER audit_no_update ON audit_entry").execute(p).await.unwrap();
+            sqlx::query("DROP TRIGGER audit_no_update ON audit_entry")
+                .execute(p)
+                .await
+                .unwrap();
         }
     }
 }

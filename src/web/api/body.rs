@@ -50,7 +50,11 @@ fn field_error(err: &serde_path_to_error::Error<serde_json::Error>) -> Error {
         path
     };
     if inner.is_syntax() || inner.is_eof() {
-        return Error::invalid("body", "invalid_json", format!("the body is not valid JSON: {message}"));
+        return Error::invalid(
+            "body",
+            "invalid_json",
+            format!("the body is not valid JSON: {message}"),
+        );
     }
     Error::invalid(field, "invalid_field", message)
 }
@@ -76,19 +80,32 @@ impl<'r, T: DeserializeOwned> FromData<'r> for JsonBody<T> {
                     format!("the body may have at most {LIMIT_BYTES} bytes"),
                 );
             }
-            Err(e) => return refuse(400, "unreadable_body", format!("the body could not be read: {e}")),
+            Err(e) => {
+                return refuse(
+                    400,
+                    "unreadable_body",
+                    format!("the body could not be read: {e}"),
+                );
+            }
         };
         let mut de = serde_json::Deserializer::from_slice(&raw);
         let value = match serde_path_to_error::deserialize::<_, T>(&mut de) {
             Ok(v) => v,
             Err(e) => {
-                return rocket::outcome::Outcome::Error((Status::UnprocessableEntity, field_error(&e)));
+                return rocket::outcome::Outcome::Error((
+                    Status::UnprocessableEntity,
+                    field_error(&e),
+                ));
             }
         };
         if let Err(e) = de.end() {
             return rocket::outcome::Outcome::Error((
                 Status::UnprocessableEntity,
-                Error::invalid("body", "invalid_json", format!("the body is not valid JSON: {e}")),
+                Error::invalid(
+                    "body",
+                    "invalid_json",
+                    format!("the body is not valid JSON: {e}"),
+                ),
             ));
         }
         rocket::outcome::Outcome::Success(JsonBody { value, raw })

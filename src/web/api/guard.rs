@@ -12,9 +12,9 @@ use rocket::request::{self, FromRequest, Request};
 /// The name of the (private, encrypted) session cookie.
 pub const SESSION_COOKIE: &str = "aidledger_session";
 
-/// Why identification failed, for the 401 catcher to tell the client.
+/// Why a guard refused the request, for the catcher to tell the client.
 #[derive(Default)]
-pub struct AuthFailure(pub Option<Error>);
+pub struct GuardFailure(pub Option<Error>);
 
 /// An authenticated user, as the actor the actions check.
 pub struct CurrentUser(pub Actor);
@@ -68,7 +68,7 @@ impl<'r> FromRequest<'r> for CurrentUser {
             Ok(actor) => Outcome::Success(CurrentUser(actor)),
             Err(e) => {
                 let status = e.status();
-                req.local_cache(|| AuthFailure(Some(e)));
+                req.local_cache(|| GuardFailure(Some(e)));
                 Outcome::Error((status, ()))
             }
         }
@@ -138,5 +138,32 @@ impl<'r> FromRequest<'r> for Transport {
                 .get_one("X-Forwarded-Proto")
                 .is_some_and(|p| p.eq_ignore_ascii_case("https"));
         Outcome::Success(Transport { tls })
+    }
+}
+
+/// Refuses a query string that names a parameter twice (`?status=a&status=b`): which of the
+/// two the client meant cannot be known, and taking either would hide the mistake.
+pub struct QueryOnce;
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for QueryOnce {
+    type Error = ();
+
+    async fn from_request(req: &'r Request<'_>) -> request::Outcome<Self, ()> {
+        let mut seen = std::collections::BTreeSet::new();
+        for field in req.query_fields() {
+            let name = field.name.source().to_string();
+            if !seen.insert(name.clone()) {
+                let e = Error::invalid(
+                    name.clone(),
+                    "duplicate_parameter",
+                    format!("the query parameter {name} is given more than once"),
+                );
+                let status = e.status();
+                req.local_cache(|| GuardFailure(Some(e)));
+                return Outcome::Error((status, ()));
+            }
+        }
+        Outcome::Success(QueryOnce)
     }
 }

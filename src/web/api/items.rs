@@ -3,7 +3,7 @@
 //! organisation's items only (the actions decide that).
 
 use super::body::JsonBody;
-use super::guard::{CurrentUser, WriteMeta};
+use super::guard::{CurrentUser, QueryOnce, WriteMeta};
 use super::parse;
 use super::reply::Reply;
 use crate::actions::idempotency::write;
@@ -12,7 +12,7 @@ use crate::actions::updates::{self, ItemPatch};
 use crate::actions::{Ctx, items};
 use crate::db::items::NewAidItem;
 use crate::domain::item::{AidForm, ItemStatus, Modality};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use rocket::State;
 use serde::Deserialize;
 
@@ -62,7 +62,11 @@ impl NewItemBody {
             funding_source_id: self.funding_source_id,
             aid_owner_id: self.aid_owner_id,
             managing_agency_id: self.managing_agency_id,
-            approval_number: parse::opt_text("approval_number", self.approval_number.as_deref(), 100)?,
+            approval_number: parse::opt_text(
+                "approval_number",
+                self.approval_number.as_deref(),
+                100,
+            )?,
             approval_date: parse::opt_date("approval_date", self.approval_date.as_deref())?,
             approval_authority: parse::opt_text(
                 "approval_authority",
@@ -89,19 +93,15 @@ pub async fn list(
     user: CurrentUser,
     status: Option<&str>,
     modality: Option<&str>,
-    donor_id: Option<i64>,
+    donor_id: Option<&str>,
     q: Option<&str>,
-    limit: Option<i64>,
-    offset: Option<i64>,
+    limit: Option<&str>,
+    offset: Option<&str>,
+    _once: QueryOnce,
 ) -> Result<Reply> {
-    let limit = limit.unwrap_or(100);
-    if !(1..=500).contains(&limit) {
-        return Err(Error::invalid("limit", "invalid_limit", "limit must be 1 to 500"));
-    }
-    let offset = offset.unwrap_or(0);
-    if offset < 0 {
-        return Err(Error::invalid("offset", "invalid_offset", "offset must be 0 or more"));
-    }
+    let limit = parse::int("limit", limit, 100, 1..=500)?;
+    let offset = parse::int("offset", offset, 0, 0..=i64::from(i32::MAX))?;
+    let donor_id = parse::opt_id("donor_id", donor_id)?;
     let filter = ItemFilter {
         status: status.map(|s| parse::code("status", s)).transpose()?,
         modality: modality.map(|s| parse::code("modality", s)).transpose()?,

@@ -2,7 +2,7 @@
 //! reports, and the audit trail.
 
 use super::body::JsonBody;
-use super::guard::{CurrentUser, WriteMeta};
+use super::guard::{CurrentUser, QueryOnce, WriteMeta};
 use super::parse;
 use super::reply::Reply;
 use super::views::RollupView;
@@ -56,8 +56,11 @@ pub async fn list_rates(
     currency: Option<&str>,
     from: Option<&str>,
     to: Option<&str>,
+    _once: QueryOnce,
 ) -> Result<Reply> {
-    let currency = currency.map(|c| parse::currency("currency", c)).transpose()?;
+    let currency = currency
+        .map(|c| parse::currency("currency", c))
+        .transpose()?;
     let from = parse::opt_date("from", from)?;
     let to = parse::opt_date("to", to)?;
     Reply::ok(&queries::list_rates(ctx, &user.0, currency, from, to).await?)
@@ -96,9 +99,14 @@ pub async fn rollup(
     period: Option<&str>,
     by: Option<&str>,
     lang: Option<&str>,
+    _once: QueryOnce,
 ) -> Result<Reply> {
     let period = period.ok_or_else(|| {
-        Error::invalid("period", "missing_period", "give a period, for example period=2025-H1")
+        Error::invalid(
+            "period",
+            "missing_period",
+            "give a period, for example period=2025-H1",
+        )
     })?;
     let period = parse::period("period", period, ctx.config.vn_reporting_periods)?;
     let by = by.unwrap_or("sector");
@@ -157,6 +165,7 @@ pub async fn list_reports(
     ctx: &State<Ctx>,
     user: CurrentUser,
     period: Option<&str>,
+    _once: QueryOnce,
 ) -> Result<Reply> {
     Reply::ok(&queries::list_issued_reports(ctx, &user.0, period).await?)
 }
@@ -215,11 +224,19 @@ pub struct Pdf {
 pub async fn download(ctx: &State<Ctx>, user: CurrentUser, file: PdfName) -> Result<Pdf> {
     let (issued, body) = queries::get_issued_pdf(ctx, &user.0, file.0).await?;
     // The name is built from stored codes only, never from request text.
-    let name = format!("aid-report-{}-{}-v{}.pdf", issued.period, issued.lang.code(), issued.version);
+    let name = format!(
+        "aid-report-{}-{}-v{}.pdf",
+        issued.period,
+        issued.lang.code(),
+        issued.version
+    );
     Ok(Pdf {
         body,
         content_type: ContentType::PDF,
-        disposition: Header::new("Content-Disposition", format!("attachment; filename=\"{name}\"")),
+        disposition: Header::new(
+            "Content-Disposition",
+            format!("attachment; filename=\"{name}\""),
+        ),
         checksum: Header::new("X-Content-SHA256", issued.sha256),
     })
 }
@@ -232,12 +249,10 @@ pub async fn audit(
     entity_id: Option<&str>,
     from: Option<&str>,
     to: Option<&str>,
-    limit: Option<i64>,
+    limit: Option<&str>,
+    _once: QueryOnce,
 ) -> Result<Reply> {
-    let limit = limit.unwrap_or(100);
-    if !(1..=1000).contains(&limit) {
-        return Err(Error::invalid("limit", "invalid_limit", "limit must be 1 to 1000"));
-    }
+    let limit = parse::int("limit", limit, 100, 1..=1000)?;
     let filter = AuditFilter {
         entity: entity.map(|s| s.chars().take(64).collect()),
         entity_id: entity_id.map(|s| s.chars().take(64).collect()),

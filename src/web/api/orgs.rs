@@ -2,7 +2,7 @@
 //! only their own organisation; the actions decide that.
 
 use super::body::JsonBody;
-use super::guard::{CurrentUser, WriteMeta};
+use super::guard::{CurrentUser, QueryOnce, WriteMeta};
 use super::parse;
 use super::reply::Reply;
 use crate::actions::idempotency::write;
@@ -58,8 +58,11 @@ pub async fn list(
     user: CurrentUser,
     kind: Option<&str>,
     q: Option<&str>,
+    _once: QueryOnce,
 ) -> Result<Reply> {
-    let kind = kind.map(|k| parse::code::<OrgKind>("kind", k)).transpose()?;
+    let kind = kind
+        .map(|k| parse::code::<OrgKind>("kind", k))
+        .transpose()?;
     Reply::ok(&queries::list_organisations(ctx, &user.0, kind, q).await?)
 }
 

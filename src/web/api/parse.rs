@@ -57,7 +57,8 @@ pub fn period(field: &str, s: &str, vn_cutoff: bool) -> Result<Period> {
 
 pub fn lang(field: &str, s: Option<&str>) -> Result<Lang> {
     s.map_or(Ok(Lang::Vi), |s| {
-        s.parse().map_err(|e: String| Error::invalid(field, "invalid_lang", e))
+        s.parse()
+            .map_err(|e: String| Error::invalid(field, "invalid_lang", e))
     })
 }
 
@@ -87,4 +88,33 @@ pub fn text(field: &str, s: &str, max: usize) -> Result<String> {
 
 pub fn opt_text(field: &str, s: Option<&str>, max: usize) -> Result<Option<String>> {
     s.map(|s| text(field, s, max)).transpose()
+}
+
+/// A whole number from a query string, within `range`.
+pub fn int(
+    field: &str,
+    s: Option<&str>,
+    default: i64,
+    range: std::ops::RangeInclusive<i64>,
+) -> Result<i64> {
+    let Some(s) = s else { return Ok(default) };
+    s.parse::<i64>()
+        .ok()
+        .filter(|n| range.contains(n))
+        .ok_or_else(|| {
+            Error::invalid(
+                field,
+                "invalid_number",
+                format!(
+                    "{field} must be a whole number from {} to {}",
+                    range.start(),
+                    range.end()
+                ),
+            )
+        })
+}
+
+/// An id from a query string.
+pub fn opt_id(field: &str, s: Option<&str>) -> Result<Option<i64>> {
+    s.map(|s| int(field, Some(s), 0, 1..=i64::MAX)).transpose()
 }

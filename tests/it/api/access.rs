@@ -24,8 +24,22 @@ struct Case {
     public: bool,
 }
 
-fn case(method: &'static str, template: &'static str, path: String, body: Option<Value>, allowed: &[&'static str]) -> Case {
-    Case { method, template, path, body, allowed: allowed.to_vec(), actor: None, public: false }
+fn case(
+    method: &'static str,
+    template: &'static str,
+    path: String,
+    body: Option<Value>,
+    allowed: &[&'static str],
+) -> Case {
+    Case {
+        method,
+        template,
+        path,
+        body,
+        allowed: allowed.to_vec(),
+        actor: None,
+        public: false,
+    }
 }
 
 fn staff_and(extra: &'static str) -> Vec<&'static str> {
@@ -40,10 +54,24 @@ async fn every_role_against_every_route() {
     let app = App::new().await;
     app.rates().await;
     let (a, b) = (app.item_a, app.item_b);
-    let submitted = app.disburse(a, "coordinator", "10.00", "EUR", "2025-03-10").await;
-    let to_reject = app.disburse(a, "coordinator", "11.00", "EUR", "2025-03-11").await;
-    let verified = app.disburse(a, "coordinator", "12.00", "EUR", "2025-03-12").await;
-    let (s, _) = app.send("POST", &format!("/disbursements/{verified}/verify"), "reviewer", None, None).await;
+    let submitted = app
+        .disburse(a, "coordinator", "10.00", "EUR", "2025-03-10")
+        .await;
+    let to_reject = app
+        .disburse(a, "coordinator", "11.00", "EUR", "2025-03-11")
+        .await;
+    let verified = app
+        .disburse(a, "coordinator", "12.00", "EUR", "2025-03-12")
+        .await;
+    let (s, _) = app
+        .send(
+            "POST",
+            &format!("/disbursements/{verified}/verify"),
+            "reviewer",
+            None,
+            None,
+        )
+        .await;
     assert_eq!(s, Status::Ok);
     let draft1 = app.disburse(a, "ngo_a", "13.00", "EUR", "2025-03-13").await;
     let draft2 = app.disburse(a, "ngo_a", "14.00", "EUR", "2025-03-14").await;
@@ -55,16 +83,28 @@ async fn every_role_against_every_route() {
     let mut reports = Vec::new();
     for _ in 0..2 {
         let (s, r) = app
-            .post(&format!("/milestones/{ms}/reports"), "ngo_a", &json!({"status": "in_progress", "evidence": "photos of the site"}))
+            .post(
+                &format!("/milestones/{ms}/reports"),
+                "ngo_a",
+                &json!({"status": "in_progress", "evidence": "photos of the site"}),
+            )
             .await;
         assert_eq!(s, Status::Created, "{r}");
         reports.push(r["id"].as_i64().unwrap());
     }
-    let (s, tok) = app.post("/tokens", "coordinator", &json!({"name": "to revoke"})).await;
+    let (s, tok) = app
+        .post("/tokens", "coordinator", &json!({"name": "to revoke"}))
+        .await;
     assert_eq!(s, Status::Created);
     let tok = tok["id"].as_i64().unwrap();
     let ngo_a_user = app.actors["ngo_a"].user_id.unwrap();
-    let (s, issued) = app.post("/reports", "reviewer", &json!({"period": "2024-Q4", "lang": "vi"})).await;
+    let (s, issued) = app
+        .post(
+            "/reports",
+            "reviewer",
+            &json!({"period": "2024-Q4", "lang": "vi"}),
+        )
+        .await;
     assert_eq!(s, Status::Created, "{issued}");
     let pdf = format!("/reports/{}.pdf", issued["id"]);
 
@@ -77,51 +117,309 @@ async fn every_role_against_every_route() {
         "sectors": [{"code": "EDU.PRIMARY", "share_bp": 10000}], "localities": [{"code": "N1", "share_bp": 10000}]
     });
     let mut cases = vec![
-        Case { public: true, ..case("GET", "/openapi.json", "/openapi.json".into(), None, EVERYONE) },
-        Case { public: true, ..case("POST", "/auth/login", "/auth/login".into(), Some(json!({"username": "reviewer", "password": super::PASSWORD})), EVERYONE) },
-        Case { public: true, ..case("POST", "/auth/logout", "/auth/logout".into(), None, EVERYONE) },
-        Case { public: true, ..case("POST", "/auth/token", "/auth/token".into(), Some(json!({"username": "reviewer", "password": super::PASSWORD})), EVERYONE) },
+        Case {
+            public: true,
+            ..case(
+                "GET",
+                "/openapi.json",
+                "/openapi.json".into(),
+                None,
+                EVERYONE,
+            )
+        },
+        Case {
+            public: true,
+            ..case(
+                "POST",
+                "/auth/login",
+                "/auth/login".into(),
+                Some(json!({"username": "reviewer", "password": super::PASSWORD})),
+                EVERYONE,
+            )
+        },
+        Case {
+            public: true,
+            ..case(
+                "POST",
+                "/auth/logout",
+                "/auth/logout".into(),
+                None,
+                EVERYONE,
+            )
+        },
+        Case {
+            public: true,
+            ..case(
+                "POST",
+                "/auth/token",
+                "/auth/token".into(),
+                Some(json!({"username": "reviewer", "password": super::PASSWORD})),
+                EVERYONE,
+            )
+        },
         case("GET", "/auth/me", "/auth/me".into(), None, EVERYONE),
         case("GET", "/tokens", "/tokens".into(), None, EVERYONE),
-        case("POST", "/tokens", "/tokens".into(), Some(json!({"name": "laptop"})), EVERYONE),
-        Case { actor: Some("coordinator"), ..case("DELETE", "/tokens/{id}", format!("/tokens/{tok}"), None, &["admin", "coordinator"]) },
+        case(
+            "POST",
+            "/tokens",
+            "/tokens".into(),
+            Some(json!({"name": "laptop"})),
+            EVERYONE,
+        ),
+        Case {
+            actor: Some("coordinator"),
+            ..case(
+                "DELETE",
+                "/tokens/{id}",
+                format!("/tokens/{tok}"),
+                None,
+                &["admin", "coordinator"],
+            )
+        },
         case("GET", "/users", "/users".into(), None, &["admin"]),
-        case("POST", "/users", "/users".into(), Some(json!({"username": "newbie", "display_name": "New", "role": "coordinator", "password": super::PASSWORD})), &["admin"]),
-        case("GET", "/users/{id}", format!("/users/{ngo_a_user}"), None, &["admin"]),
-        case("PATCH", "/users/{id}", format!("/users/{ngo_a_user}"), Some(json!({"lang": "en"})), &["admin"]),
-        case("GET", "/organisations", "/organisations".into(), None, EVERYONE),
-        case("POST", "/organisations", "/organisations".into(), Some(new_org), &["coordinator"]),
-        case("GET", "/organisations/{id}", format!("/organisations/{org_a}"), None, &staff_and("ngo_a")),
-        case("PATCH", "/organisations/{id}", format!("/organisations/{org_a}"), Some(json!({"acronym": "HB"})), &["coordinator"]),
+        case(
+            "POST",
+            "/users",
+            "/users".into(),
+            Some(
+                json!({"username": "newbie", "display_name": "New", "role": "coordinator", "password": super::PASSWORD}),
+            ),
+            &["admin"],
+        ),
+        case(
+            "GET",
+            "/users/{id}",
+            format!("/users/{ngo_a_user}"),
+            None,
+            &["admin"],
+        ),
+        case(
+            "PATCH",
+            "/users/{id}",
+            format!("/users/{ngo_a_user}"),
+            Some(json!({"lang": "en"})),
+            &["admin"],
+        ),
+        case(
+            "GET",
+            "/organisations",
+            "/organisations".into(),
+            None,
+            EVERYONE,
+        ),
+        case(
+            "POST",
+            "/organisations",
+            "/organisations".into(),
+            Some(new_org),
+            &["coordinator"],
+        ),
+        case(
+            "GET",
+            "/organisations/{id}",
+            format!("/organisations/{org_a}"),
+            None,
+            &staff_and("ngo_a"),
+        ),
+        case(
+            "PATCH",
+            "/organisations/{id}",
+            format!("/organisations/{org_a}"),
+            Some(json!({"acronym": "HB"})),
+            &["coordinator"],
+        ),
         case("GET", "/aid-items", "/aid-items".into(), None, EVERYONE),
-        case("POST", "/aid-items", "/aid-items".into(), Some(new_item), &["coordinator"]),
-        case("GET", "/aid-items/{id}", format!("/aid-items/{a}"), None, &staff_and("ngo_a")),
-        case("PATCH", "/aid-items/{id}", format!("/aid-items/{a}"), Some(json!({"beneficiaries": "1,200 pupils"})), &["coordinator"]),
-        case("GET", "/aid-items/{id}/commitments", format!("/aid-items/{a}/commitments"), None, &staff_and("ngo_a")),
-        case("POST", "/aid-items/{id}/commitments", format!("/aid-items/{a}/commitments"), Some(json!({"amount": "100.00", "currency": "EUR", "date": "2025-03-01"})), &["coordinator"]),
-        case("GET", "/aid-items/{id}/disbursements", format!("/aid-items/{a}/disbursements"), None, &staff_and("ngo_a")),
-        Case { actor: Some("coordinator"), ..case("POST", "/aid-items/{id}/disbursements", format!("/aid-items/{a}/disbursements"), Some(json!({"amount": "1.00", "currency": "EUR", "value_date": "2025-03-01"})), &["coordinator", "ngo_a"]) },
-        case("GET", "/disbursements/{id}", format!("/disbursements/{submitted}"), None, &staff_and("ngo_a")),
-        case("POST", "/disbursements/{id}/verify", format!("/disbursements/{submitted}/verify"), None, &["reviewer"]),
-        case("POST", "/disbursements/{id}/reject", format!("/disbursements/{to_reject}/reject"), Some(json!({"reason": "no bank receipt"})), &["reviewer"]),
-        case("POST", "/disbursements/{id}/reverse", format!("/disbursements/{verified}/reverse"), Some(json!({"value_date": "2025-04-01", "reason": "paid twice"})), &["coordinator"]),
-        case("POST", "/disbursements/{id}/accept", format!("/disbursements/{draft1}/accept"), None, &["coordinator"]),
-        case("POST", "/disbursements/{id}/return", format!("/disbursements/{draft2}/return"), Some(json!({"reason": "attach the receipt"})), &["coordinator"]),
-        case("GET", "/aid-items/{id}/milestones", format!("/aid-items/{a}/milestones"), None, &staff_and("ngo_a")),
-        case("POST", "/aid-items/{id}/milestones", format!("/aid-items/{a}/milestones"), Some(json!({"title_vi": "Bàn giao", "title_en": "Handover", "planned_date": "2025-09-01"})), &["coordinator"]),
-        case("PATCH", "/milestones/{id}", format!("/milestones/{ms}"), Some(json!({"planned_date": "2025-05-15"})), &["coordinator"]),
-        case("GET", "/milestones/{id}/reports", format!("/milestones/{ms}/reports"), None, &staff_and("ngo_a")),
-        case("POST", "/milestones/{id}/reports", format!("/milestones/{ms}/reports"), Some(json!({"status": "in_progress", "evidence": "site visit notes"})), &["ngo_a"]),
-        case("POST", "/milestone-reports/{id}/accept", format!("/milestone-reports/{}/accept", reports[0]), None, &["coordinator"]),
-        case("POST", "/milestone-reports/{id}/return", format!("/milestone-reports/{}/return", reports[1]), Some(json!({"note": "the photos are of another site"})), &["coordinator"]),
-        case("GET", "/exchange-rates", "/exchange-rates".into(), None, EVERYONE),
-        case("PUT", "/exchange-rates", "/exchange-rates".into(), Some(json!({"currency": "KRW", "date": "2025-03-01", "to_vnd": "17.5", "to_usd": "0.00068", "source": "SBV"})), &["reviewer"]),
-        case("GET", "/rollups", "/rollups?period=2025&by=donor".into(), None, EVERYONE),
+        case(
+            "POST",
+            "/aid-items",
+            "/aid-items".into(),
+            Some(new_item),
+            &["coordinator"],
+        ),
+        case(
+            "GET",
+            "/aid-items/{id}",
+            format!("/aid-items/{a}"),
+            None,
+            &staff_and("ngo_a"),
+        ),
+        case(
+            "PATCH",
+            "/aid-items/{id}",
+            format!("/aid-items/{a}"),
+            Some(json!({"beneficiaries": "1,200 pupils"})),
+            &["coordinator"],
+        ),
+        case(
+            "GET",
+            "/aid-items/{id}/commitments",
+            format!("/aid-items/{a}/commitments"),
+            None,
+            &staff_and("ngo_a"),
+        ),
+        case(
+            "POST",
+            "/aid-items/{id}/commitments",
+            format!("/aid-items/{a}/commitments"),
+            Some(json!({"amount": "100.00", "currency": "EUR", "date": "2025-03-01"})),
+            &["coordinator"],
+        ),
+        case(
+            "GET",
+            "/aid-items/{id}/disbursements",
+            format!("/aid-items/{a}/disbursements"),
+            None,
+            &staff_and("ngo_a"),
+        ),
+        Case {
+            actor: Some("coordinator"),
+            ..case(
+                "POST",
+                "/aid-items/{id}/disbursements",
+                format!("/aid-items/{a}/disbursements"),
+                Some(json!({"amount": "1.00", "currency": "EUR", "value_date": "2025-03-01"})),
+                &["coordinator", "ngo_a"],
+            )
+        },
+        case(
+            "GET",
+            "/disbursements/{id}",
+            format!("/disbursements/{submitted}"),
+            None,
+            &staff_and("ngo_a"),
+        ),
+        case(
+            "POST",
+            "/disbursements/{id}/verify",
+            format!("/disbursements/{submitted}/verify"),
+            None,
+            &["reviewer"],
+        ),
+        case(
+            "POST",
+            "/disbursements/{id}/reject",
+            format!("/disbursements/{to_reject}/reject"),
+            Some(json!({"reason": "no bank receipt"})),
+            &["reviewer"],
+        ),
+        case(
+            "POST",
+            "/disbursements/{id}/reverse",
+            format!("/disbursements/{verified}/reverse"),
+            Some(json!({"value_date": "2025-04-01", "reason": "paid twice"})),
+            &["coordinator"],
+        ),
+        case(
+            "POST",
+            "/disbursements/{id}/accept",
+            format!("/disbursements/{draft1}/accept"),
+            None,
+            &["coordinator"],
+        ),
+        case(
+            "POST",
+            "/disbursements/{id}/return",
+            format!("/disbursements/{draft2}/return"),
+            Some(json!({"reason": "attach the receipt"})),
+            &["coordinator"],
+        ),
+        case(
+            "GET",
+            "/aid-items/{id}/milestones",
+            format!("/aid-items/{a}/milestones"),
+            None,
+            &staff_and("ngo_a"),
+        ),
+        case(
+            "POST",
+            "/aid-items/{id}/milestones",
+            format!("/aid-items/{a}/milestones"),
+            Some(
+                json!({"title_vi": "Bàn giao", "title_en": "Handover", "planned_date": "2025-09-01"}),
+            ),
+            &["coordinator"],
+        ),
+        case(
+            "PATCH",
+            "/milestones/{id}",
+            format!("/milestones/{ms}"),
+            Some(json!({"planned_date": "2025-05-15"})),
+            &["coordinator"],
+        ),
+        case(
+            "GET",
+            "/milestones/{id}/reports",
+            format!("/milestones/{ms}/reports"),
+            None,
+            &staff_and("ngo_a"),
+        ),
+        case(
+            "POST",
+            "/milestones/{id}/reports",
+            format!("/milestones/{ms}/reports"),
+            Some(json!({"status": "in_progress", "evidence": "site visit notes"})),
+            &["ngo_a"],
+        ),
+        case(
+            "POST",
+            "/milestone-reports/{id}/accept",
+            format!("/milestone-reports/{}/accept", reports[0]),
+            None,
+            &["coordinator"],
+        ),
+        case(
+            "POST",
+            "/milestone-reports/{id}/return",
+            format!("/milestone-reports/{}/return", reports[1]),
+            Some(json!({"note": "the photos are of another site"})),
+            &["coordinator"],
+        ),
+        case(
+            "GET",
+            "/exchange-rates",
+            "/exchange-rates".into(),
+            None,
+            EVERYONE,
+        ),
+        case(
+            "PUT",
+            "/exchange-rates",
+            "/exchange-rates".into(),
+            Some(
+                json!({"currency": "KRW", "date": "2025-03-01", "to_vnd": "17.5", "to_usd": "0.00068", "source": "SBV"}),
+            ),
+            &["reviewer"],
+        ),
+        case(
+            "GET",
+            "/rollups",
+            "/rollups?period=2025&by=donor".into(),
+            None,
+            EVERYONE,
+        ),
         case("GET", "/periods", "/periods".into(), None, STAFF),
-        case("POST", "/periods/{period}/lock", "/periods/2024-Q1/lock".into(), None, &["reviewer"]),
-        case("POST", "/periods/{period}/unlock", "/periods/2024-Q1/unlock".into(), Some(json!({"reason": "locked by mistake in a test"})), &["reviewer"]),
+        case(
+            "POST",
+            "/periods/{period}/lock",
+            "/periods/2024-Q1/lock".into(),
+            None,
+            &["reviewer"],
+        ),
+        case(
+            "POST",
+            "/periods/{period}/unlock",
+            "/periods/2024-Q1/unlock".into(),
+            Some(json!({"reason": "locked by mistake in a test"})),
+            &["reviewer"],
+        ),
         case("GET", "/reports", "/reports".into(), None, STAFF),
-        case("POST", "/reports", "/reports".into(), Some(json!({"period": "2024-Q3", "lang": "en"})), &["reviewer"]),
+        case(
+            "POST",
+            "/reports",
+            "/reports".into(),
+            Some(json!({"period": "2024-Q3", "lang": "en"})),
+            &["reviewer"],
+        ),
         case("GET", "/reports/{file}", pdf, None, STAFF),
         case("GET", "/audit", "/audit".into(), None, STAFF),
     ];
@@ -130,11 +428,19 @@ async fn every_role_against_every_route() {
         covered.insert((c.method.to_string(), c.template.to_string()));
         if !c.public {
             let (s, body) = app.send(c.method, &c.path, "", c.body.as_ref(), None).await;
-            assert_eq!(s, Status::Unauthorized, "anonymous {} {}: {body}", c.method, c.path);
+            assert_eq!(
+                s,
+                Status::Unauthorized,
+                "anonymous {} {}: {body}",
+                c.method,
+                c.path
+            );
             assert_eq!(body["error"]["code"], "authentication_required", "{body}");
         }
         for who in EVERYONE.iter().filter(|w| !c.allowed.contains(w)) {
-            let (s, body) = app.send(c.method, &c.path, who, c.body.as_ref(), None).await;
+            let (s, body) = app
+                .send(c.method, &c.path, who, c.body.as_ref(), None)
+                .await;
             assert!(
                 s == Status::Forbidden || s == Status::NotFound,
                 "{who} {} {}: expected a refusal, got {s} {body}",
@@ -144,8 +450,15 @@ async fn every_role_against_every_route() {
             assert!(body["error"]["message"].is_string(), "{body}");
         }
         let who = c.actor.unwrap_or(c.allowed[0]);
-        let (s, body) = app.send(c.method, &c.path, who, c.body.as_ref(), None).await;
-        assert!(s.class().is_success(), "{who} {} {}: expected success, got {s} {body}", c.method, c.path);
+        let (s, body) = app
+            .send(c.method, &c.path, who, c.body.as_ref(), None)
+            .await;
+        assert!(
+            s.class().is_success(),
+            "{who} {} {}: expected success, got {s} {body}",
+            c.method,
+            c.path
+        );
     }
     // Objects of another organisation are not found, whatever the route.
     for path in [
@@ -158,8 +471,9 @@ async fn every_role_against_every_route() {
         let (s, _) = app.get(&path, "ngo_a").await;
         assert_eq!(s, Status::NotFound, "{path}");
     }
-    let documented: BTreeSet<(String, String)> =
-        aidledger::web::api::openapi::operations_list().into_iter().collect();
+    let documented: BTreeSet<(String, String)> = aidledger::web::api::openapi::operations_list()
+        .into_iter()
+        .collect();
     assert_eq!(
         documented.difference(&covered).collect::<Vec<_>>(),
         Vec::<&(String, String)>::new(),

@@ -124,7 +124,9 @@ impl App {
         body: Option<&Value>,
         idempotency_key: Option<&str>,
     ) -> (Status, Value) {
-        let (status, bytes) = self.send_raw(method, path, who, body, idempotency_key).await;
+        let (status, bytes) = self
+            .send_raw(method, path, who, body, idempotency_key)
+            .await;
         let value = serde_json::from_slice(&bytes)
             .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()));
         (status, value)
@@ -177,7 +179,15 @@ impl App {
     /// Enters the EUR and USD rates the flows convert with.
     pub async fn rates(&self) {
         for (cur, vnd, usd) in [("EUR", "27000", "1.08"), ("USD", "25000", "1")] {
-            for d in ["2025-01-01", "2025-02-01", "2025-03-01", "2025-04-01", "2025-05-01", "2025-06-01", "2025-07-01"] {
+            for d in [
+                "2025-01-01",
+                "2025-02-01",
+                "2025-03-01",
+                "2025-04-01",
+                "2025-05-01",
+                "2025-06-01",
+                "2025-07-01",
+            ] {
                 let (s, b) = self
                     .send(
                         "PUT",

@@ -12,10 +12,12 @@ fn openapi_path(rocket_path: &str) -> String {
     let path = rocket_path.split('?').next().unwrap_or_default();
     let path = path.strip_prefix(BASE).unwrap_or(path);
     path.split('/')
-        .map(|seg| match seg.strip_prefix('<').and_then(|s| s.strip_suffix('>')) {
-            Some(name) => format!("{{{name}}}"),
-            None => seg.to_string(),
-        })
+        .map(
+            |seg| match seg.strip_prefix('<').and_then(|s| s.strip_suffix('>')) {
+                Some(name) => format!("{{{name}}}"),
+                None => seg.to_string(),
+            },
+        )
         .collect::<Vec<_>>()
         .join("/")
 }
@@ -41,7 +43,12 @@ async fn every_documented_operation_is_mounted_and_every_mounted_api_route_is_do
         .rocket()
         .routes()
         .filter(|r| r.uri.path().starts_with(BASE))
-        .map(|r| (r.method.as_str().to_string(), openapi_path(&r.uri.to_string())))
+        .map(|r| {
+            (
+                r.method.as_str().to_string(),
+                openapi_path(&r.uri.to_string()),
+            )
+        })
         .collect();
     let documented: BTreeSet<(String, String)> = openapi::operations_list().into_iter().collect();
     assert_eq!(
@@ -68,7 +75,10 @@ async fn the_document_is_served_and_internally_consistent() {
     refs(&doc, &mut all);
     for r in &all {
         let name = r.strip_prefix("#/components/schemas/").unwrap();
-        assert!(doc["components"]["schemas"][name].is_object(), "dangling {r}");
+        assert!(
+            doc["components"]["schemas"][name].is_object(),
+            "dangling {r}"
+        );
     }
     let mut ids = BTreeSet::new();
     for (path, item) in doc["paths"].as_object().unwrap() {
@@ -77,7 +87,10 @@ async fn the_document_is_served_and_internally_consistent() {
             .filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
             .collect();
         for (method, op) in item.as_object().unwrap() {
-            assert!(ids.insert(op["operationId"].as_str().unwrap().to_string()), "duplicate id");
+            assert!(
+                ids.insert(op["operationId"].as_str().unwrap().to_string()),
+                "duplicate id"
+            );
             let declared: BTreeSet<&str> = op["parameters"]
                 .as_array()
                 .unwrap()
