@@ -88,6 +88,14 @@ impl<'r, T: DeserializeOwned> FromData<'r> for JsonBody<T> {
                 );
             }
         };
+        // serde would also read a struct from an array of its fields in order; an API body is
+        // an object with named fields, nothing else.
+        if raw.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+            return rocket::outcome::Outcome::Error((
+                Status::UnprocessableEntity,
+                Error::invalid("body", "invalid_json", "the body must be a JSON object"),
+            ));
+        }
         let mut de = serde_json::Deserializer::from_slice(&raw);
         let value = match serde_path_to_error::deserialize::<_, T>(&mut de) {
             Ok(v) => v,

@@ -619,3 +619,20 @@ async fn inputs_schemathesis_found_are_refused_as_4xx_not_500() {
     assert_eq!(res.status(), Status::MethodNotAllowed);
     assert_eq!(res.headers().get_one("Allow"), Some("GET, PATCH"));
 }
+
+#[rocket::async_test]
+async fn a_body_must_be_a_json_object_not_an_array_of_its_fields() {
+    let app = App::new().await;
+    let (s, b) = app.post("/tokens", "coordinator", &json!(["laptop"])).await;
+    assert_eq!(
+        (s, b["error"]["code"].as_str()),
+        (Status::UnprocessableEntity, Some("invalid_json")),
+        "{b}"
+    );
+    let (_, list) = app.get("/tokens", "coordinator").await;
+    assert_eq!(
+        list.as_array().unwrap().len(),
+        1,
+        "only the fixture's token"
+    );
+}
