@@ -4,8 +4,9 @@
 //! revokes a user's tokens.
 
 use super::body::JsonBody;
-use super::guard::{ClientAddress, CurrentUser, SESSION_COOKIE, Transport};
+use super::guard::{ClientAddress, CurrentUser, SESSION_COOKIE, Transport, WriteMeta};
 use super::reply::Reply;
+use crate::actions::idempotency::write;
 use crate::actions::{Ctx, auth, tokens};
 use crate::error::Result;
 use rocket::State;
@@ -70,7 +71,9 @@ pub async fn login(
     addr: ClientAddress,
     transport: Transport,
     cookies: &CookieJar<'_>,
+    meta: WriteMeta,
 ) -> Result<Reply> {
+    meta.refuse_key()?;
     let c = body?.value;
     let out = auth::login(ctx, &c.username, &c.password, &addr.0).await?;
     let mut cookie = Cookie::new(SESSION_COOKIE, out.session);
@@ -104,7 +107,9 @@ pub async fn token(
     ctx: &State<Ctx>,
     body: Result<JsonBody<TokenRequest>>,
     addr: ClientAddress,
+    meta: WriteMeta,
 ) -> Result<(Status, Reply)> {
+    meta.refuse_key()?;
     let t = body?.value;
     let name = t.name.unwrap_or_else(|| "api".to_string());
     let new = tokens::token_for_credentials(ctx, &t.username, &t.password, &addr.0, &name).await?;
@@ -127,7 +132,9 @@ pub async fn create_token(
     ctx: &State<Ctx>,
     user: CurrentUser,
     body: Result<JsonBody<NewTokenBody>>,
+    meta: WriteMeta,
 ) -> Result<(Status, Reply)> {
+    meta.refuse_key()?;
     let b = body?.value;
     let new = tokens::create_token(ctx, &user.0, &b.name).await?;
     Ok((
@@ -140,6 +147,17 @@ pub async fn create_token(
 }
 
 #[rocket::delete("/tokens/<id>")]
-pub async fn revoke_token(ctx: &State<Ctx>, user: CurrentUser, id: i64) -> Result<Reply> {
-    Reply::ok(&tokens::revoke_token(ctx, &user.0, id).await?)
+pub async fn revoke_token(
+    ctx: &State<Ctx>,
+    user: CurrentUser,
+    meta: WriteMeta,
+    id: i64,
+) -> Result<Reply> {
+    let idem = meta.idempotency(b"")?;
+    let actor = &user.0;
+    let answer = write(ctx, actor, idem.as_ref(), 200, async |tx| {
+        tokens::revoke_token_in(tx, actor, id).await
+    })
+    .await?;
+    Ok(answer.into())
 }

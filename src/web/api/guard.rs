@@ -83,6 +83,19 @@ pub struct WriteMeta {
 }
 
 impl WriteMeta {
+    /// Refuses a key on an endpoint that carries a secret (a password, or a token shown
+    /// once): storing a fingerprint of such a request, or its answer, would keep the secret.
+    pub fn refuse_key(&self) -> Result<(), Error> {
+        match self.key {
+            None => Ok(()),
+            Some(_) => Err(Error::invalid(
+                "Idempotency-Key",
+                "idempotency_not_supported",
+                "this request carries a password or returns a new token, so no record of it is kept: send it without an Idempotency-Key",
+            )),
+        }
+    }
+
     /// The request's idempotency, if the client sent a key.
     pub fn idempotency(&self, body: &[u8]) -> Result<Option<Idempotency>, Error> {
         self.key

@@ -241,6 +241,8 @@ pub async fn download(ctx: &State<Ctx>, user: CurrentUser, file: PdfName) -> Res
     })
 }
 
+// Each query parameter is a handler argument in Rocket.
+#[allow(clippy::too_many_arguments)]
 #[rocket::get("/audit?<entity>&<entity_id>&<from>&<to>&<limit>")]
 pub async fn audit(
     ctx: &State<Ctx>,

@@ -64,7 +64,12 @@ fn r(name: &str) -> Value {
 fn obj(props: Vec<(&str, Value)>, required: &[&str]) -> Value {
     let map: serde_json::Map<String, Value> =
         props.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
-    json!({"type": "object", "properties": map, "required": required})
+    let mut o = json!({"type": "object", "properties": map});
+    // OpenAPI 3.0 wants at least one name in `required`, or no `required` at all.
+    if !required.is_empty() {
+        o["required"] = json!(required);
+    }
+    o
 }
 
 /// Like [`obj`], for request bodies: unknown fields are refused by the server.

@@ -38,8 +38,10 @@ pub async fn get(ctx: &State<Ctx>, user: CurrentUser, id: i64) -> Result<Reply> 
 pub async fn create(
     ctx: &State<Ctx>,
     user: CurrentUser,
+    meta: WriteMeta,
     body: Result<JsonBody<NewUserBody>>,
 ) -> Result<(Status, Reply)> {
+    meta.refuse_key()?;
     let b = body?.value;
     let cmd = NewUser {
         username: b.username,

@@ -19,14 +19,14 @@ async fn whoever_enters_a_disbursement_cannot_verify_it_and_only_verified_ones_c
     // right, and a reviewer-entered row cannot exist (reviewers do not record money).
     let (s, b) = app.post(&path, "coordinator", &json!({})).await;
     assert_eq!(s, Status::Forbidden, "{b}");
-    let rollup = format!("/rollups?period=2025-Q1&by=donor&lang=en");
-    let (_, before) = app.get(&rollup, "reviewer").await;
+    let rollup = "/rollups?period=2025-Q1&by=donor&lang=en";
+    let (_, before) = app.get(rollup, "reviewer").await;
     assert_eq!(before["total"]["disbursed_vnd"], "0");
     let (s, b) = app.send("POST", &path, "reviewer", None, None).await;
     assert_eq!(s, Status::Ok, "{b}");
     assert_eq!(b["status"], "verified");
     assert_eq!(b["conversion"]["amount_vnd"], "27000000");
-    let (_, after) = app.get(&rollup, "reviewer").await;
+    let (_, after) = app.get(rollup, "reviewer").await;
     assert_eq!(after["total"]["disbursed_vnd"], "27000000");
     assert_eq!(after["total"]["disbursed_usd"], "1080.00");
     // Verifying twice is a state error, not a second count.
