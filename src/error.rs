@@ -139,9 +139,19 @@ pub fn reference_id() -> String {
     hex::encode(b)
 }
 
+/// An error kept for the catcher to show: set by a request guard that refused, or by a page
+/// handler's error, so the catcher can answer in the page's form (HTML) with its message.
+#[derive(Default)]
+pub struct Deferred(pub Option<Error>);
+
 impl<'r> Responder<'r, 'static> for Error {
-    fn respond_to(self, _req: &'r Request<'_>) -> response::Result<'static> {
+    fn respond_to(self, req: &'r Request<'_>) -> response::Result<'static> {
         let status = self.status();
+        if !req.uri().path().starts_with("/api/") {
+            // A page: the catcher renders the friendly page for this error.
+            req.local_cache(|| Deferred(Some(self)));
+            return Err(status);
+        }
         let message = if status.code >= 500 {
             let reference = reference_id();
             rocket::error!("internal error [ref {reference}]: {self}");

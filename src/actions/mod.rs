@@ -6,6 +6,7 @@
 //! `thing_in(tx, …)` joins the caller's, which the demo loader and importers use to apply a
 //! whole data set atomically.
 
+pub mod account;
 pub mod auth;
 pub mod convert;
 pub mod idempotency;

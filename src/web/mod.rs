@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod health;
+pub mod pages;
 
 use crate::actions::Ctx;
 use api::guard::GuardFailure;
@@ -21,15 +22,31 @@ pub fn mount(rocket: Rocket<Build>, ctx: Ctx) -> Rocket<Build> {
         .manage(ctx)
         .mount("/", rocket::routes![health::healthz])
         .mount(api::BASE, api::routes())
+        .mount("/", pages::routes())
         .register("/", rocket::catchers![default_catcher])
-        .attach(AdHoc::on_response("no-store", |req, res| {
+        .attach(AdHoc::on_response("security headers", |req, res| {
             Box::pin(async move {
-                // Authenticated answers must not be kept by a browser or a proxy.
-                if req.uri().path().starts_with(api::BASE) {
+                let path = req.uri().path();
+                // Answers about people's data must not be kept by a browser or a proxy.
+                if !path.starts_with("/static/") {
                     res.set_header(Header::new("Cache-Control", "no-store"));
+                }
+                if !path.starts_with(api::BASE) {
+                    res.set_header(Header::new("Content-Security-Policy", CSP));
+                    res.set_header(Header::new("Referrer-Policy", "same-origin"));
                 }
             })
         }))
+}
+
+/// No inline script or style, nothing from elsewhere, no framing, forms only to this site.
+const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+                   form-action 'self'; frame-ancestors 'none'; base-uri 'none'; connect-src 'self'";
+
+/// Whether the request is for the JSON API (or the health check), which answer in JSON.
+fn is_api(req: &Request<'_>) -> bool {
+    let path = req.uri().path();
+    path.starts_with(api::BASE) || path == "/healthz"
 }
 
 /// A catcher's answer: the JSON error body, and `Allow` for a 405.
@@ -88,8 +105,32 @@ fn methods_for_path(req: &Request<'_>) -> Vec<Method> {
     methods
 }
 
+/// A catcher's answer: JSON for the API, a page for the pages.
+enum Answer {
+    Api(Caught),
+    Page(pages::errors::Caught),
+}
+
+impl<'r> Responder<'r, 'static> for Answer {
+    fn respond_to(self, req: &'r Request<'_>) -> response::Result<'static> {
+        match self {
+            Answer::Api(c) => c.respond_to(req),
+            Answer::Page(c) => c.respond_to(req),
+        }
+    }
+}
+
 #[rocket::catch(default)]
-fn default_catcher(status: Status, req: &Request<'_>) -> Caught {
+fn default_catcher(status: Status, req: &Request<'_>) -> Answer {
+    if is_api(req) {
+        return Answer::Api(api_error(status, req));
+    }
+    let kept = &req.local_cache(GuardFailure::default).0;
+    let status = kept.as_ref().map_or(status, crate::error::Error::status);
+    Answer::Page(pages::errors::page(status, kept.as_ref(), req))
+}
+
+fn api_error(status: Status, req: &Request<'_>) -> Caught {
     if let Some(e) = &req.local_cache(GuardFailure::default).0 {
         let body = if e.status().code >= 500 {
             rocket::error!("a request guard failed: {e}");

@@ -13,8 +13,7 @@ use rocket::request::{self, FromRequest, Request};
 pub const SESSION_COOKIE: &str = "aidledger_session";
 
 /// Why a guard refused the request, for the catcher to tell the client.
-#[derive(Default)]
-pub struct GuardFailure(pub Option<Error>);
+pub use crate::error::Deferred as GuardFailure;
 
 /// An authenticated user, as the actor the actions check.
 pub struct CurrentUser(pub Actor);

@@ -1,0 +1,85 @@
+//! The friendly error pages: what went wrong in the reader's language, a way back, and for an
+//! internal error the reference to quote (the cause goes to the log only). A page that needs
+//! a signed-in user sends the visitor to the login page instead.
+
+use super::frame::{Frame, cookie_lang};
+use super::session::login_redirect;
+use crate::domain::Lang;
+use crate::error::Error;
+use askama::Template;
+use rocket::http::Status;
+use rocket::request::Request;
+use rocket::response::{self, Responder};
+
+#[derive(Template)]
+#[template(path = "error.html", config = "src/web/pages/askama.toml")]
+struct ErrorPage {
+    f: Frame,
+    message: String,
+    reference: Option<String>,
+}
+
+/// What a catcher answers on a page path.
+pub enum Caught {
+    Login(rocket::response::Redirect),
+    Page(Status, String),
+}
+
+impl<'r> Responder<'r, 'static> for Caught {
+    fn respond_to(self, req: &'r Request<'_>) -> response::Result<'static> {
+        match self {
+            Caught::Login(r) => r.respond_to(req),
+            Caught::Page(status, html) => super::frame::Page { status, html }.respond_to(req),
+        }
+    }
+}
+
+fn title_key(status: Status) -> &'static str {
+    match status.code {
+        403 => "error.forbidden.title",
+        404 => "error.not_found.title",
+        401 => "error.forbidden.title",
+        s if s >= 500 => "error.internal.title",
+        _ => "error.refused.title",
+    }
+}
+
+/// The page for `status` (and the error that caused it, if one was kept).
+#[must_use]
+pub fn page(status: Status, error: Option<&Error>, req: &Request<'_>) -> Caught {
+    if status == Status::Unauthorized {
+        return Caught::Login(login_redirect(req.uri().path().as_str()));
+    }
+    let lang: Lang = cookie_lang(req.cookies());
+    let (message, reference) = if status.code >= 500 {
+        let reference = crate::error::reference_id();
+        match error {
+            Some(e) => rocket::error!("internal error on a page [ref {reference}]: {e}"),
+            None => rocket::error!("internal error on a page [ref {reference}]"),
+        }
+        (
+            super::i18n::text(lang, "error.internal.text").to_string(),
+            Some(reference),
+        )
+    } else {
+        let text = match status.code {
+            403 => super::i18n::text(lang, "error.forbidden.text").to_string(),
+            404 => super::i18n::text(lang, "error.not_found.text").to_string(),
+            // A refusal with a specific reason (a bad form, a locked period) says it.
+            _ => error.map_or_else(
+                || super::i18n::text(lang, "error.refused.text").to_string(),
+                ToString::to_string,
+            ),
+        };
+        (text, None)
+    };
+    let f = Frame::public(lang, title_key(status), String::new());
+    let html = ErrorPage {
+        f,
+        message,
+        reference,
+    }
+    .render()
+    .unwrap_or_else(|_| "<!doctype html><title>Error</title><p>Error</p>".to_string());
+    Caught::Page(status, html)
+}

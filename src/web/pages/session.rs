@@ -1,0 +1,204 @@
+//! Logging in and out of the pages, and choosing their language. The login form carries a
+//! CSRF token bound to a private cookie set when the form is shown; a successful login opens
+//! a session (a new id each time) in the same cookie the API accepts.
+
+use super::frame::{
+    Frame, LANG_COOKIE, LOGIN_COOKIE, Page, Posted, Viewer, cookie_lang, csrf_token,
+};
+use super::i18n;
+use crate::actions::{Ctx, account, auth};
+use crate::domain::Lang;
+use crate::error::{Error, Result};
+use crate::web::api::guard::{ClientAddress, SESSION_COOKIE, Transport};
+use askama::Template;
+use rocket::State;
+use rocket::http::{Cookie, CookieJar, SameSite};
+use rocket::response::Redirect;
+
+#[derive(Template)]
+#[template(path = "login.html", config = "src/web/pages/askama.toml")]
+struct LoginPage {
+    f: Frame,
+    next: String,
+    username: String,
+    error: Option<String>,
+}
+
+#[derive(rocket::FromForm)]
+pub struct LoginForm {
+    username: String,
+    password: String,
+    next: Option<String>,
+}
+
+#[derive(rocket::FromForm)]
+pub struct LangForm {
+    lang: String,
+    next: Option<String>,
+}
+
+/// Only a local path may be a place to go back to, never another site.
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        _ => "/".to_string(),
+    }
+}
+
+fn secure_cookie(name: &'static str, value: String, tls: bool) -> Cookie<'static> {
+    let mut c = Cookie::new(name, value);
+    c.set_http_only(true);
+    c.set_same_site(SameSite::Strict);
+    c.set_secure(tls);
+    c.set_path("/");
+    c
+}
+
+fn login_page(
+    cookies: &CookieJar<'_>,
+    transport: &Transport,
+    lang: Lang,
+    next: String,
+    username: String,
+    error: Option<String>,
+) -> Result<LoginPage> {
+    let secret = match cookies.get_private(LOGIN_COOKIE) {
+        Some(c) => c.value().to_string(),
+        None => {
+            let s = crate::auth::random_secret()?;
+            cookies.add_private(secure_cookie(LOGIN_COOKIE, s.clone(), transport.tls));
+            s
+        }
+    };
+    Ok(LoginPage {
+        f: Frame::public(lang, "login.title", csrf_token(&secret)),
+        next,
+        username,
+        error,
+    })
+}
+
+#[rocket::get("/login?<lang>&<next>")]
+pub fn show_login(
+    cookies: &CookieJar<'_>,
+    transport: Transport,
+    lang: Option<&str>,
+    next: Option<&str>,
+) -> Result<Page> {
+    let lang = match lang.and_then(|l| l.parse::<Lang>().ok()) {
+        Some(l) => {
+            cookies.add(
+                Cookie::build((LANG_COOKIE, l.code()))
+                    .path("/")
+                    .same_site(SameSite::Lax),
+            );
+            l
+        }
+        None => cookie_lang(cookies),
+    };
+    Page::render(&login_page(
+        cookies,
+        &transport,
+        lang,
+        safe_next(next),
+        String::new(),
+        None,
+    )?)
+}
+
+#[rocket::post("/login", data = "<form>")]
+pub async fn login(
+    ctx: &State<Ctx>,
+    cookies: &CookieJar<'_>,
+    addr: ClientAddress,
+    transport: Transport,
+    form: Posted<LoginForm>,
+) -> Result<std::result::Result<Redirect, Page>> {
+    let form = form.value;
+    let lang = cookie_lang(cookies);
+    let next = safe_next(form.next.as_deref());
+    match auth::login(ctx, form.username.trim(), &form.password, &addr.0).await {
+        Ok(out) => {
+            cookies.remove_private(LOGIN_COOKIE);
+            cookies.add_private(secure_cookie(SESSION_COOKIE, out.session, transport.tls));
+            Ok(Ok(Redirect::to(next)))
+        }
+        Err(e @ (Error::Unauthorized { .. } | Error::TooManyRequests(_))) => {
+            let key = if matches!(e, Error::TooManyRequests(_)) {
+                "login.throttled"
+            } else {
+                "login.wrong"
+            };
+            let status = e.status();
+            let page = login_page(
+                cookies,
+                &transport,
+                lang,
+                next,
+                form.username,
+                Some(i18n::text(lang, key).to_string()),
+            )?;
+            Ok(Err(Page::with_status(status, &page)?))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[rocket::post("/logout", data = "<_form>")]
+pub async fn logout(
+    ctx: &State<Ctx>,
+    cookies: &CookieJar<'_>,
+    _form: Posted<Empty>,
+) -> Result<Redirect> {
+    if let Some(c) = cookies.get_private(SESSION_COOKIE) {
+        auth::logout(ctx, c.value()).await?;
+    }
+    cookies.remove_private(SESSION_COOKIE);
+    Ok(Redirect::to("/login"))
+}
+
+/// A form with nothing but its CSRF token (which [`Posted`] has already checked).
+#[derive(rocket::FromForm)]
+pub struct Empty {
+    #[field(name = "_csrf")]
+    _token: String,
+}
+
+#[rocket::post("/lang", data = "<form>")]
+pub async fn set_lang(
+    ctx: &State<Ctx>,
+    viewer: Viewer,
+    cookies: &CookieJar<'_>,
+    form: Posted<LangForm>,
+) -> Result<Redirect> {
+    let form = form.value;
+    let lang: Lang = form
+        .lang
+        .parse()
+        .map_err(|m: String| Error::invalid("lang", "invalid_lang", m))?;
+    account::set_language(ctx, &viewer.actor, lang).await?;
+    cookies.add(
+        Cookie::build((LANG_COOKIE, lang.code()))
+            .path("/")
+            .same_site(SameSite::Lax),
+    );
+    Ok(Redirect::to(safe_next(form.next.as_deref())))
+}
+
+/// Where an unauthenticated page request is sent.
+#[must_use]
+pub fn login_redirect(path: &str) -> Redirect {
+    let next: String = url_escape(path);
+    Redirect::to(format!("/login?next={next}"))
+}
+
+fn url_escape(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
