@@ -73,11 +73,19 @@ mod tests {
     #[test]
     fn amounts_dates_and_shares_read_as_each_language_writes_them() {
         assert_eq!(
-            money(123_456_789, Currency::EUR, Lang::Vi),
+            money(
+                123_456_789,
+                "EUR".parse::<Currency>().unwrap_or(Currency::USD),
+                Lang::Vi
+            ),
             "1.234.567,89 EUR"
         );
         assert_eq!(
-            money(123_456_789, Currency::EUR, Lang::En),
+            money(
+                123_456_789,
+                "EUR".parse::<Currency>().unwrap_or(Currency::USD),
+                Lang::En
+            ),
             "1,234,567.89 EUR"
         );
         let d = NaiveDate::from_ymd_opt(2025, 7, 5).unwrap_or_default();
