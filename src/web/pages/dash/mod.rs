@@ -24,14 +24,14 @@ pub fn routes() -> Vec<rocket::Route> {
         review::reject,
         review::accept,
         review::return_report,
-
-
-
-
-
-
-
-
+        periods::list,
+        periods::show,
+        periods::lock,
+        periods::unlock,
+        periods::save_text,
+        periods::issue,
+        periods::pdf,
+        periods::xlsx,
     ]
 }
 
