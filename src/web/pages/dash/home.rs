@@ -156,7 +156,7 @@ fn cards(d: &Dashboard, lang: Lang) -> Vec<Card> {
         (Some(a), Some(b)) => (
             format!(
                 "{} {}",
-                signed_share(a - b, lang),
+                signed_share(a - b, lang).trim_end_matches('%'),
                 t(lang, "dash.card.points")
             ),
             match (a - b).signum() {
@@ -226,7 +226,7 @@ fn alerts(d: &Dashboard, lang: Lang) -> (Vec<Alert>, Vec<Alert>, Vec<Alert>, Vec
         .iter()
         .map(|u| Alert {
             text: format!(
-                "{} · {} · {} {} {} {}",
+                "{} · {} · {} · {} {} {}",
                 u.item_code,
                 t(
                     lang,
