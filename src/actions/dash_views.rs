@@ -1,0 +1,279 @@
+//! The read side of the dashboard, the reviewer queue and the periods pages: one snapshot per
+//! page, province staff only (`ReadAll`; NGO staff are refused here and the page sends them to
+//! their portal). Names are resolved here, in the reader's language, so pages only format.
+
+use super::reports::FREE_TEXT_SECTIONS;
+use super::{Actor, Ctx, today_in_vietnam};
+use crate::db::dash_views;
+use crate::db::ledger::{self, Disbursement, Milestone};
+use crate::db::orgs::Organisation;
+use crate::db::{Tx, reports, users};
+use crate::domain::Lang;
+use crate::domain::item::{DisbursementStatus, MilestoneStatus, OrgKind};
+use crate::domain::period::Period;
+use crate::domain::role::Permission;
+use crate::error::Result;
+use crate::rollup::figures::{Figures, Pair, figures};
+use crate::rollup::sums::{UnconvertedRow, Window, unconverted};
+use crate::rollup::table::{group_name, rollup_table};
+use crate::rollup::{Dimension, LookupData};
+use chrono::NaiveDate;
+use std::collections::HashMap;
+
+/// How many days ahead a certificate's expiry counts as needing attention.
+pub const CERT_WARNING_DAYS: i64 = 60;
+
+/// One named bar of a chart.
+#[derive(Debug, Clone)]
+pub struct NamedPair {
+    pub name: String,
+    pub value: Pair,
+}
+
+/// A transaction without a usable rate, with its item's code.
+#[derive(Debug, Clone)]
+pub struct Unconverted {
+    pub row: UnconvertedRow,
+    pub item_code: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct OverdueMilestone {
+    pub milestone: Milestone,
+    pub item_code: String,
+    pub days_late: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct CertificateAlert {
+    pub organisation: Organisation,
+    pub valid_to: NaiveDate,
+    pub expired: bool,
+}
+
+/// Everything the dashboard shows for a period.
+#[derive(Debug, Clone)]
+pub struct Dashboard {
+    pub figures: Figures,
+    pub by_sector_group: Vec<NamedPair>,
+    pub by_country: Vec<NamedPair>,
+    pub quarterly: Vec<NamedPair>,
+    pub unconverted: Vec<Unconverted>,
+    pub awaiting_verification: usize,
+    pub drafts: usize,
+    pub overdue: Vec<OverdueMilestone>,
+    pub certificates: Vec<CertificateAlert>,
+}
+
+fn named(look: &LookupData, dim: Dimension, f: &Figures, lang: Lang) -> Vec<NamedPair> {
+    let key = match dim {
+        Dimension::Country => "country",
+        _ => "sector_group",
+    };
+    let mut out: Vec<NamedPair> = f
+        .disbursed_by
+        .get(key)
+        .map(|b| {
+            b.rows
+                .iter()
+                .map(|r| NamedPair {
+                    name: group_name(look, dim, &r.key, lang),
+                    value: Pair {
+                        vnd: r.vnd,
+                        usd_cents: r.usd_cents,
+                    },
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    out.sort_by(|a, b| b.value.vnd.cmp(&a.value.vnd).then(a.name.cmp(&b.name)));
+    out
+}
+
+fn code_of(look: &LookupData, item: i64) -> String {
+    look.item(item)
+        .map_or_else(|| item.to_string(), |i| i.code.clone())
+}
+
+pub async fn dashboard(ctx: &Ctx, actor: &Actor, period: &Period, lang: Lang) -> Result<Dashboard> {
+    actor.require(Permission::ReadAll)?;
+    let mut tx = ctx.store.read().await?;
+    dashboard_in(&mut tx, period, lang).await
+}
+
+async fn dashboard_in(tx: &mut Tx, period: &Period, lang: Lang) -> Result<Dashboard> {
+    let look = LookupData::load(tx).await?;
+    let fig = figures(tx, &look, period).await?;
+    let today = today_in_vietnam();
+    let ever = Window {
+        from: NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or(NaiveDate::MIN),
+        to: NaiveDate::from_ymd_opt(2999, 12, 31).unwrap_or(NaiveDate::MAX),
+    };
+    let unconverted = unconverted(tx, ever)
+        .await?
+        .into_iter()
+        .map(|row| Unconverted {
+            item_code: code_of(&look, row.item_id),
+            row,
+        })
+        .collect();
+    let awaiting_verification =
+        dash_views::disbursements_in_status(tx, DisbursementStatus::Submitted)
+            .await?
+            .len();
+    let drafts = dash_views::disbursements_in_status(tx, DisbursementStatus::Draft)
+        .await?
+        .len();
+    let overdue = ledger::all_milestones(tx)
+        .await?
+        .into_iter()
+        .filter(|m| {
+            !matches!(m.status, MilestoneStatus::Done | MilestoneStatus::Cancelled)
+                && m.planned_date < today
+        })
+        .map(|m| OverdueMilestone {
+            item_code: code_of(&look, m.item_id),
+            days_late: (today - m.planned_date).num_days(),
+            milestone: m,
+        })
+        .collect();
+    let warn_until = today + chrono::Duration::days(CERT_WARNING_DAYS);
+    let mut certificates: Vec<CertificateAlert> = look
+        .organisations
+        .iter()
+        .filter(|o| o.kind == OrgKind::ForeignNgo)
+        .filter_map(|o| {
+            let to = o.cert_valid_to?;
+            (to <= warn_until).then(|| CertificateAlert {
+                organisation: o.clone(),
+                valid_to: to,
+                expired: to < today,
+            })
+        })
+        .collect();
+    certificates.sort_by_key(|c| c.valid_to);
+    let quarterly = fig
+        .quarterly_disbursed
+        .iter()
+        .map(|(code, p)| NamedPair {
+            name: code.clone(),
+            value: *p,
+        })
+        .collect();
+    Ok(Dashboard {
+        by_sector_group: named(&look, Dimension::SectorGroup, &fig, lang),
+        by_country: named(&look, Dimension::Country, &fig, lang),
+        quarterly,
+        figures: fig,
+        unconverted,
+        awaiting_verification,
+        drafts,
+        overdue,
+        certificates,
+    })
+}
+
+/// A disbursement in the queue with what a reviewer needs to judge it.
+#[derive(Debug, Clone)]
+pub struct QueueRow {
+    pub d: Disbursement,
+    pub item_code: String,
+    pub item_title: String,
+    pub entered_by: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct ReviewQueue {
+    /// Submitted rows awaiting a reviewer.
+    pub submitted: Vec<QueueRow>,
+    /// NGO disbursement reports awaiting a coordinator.
+    pub drafts: Vec<QueueRow>,
+}
+
+pub async fn review_queue(ctx: &Ctx, actor: &Actor, lang: Lang) -> Result<ReviewQueue> {
+    actor.require(Permission::ReadAll)?;
+    let mut tx = ctx.store.read().await?;
+    let look = LookupData::load(&mut tx).await?;
+    let names: HashMap<i64, String> = users::list_users(&mut tx)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.display_name))
+        .collect();
+    let rows = |list: Vec<Disbursement>| -> Vec<QueueRow> {
+        list.into_iter()
+            .map(|d| {
+                let item = look.item(d.item_id);
+                QueueRow {
+                    item_code: code_of(&look, d.item_id),
+                    item_title: item
+                        .map(|i| {
+                            if lang == Lang::Vi {
+                                i.title_vi.clone()
+                            } else {
+                                i.title_en.clone()
+                            }
+                        })
+                        .unwrap_or_default(),
+                    entered_by: d
+                        .entered_by
+                        .and_then(|u| names.get(&u).cloned())
+                        .unwrap_or_else(|| "—".into()),
+                    d,
+                }
+            })
+            .collect()
+    };
+    let submitted =
+        dash_views::disbursements_in_status(&mut tx, DisbursementStatus::Submitted).await?;
+    let drafts = dash_views::disbursements_in_status(&mut tx, DisbursementStatus::Draft).await?;
+    Ok(ReviewQueue {
+        submitted: rows(submitted),
+        drafts: rows(drafts),
+    })
+}
+
+/// The saved free-text sections of a period: (language, section, text).
+pub async fn report_texts(
+    ctx: &Ctx,
+    actor: &Actor,
+    period: &Period,
+) -> Result<Vec<(Lang, &'static str, String)>> {
+    actor.require(Permission::ReadAll)?;
+    let mut tx = ctx.store.read().await?;
+    let mut out = Vec::new();
+    for lang in [Lang::Vi, Lang::En] {
+        for section in FREE_TEXT_SECTIONS {
+            let text = reports::get_text(&mut tx, &period.code(), lang, section).await?;
+            out.push((lang, section, text.unwrap_or_default()));
+        }
+    }
+    Ok(out)
+}
+
+/// The period's rollup tables by every dimension as an XLSX workbook (what `aidledger
+/// export` writes), from one snapshot.
+pub async fn period_workbook(
+    ctx: &Ctx,
+    actor: &Actor,
+    period: &Period,
+    lang: Lang,
+) -> Result<Vec<u8>> {
+    actor.require(Permission::ReadAll)?;
+    let mut tx = ctx.store.read().await?;
+    let look = LookupData::load(&mut tx).await?;
+    let mut tables = Vec::new();
+    for dim in [
+        Dimension::SectorGroup,
+        Dimension::Sector,
+        Dimension::Locality,
+        Dimension::Donor,
+        Dimension::Country,
+        Dimension::Region,
+        Dimension::Modality,
+        Dimension::AidOwner,
+        Dimension::Status,
+    ] {
+        tables.push(rollup_table(&mut tx, &look, period, dim, lang).await?);
+    }
+    crate::reports::xlsx::workbook(&tables, lang)
+}

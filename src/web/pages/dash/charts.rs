@@ -1,0 +1,151 @@
+//! Inline SVG bar charts drawn from exact integer figures: bar lengths are integer
+//! proportions of the largest value (no floats), every bar carries its name and its amount as
+//! text, and every piece of text is escaped here, so the result may be written unescaped into
+//! a page. Each chart also has a table beside it with the same figures for screen readers
+//! and for anyone who wants the exact numbers.
+
+use std::fmt::Write;
+
+/// One bar: its name and its value (VND, minor units) and how the value is written.
+pub struct Bar {
+    pub name: String,
+    pub value: i64,
+    pub shown: String,
+}
+
+/// Escapes text for SVG element content and attribute values.
+#[must_use]
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `value / max` of `full`, in whole units, for non-negative values; 0 when max is 0.
+fn scaled(value: i64, max: i64, full: i64) -> i64 {
+    if max <= 0 || value <= 0 {
+        return 0;
+    }
+    let s = i128::from(value) * i128::from(full) / i128::from(max);
+    i64::try_from(s).unwrap_or(full)
+}
+
+fn shorten(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(max.saturating_sub(1)).collect();
+        t.push('…');
+        t
+    }
+}
+
+/// A horizontal bar chart: the name on the left, the bar, its amount after it.
+#[must_use]
+pub fn horizontal(id: &str, title: &str, bars: &[Bar]) -> String {
+    const ROW: i64 = 26;
+    const LABEL: i64 = 190;
+    const BAR: i64 = 330;
+    let height = ROW * i64::try_from(bars.len().max(1)).unwrap_or(1) + 8;
+    let max = bars.iter().map(|b| b.value).max().unwrap_or(0);
+    let mut svg = String::new();
+    let _ = write!(
+        svg,
+        r#"<svg id="{id}" class="bars" viewBox="0 0 680 {height}" role="img" aria-labelledby="{id}-title"><title id="{id}-title">{}</title>"#,
+        escape(title)
+    );
+    for (i, b) in bars.iter().enumerate() {
+        let y = ROW * i64::try_from(i).unwrap_or(0) + 4;
+        let w = scaled(b.value, max, BAR);
+        let _ = write!(
+            svg,
+            r#"<g class="bar"><text x="{lx}" y="{ty}" text-anchor="end">{name}</text><rect x="{LABEL}" y="{y}" width="{w}" height="18" class="fill"></rect><text x="{vx}" y="{ty}">{shown}</text></g>"#,
+            lx = LABEL - 6,
+            ty = y + 13,
+            vx = LABEL + w + 6,
+            name = escape(&shorten(&b.name, 30)),
+            shown = escape(&b.shown),
+        );
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+/// A column chart for a trend: one column per period, its label below, its amount above.
+#[must_use]
+pub fn columns(id: &str, title: &str, bars: &[Bar]) -> String {
+    const TOP: i64 = 22;
+    const HIGH: i64 = 160;
+    const SLOT: i64 = 160;
+    let width = SLOT * i64::try_from(bars.len().max(1)).unwrap_or(1) + 20;
+    let max = bars.iter().map(|b| b.value).max().unwrap_or(0);
+    let mut svg = String::new();
+    let _ = write!(
+        svg,
+        r#"<svg id="{id}" class="bars" viewBox="0 0 {width} {}" role="img" aria-labelledby="{id}-title"><title id="{id}-title">{}</title>"#,
+        TOP + HIGH + 24,
+        escape(title)
+    );
+    for (i, b) in bars.iter().enumerate() {
+        let x = SLOT * i64::try_from(i).unwrap_or(0) + 20;
+        let h = scaled(b.value, max, HIGH);
+        let y = TOP + HIGH - h;
+        let mid = x + SLOT / 2 - 10;
+        let _ = write!(
+            svg,
+            r#"<g class="bar"><text x="{mid}" y="{vy}" text-anchor="middle">{shown}</text><rect x="{rx}" y="{y}" width="{cw}" height="{h}" class="fill"></rect><text x="{mid}" y="{ly}" text-anchor="middle">{name}</text></g>"#,
+            vy = y - 6,
+            rx = x + 20,
+            cw = SLOT - 60,
+            ly = TOP + HIGH + 16,
+            name = escape(&b.name),
+            shown = escape(&b.shown),
+        );
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bar(name: &str, value: i64) -> Bar {
+        Bar {
+            name: name.into(),
+            value,
+            shown: value.to_string(),
+        }
+    }
+
+    #[test]
+    fn bars_are_exact_proportions_and_names_are_escaped() {
+        let svg = horizontal(
+            "c",
+            "T<1>",
+            &[bar("<script>&", 1_000), bar("b", 500), bar("neg", -5)],
+        );
+        assert!(svg.contains(r#"width="330""#));
+        assert!(svg.contains(r#"width="165""#));
+        assert!(svg.contains(r#"width="0""#));
+        assert!(svg.contains("&lt;script&gt;&amp;"));
+        assert!(!svg.contains("<script>"));
+        assert!(svg.contains("T&lt;1&gt;"));
+    }
+
+    #[test]
+    fn empty_and_zero_charts_draw_without_dividing_by_zero() {
+        assert!(columns("q", "t", &[]).ends_with("</svg>"));
+        assert!(columns("q", "t", &[bar("Q1", 0)]).contains(r#"height="0""#));
+        assert_eq!(scaled(i64::MAX, i64::MAX, 330), 330);
+    }
+}

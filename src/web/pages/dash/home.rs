@@ -1,0 +1,373 @@
+//! The dashboard: for a chosen period (default: this year so far), the committed and
+//! disbursed (verified) totals and the disbursement rate, each against the same period a year
+//! earlier; charts by sector group, by quarter and by donor country; and what needs someone's
+//! attention. NGO staff have their own start page, the portal.
+
+use super::charts::{self, Bar};
+use super::{field_message, parse_period, t};
+use crate::actions::dash_views::{self, Dashboard};
+use crate::actions::{Ctx, today_in_vietnam};
+use crate::domain::item::Role;
+use crate::domain::period::{Period, PeriodKind};
+use crate::domain::{Currency, Lang};
+use crate::error::Result;
+use crate::web::pages::fmt;
+use crate::web::pages::frame::{Frame, Page, Viewer};
+use askama::Template;
+use chrono::Datelike;
+use rocket::State;
+use rocket::http::Status;
+use rocket::request::FlashMessage;
+use rocket::response::Redirect;
+
+/// One of the three headline figures.
+pub struct Card {
+    pub id: &'static str,
+    pub label: &'static str,
+    pub value: String,
+    pub usd: String,
+    /// The exact VND amount in minor units (the disbursed amount on the rate card).
+    pub vnd: i64,
+    /// The rate in basis points, on the rate card only.
+    pub bp: Option<i64>,
+    pub earlier: String,
+    pub change: String,
+    pub change_class: &'static str,
+}
+
+pub struct ChartRow {
+    pub name: String,
+    pub vnd: String,
+    pub usd: String,
+}
+
+pub struct Chart {
+    pub id: &'static str,
+    pub title: &'static str,
+    /// SVG built by [`charts`] from numbers and text it escaped itself.
+    pub svg: String,
+    pub rows: Vec<ChartRow>,
+}
+
+pub struct Alert {
+    pub text: String,
+    pub href: String,
+    pub link: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "dash/home.html", config = "src/web/pages/askama.toml")]
+struct HomePage {
+    f: Frame,
+    period: String,
+    period_label: String,
+    period_error: Option<String>,
+    cards: Vec<Card>,
+    charts: Vec<Chart>,
+    unverified: String,
+    unconverted: Vec<Alert>,
+    queue: Vec<Alert>,
+    overdue: Vec<Alert>,
+    certificates: Vec<Alert>,
+}
+
+/// This calendar (or government) year from its first day to today.
+fn year_so_far(vn_cutoff: bool) -> Period {
+    let today = today_in_vietnam();
+    let mut p = Period::of(today.year(), PeriodKind::Year, vn_cutoff);
+    if p.from > today {
+        p = Period::of(today.year() + 1, PeriodKind::Year, vn_cutoff);
+    }
+    Period {
+        kind: PeriodKind::Custom,
+        to: today.min(p.to),
+        ..p
+    }
+}
+
+/// The rate `part / whole` in basis points, rounded half up; none when nothing is committed.
+fn rate_bp(part: i64, whole: i64) -> Option<i64> {
+    if whole <= 0 {
+        return None;
+    }
+    let bp = (i128::from(part) * 10_000 * 2 + i128::from(whole)) / (i128::from(whole) * 2);
+    i64::try_from(bp).ok()
+}
+
+fn signed_share(bp: i64, lang: Lang) -> String {
+    let sign = if bp < 0 { "−" } else { "+" };
+    format!("{sign}{}", fmt::share(bp.abs(), lang))
+}
+
+/// The change from `earlier` to `now`: the difference and, when there was something
+/// before, the relative change.
+fn change(now: i64, earlier: i64, lang: Lang) -> (String, &'static str) {
+    let diff = now.saturating_sub(earlier);
+    let class = match diff.signum() {
+        1 => "up",
+        -1 => "down",
+        _ => "",
+    };
+    let sign = if diff < 0 { "−" } else { "+" };
+    let mut text = format!("{sign}{}", fmt::money(diff.abs(), Currency::VND, lang));
+    if let Some(bp) = rate_bp(diff, earlier) {
+        text.push_str(&format!(" ({})", signed_share(bp, lang)));
+    }
+    (text, class)
+}
+
+fn cards(d: &Dashboard, lang: Lang) -> Vec<Card> {
+    let f = &d.figures;
+    let money = |v: i64| fmt::money(v, Currency::VND, lang);
+    let usd = |c: i64| fmt::money(c, Currency::USD, lang);
+    let earlier = t(lang, "dash.card.earlier");
+    let mut out = Vec::new();
+    for (id, label, now, ago) in [
+        (
+            "card-committed",
+            "dash.card.committed",
+            f.committed,
+            f.year_earlier_committed,
+        ),
+        (
+            "card-disbursed",
+            "dash.card.disbursed",
+            f.disbursed,
+            f.year_earlier_disbursed,
+        ),
+    ] {
+        let (change, change_class) = change(now.vnd, ago.vnd, lang);
+        out.push(Card {
+            id,
+            label: t(lang, label),
+            value: money(now.vnd),
+            usd: usd(now.usd_cents),
+            vnd: now.vnd,
+            bp: None,
+            earlier: format!("{earlier} {}", money(ago.vnd)),
+            change,
+            change_class,
+        });
+    }
+    let bp = rate_bp(f.disbursed.vnd, f.committed.vnd);
+    let ago = rate_bp(f.year_earlier_disbursed.vnd, f.year_earlier_committed.vnd);
+    let none = || "—".to_string();
+    let (change, change_class) = match (bp, ago) {
+        (Some(a), Some(b)) => (
+            format!(
+                "{} {}",
+                signed_share(a - b, lang).trim_end_matches('%'),
+                t(lang, "dash.card.points")
+            ),
+            match (a - b).signum() {
+                1 => "up",
+                -1 => "down",
+                _ => "",
+            },
+        ),
+        _ => (none(), ""),
+    };
+    out.push(Card {
+        id: "card-rate",
+        label: t(lang, "dash.card.rate"),
+        value: bp.map_or_else(none, |b| fmt::share(b, lang)),
+        usd: t(lang, "dash.card.rate_hint").to_string(),
+        vnd: f.disbursed.vnd,
+        bp,
+        earlier: format!(
+            "{earlier} {}",
+            ago.map_or_else(none, |b| fmt::share(b, lang))
+        ),
+        change,
+        change_class,
+    });
+    out
+}
+
+fn chart(
+    id: &'static str,
+    title_key: &'static str,
+    vertical: bool,
+    rows: &[dash_views::NamedPair],
+    lang: Lang,
+) -> Chart {
+    let title = t(lang, title_key);
+    let bars: Vec<Bar> = rows
+        .iter()
+        .map(|r| Bar {
+            name: r.name.clone(),
+            value: r.value.vnd,
+            shown: fmt::vnd(r.value.vnd, lang),
+        })
+        .collect();
+    let svg = if vertical {
+        charts::columns(id, title, &bars)
+    } else {
+        charts::horizontal(id, title, &bars)
+    };
+    Chart {
+        id,
+        title,
+        svg,
+        rows: rows
+            .iter()
+            .map(|r| ChartRow {
+                name: r.name.clone(),
+                vnd: fmt::vnd(r.value.vnd, lang),
+                usd: fmt::usd(r.value.usd_cents, lang),
+            })
+            .collect(),
+    }
+}
+
+fn alerts(d: &Dashboard, lang: Lang) -> (Vec<Alert>, Vec<Alert>, Vec<Alert>, Vec<Alert>) {
+    let unconverted = d
+        .unconverted
+        .iter()
+        .map(|u| Alert {
+            text: format!(
+                "{} · {} · {} · {} {} {}",
+                u.item_code,
+                t(
+                    lang,
+                    if u.row.table_name == "commitment" {
+                        "dash.att.commitment"
+                    } else {
+                        "dash.att.disbursement"
+                    }
+                ),
+                fmt::money(u.row.amount_minor, u.row.currency, lang),
+                fmt::date(u.row.date, lang),
+                t(lang, "dash.att.needs_rate"),
+                format_args!("{} ≤ {}", u.row.currency, fmt::date(u.row.date, lang)),
+            ),
+            href: "/rates".into(),
+            link: t(lang, "dash.att.enter_rate"),
+        })
+        .collect();
+    let mut queue = Vec::new();
+    if d.awaiting_verification > 0 {
+        queue.push(Alert {
+            text: format!(
+                "{} {}",
+                d.awaiting_verification,
+                t(lang, "dash.att.awaiting")
+            ),
+            href: "/review".into(),
+            link: t(lang, "dash.att.review"),
+        });
+    }
+    if d.drafts > 0 {
+        queue.push(Alert {
+            text: format!("{} {}", d.drafts, t(lang, "dash.att.drafts")),
+            href: "/review#drafts".into(),
+            link: t(lang, "dash.att.review"),
+        });
+    }
+    let overdue = d
+        .overdue
+        .iter()
+        .map(|o| Alert {
+            text: format!(
+                "{} · {} · {} {} ({} {})",
+                o.item_code,
+                if lang == Lang::Vi {
+                    &o.milestone.title_vi
+                } else {
+                    &o.milestone.title_en
+                },
+                t(lang, "dash.att.planned"),
+                fmt::date(o.milestone.planned_date, lang),
+                o.days_late,
+                t(lang, "dash.att.days_late"),
+            ),
+            href: format!("/items/{}", o.milestone.item_id),
+            link: t(lang, "dash.att.open_item"),
+        })
+        .collect();
+    let certificates = d
+        .certificates
+        .iter()
+        .map(|c| Alert {
+            text: format!(
+                "{} · {} {}",
+                if lang == Lang::Vi {
+                    &c.organisation.name_vi
+                } else {
+                    &c.organisation.name_en
+                },
+                t(
+                    lang,
+                    if c.expired {
+                        "dash.att.cert_expired"
+                    } else {
+                        "dash.att.cert_expires"
+                    }
+                ),
+                fmt::date(c.valid_to, lang),
+            ),
+            href: format!("/organisations/{}", c.organisation.id),
+            link: t(lang, "dash.att.open_org"),
+        })
+        .collect();
+    (unconverted, queue, overdue, certificates)
+}
+
+#[rocket::get("/?<period>")]
+pub async fn dashboard(
+    ctx: &State<Ctx>,
+    v: Viewer,
+    period: Option<&str>,
+    flash: Option<FlashMessage<'_>>,
+) -> Result<std::result::Result<Page, Redirect>> {
+    if v.role() == Some(Role::Ngo) {
+        return Ok(Err(Redirect::to("/portal")));
+    }
+    let lang = v.lang;
+    let asked = period.map(str::trim).filter(|p| !p.is_empty());
+    let (p, period_error) = match asked.map(|c| parse_period(ctx, c)) {
+        None => (year_so_far(ctx.config.vn_reporting_periods), None),
+        Some(Ok(p)) => (p, None),
+        Some(Err(e)) => (
+            year_so_far(ctx.config.vn_reporting_periods),
+            Some(field_message(lang, &e)),
+        ),
+    };
+    let d = dash_views::dashboard(ctx, &v.actor, &p, lang).await?;
+    let (unconverted, queue, overdue, certificates) = alerts(&d, lang);
+    let page = HomePage {
+        f: Frame::new(&v, "/", "dash.title", flash),
+        period: asked.map_or_else(|| p.code(), str::to_string),
+        period_label: p.label(lang),
+        period_error,
+        cards: cards(&d, lang),
+        charts: vec![
+            chart(
+                "chart-sector",
+                "dash.chart.sector",
+                false,
+                &d.by_sector_group,
+                lang,
+            ),
+            chart("chart-quarter", "dash.chart.quarter", true, &d.quarterly, lang),
+            chart(
+                "chart-country",
+                "dash.chart.country",
+                false,
+                &d.by_country,
+                lang,
+            ),
+        ],
+        unverified: fmt::money(d.figures.unverified.vnd, Currency::VND, lang),
+        unconverted,
+        queue,
+        overdue,
+        certificates,
+    };
+    let status = if page.period_error.is_some() {
+        Status::UnprocessableEntity
+    } else {
+        Status::Ok
+    };
+    Ok(Ok(Page::with_status(status, &page)?))
+}

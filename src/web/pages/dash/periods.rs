@@ -1,0 +1,430 @@
+//! Reporting periods: the periods that have a lock or a report, and one period's page with
+//! its lock (taken by a reviewer, lifted with a reason that stays on record), the report's
+//! free-text sections IV-VI in each language, the form that issues the report, the XLSX
+//! export of its tables and the history of issued reports with version and SHA-256.
+
+use super::{field_message, may, parse_period, t};
+use crate::actions::reports::IssueCmd;
+use crate::actions::{Ctx, dash_views, periods, queries, reports, today_in_vietnam};
+use crate::domain::Lang;
+use crate::domain::period::Period;
+use crate::domain::role::Permission;
+use crate::error::{Error, Result};
+use crate::web::pages::fmt;
+use crate::web::pages::frame::{Frame, Page, Posted, Viewer};
+use crate::web::pages::session::Empty;
+use askama::Template;
+use rocket::State;
+use rocket::http::{ContentType, Header, Status};
+use rocket::request::FlashMessage;
+use rocket::response::{Flash, Redirect};
+
+pub struct PeriodRow {
+    pub code: String,
+    pub dates: String,
+    pub locked: bool,
+    pub reports: usize,
+}
+
+#[derive(Template)]
+#[template(path = "dash/periods.html", config = "src/web/pages/askama.toml")]
+struct ListPage {
+    f: Frame,
+    periods: Vec<PeriodRow>,
+    code: String,
+    code_error: Option<String>,
+}
+
+pub struct Section {
+    pub lang: &'static str,
+    pub key: &'static str,
+    pub title: String,
+    pub body: String,
+    pub error: Option<String>,
+}
+
+pub struct ReportRow {
+    pub id: i64,
+    pub version: i64,
+    pub lang: &'static str,
+    pub issued_on: String,
+    pub issued_at: String,
+    pub sha256: String,
+    pub size: i64,
+}
+
+#[derive(Template)]
+#[template(path = "dash/period.html", config = "src/web/pages/askama.toml")]
+struct PeriodPage {
+    f: Frame,
+    code: String,
+    label: String,
+    dates: String,
+    locked: bool,
+    lock_info: Option<String>,
+    unlock_info: Option<String>,
+    can_lock: bool,
+    can_issue: bool,
+    error: Option<String>,
+    unlock_reason: String,
+    unlock_error: Option<String>,
+    sections: Vec<Section>,
+    issue_lang: String,
+    issue_on: String,
+    issue_number: String,
+    issue_date_error: Option<String>,
+    issue_number_error: Option<String>,
+    reports: Vec<ReportRow>,
+}
+
+fn dates(from: chrono::NaiveDate, to: chrono::NaiveDate, lang: Lang) -> String {
+    format!("{} – {}", fmt::date(from, lang), fmt::date(to, lang))
+}
+
+#[rocket::get("/periods?<code>")]
+pub async fn list(
+    ctx: &State<Ctx>,
+    v: Viewer,
+    code: Option<&str>,
+    flash: Option<FlashMessage<'_>>,
+) -> Result<std::result::Result<Page, Redirect>> {
+    let lang = v.lang;
+    let mut code_error = None;
+    if let Some(c) = code.map(str::trim).filter(|c| !c.is_empty()) {
+        match parse_period(ctx, c) {
+            Ok(p) => return Ok(Err(Redirect::to(format!("/periods/{}", p.code())))),
+            Err(e) => code_error = Some(field_message(lang, &e)),
+        }
+    }
+    let list = periods::list_periods(ctx, &v.actor).await?;
+    let page = ListPage {
+        f: Frame::new(&v, "/periods", "dash.periods.title", flash),
+        periods: list
+            .into_iter()
+            .rev()
+            .map(|s| PeriodRow {
+                dates: dates(s.starts_on, s.ends_on, lang),
+                code: s.period,
+                locked: s.locked,
+                reports: s.reports.len(),
+            })
+            .collect(),
+        code: code.unwrap_or_default().to_string(),
+        code_error,
+    };
+    let status = if page.code_error.is_some() {
+        Status::UnprocessableEntity
+    } else {
+        Status::Ok
+    };
+    Ok(Ok(Page::with_status(status, &page)?))
+}
+
+async fn page(
+    ctx: &Ctx,
+    v: &Viewer,
+    p: &Period,
+    flash: Option<FlashMessage<'_>>,
+) -> Result<PeriodPage> {
+    let lang = v.lang;
+    let code = p.code();
+    let status = periods::list_periods(ctx, &v.actor)
+        .await?
+        .into_iter()
+        .find(|s| s.starts_on == p.from && s.ends_on == p.to);
+    let lock = status.as_ref().and_then(|s| s.lock.clone());
+    let locked = status.as_ref().is_some_and(|s| s.locked);
+    let texts = dash_views::report_texts(ctx, &v.actor, p).await?;
+    let issued = queries::list_issued_reports(ctx, &v.actor, Some(&code)).await?;
+    Ok(PeriodPage {
+        f: Frame::new(v, "/periods", "dash.period.title", flash),
+        label: p.label(lang),
+        dates: dates(p.from, p.to, lang),
+        locked,
+        lock_info: lock
+            .as_ref()
+            .filter(|_| locked)
+            .map(|l| fmt::time(l.locked_at, lang)),
+        unlock_info: lock.as_ref().and_then(|l| {
+            l.unlocked_at.map(|at| {
+                format!(
+                    "{} — {}",
+                    fmt::time(at, lang),
+                    l.unlock_reason.clone().unwrap_or_default()
+                )
+            })
+        }),
+        can_lock: may(v.role(), Permission::LockPeriods),
+        can_issue: may(v.role(), Permission::IssueReports),
+        error: None,
+        unlock_reason: String::new(),
+        unlock_error: None,
+        sections: texts
+            .into_iter()
+            .map(|(l, key, body)| Section {
+                lang: l.code(),
+                key,
+                title: format!(
+                    "{} ({})",
+                    t(lang, &format!("dash.sec.{key}")),
+                    t(lang, &format!("dash.lang.{}", l.code()))
+                ),
+                body,
+                error: None,
+            })
+            .collect(),
+        issue_lang: lang.code().to_string(),
+        issue_on: today_in_vietnam().format("%Y-%m-%d").to_string(),
+        issue_number: String::new(),
+        issue_date_error: None,
+        issue_number_error: None,
+        reports: issued
+            .into_iter()
+            .rev()
+            .map(|r| ReportRow {
+                id: r.id,
+                version: r.version,
+                lang: r.lang.code(),
+                issued_on: fmt::date(r.issued_on, lang),
+                issued_at: fmt::time(r.issued_at, lang),
+                sha256: r.sha256,
+                size: r.byte_size,
+            })
+            .collect(),
+        code,
+    })
+}
+
+#[rocket::get("/periods/<code>", rank = 2)]
+pub async fn show(
+    ctx: &State<Ctx>,
+    v: Viewer,
+    code: &str,
+    flash: Option<FlashMessage<'_>>,
+) -> Result<Page> {
+    let p = parse_period(ctx, code).map_err(|_| Error::NotFound(format!("period {code}")))?;
+    Page::render(&page(ctx, &v, &p, flash).await?)
+}
+
+type Outcome = Result<std::result::Result<Flash<Redirect>, Page>>;
+
+fn back(p: &Period, lang: Lang, key: &str) -> Flash<Redirect> {
+    Flash::success(Redirect::to(format!("/periods/{}", p.code())), t(lang, key))
+}
+
+/// The period's page again with a refusal: `place` puts a field's error by its field;
+/// anything else is said at the top. Errors that are not refusals go to the error page.
+async fn refused(
+    ctx: &Ctx,
+    v: &Viewer,
+    p: &Period,
+    e: Error,
+    place: impl FnOnce(&mut PeriodPage, Option<&str>, String) -> bool,
+) -> Outcome {
+    let status = match &e {
+        Error::Invalid { .. } => Status::UnprocessableEntity,
+        Error::Conflict { .. } => Status::Conflict,
+        _ => return Err(e),
+    };
+    let mut page = page(ctx, v, p, None).await?;
+    let message = field_message(v.lang, &e);
+    let field = match &e {
+        Error::Invalid { field, .. } => field.clone(),
+        _ => None,
+    };
+    if !place(&mut page, field.as_deref(), message.clone()) {
+        page.error = Some(match &e {
+            // The blocking transactions are named in the action's message.
+            Error::Conflict {
+                code: "missing_rates",
+                message: detail,
+            } => format!("{message} {detail}"),
+            _ => message,
+        });
+    }
+    Ok(Err(Page::with_status(status, &page)?))
+}
+
+#[rocket::post("/periods/<code>/lock", data = "<_form>")]
+pub async fn lock(ctx: &State<Ctx>, v: Viewer, code: &str, _form: Posted<Empty>) -> Outcome {
+    let p = parse_period(ctx, code)?;
+    match periods::lock_period(ctx, &v.actor, &p).await {
+        Ok(_) => Ok(Ok(back(&p, v.lang, "dash.period.locked_done"))),
+        Err(e) => refused(ctx, &v, &p, e, |_, _, _| false).await,
+    }
+}
+
+#[derive(rocket::FromForm)]
+pub struct UnlockForm {
+    reason: String,
+}
+
+#[rocket::post("/periods/<code>/unlock", data = "<form>")]
+pub async fn unlock(ctx: &State<Ctx>, v: Viewer, code: &str, form: Posted<UnlockForm>) -> Outcome {
+    let p = parse_period(ctx, code)?;
+    let reason = form.value.reason;
+    match periods::unlock_period(ctx, &v.actor, &p, &reason).await {
+        Ok(_) => Ok(Ok(back(&p, v.lang, "dash.period.unlocked_done"))),
+        Err(e) => {
+            refused(ctx, &v, &p, e, |page, field, m| {
+                page.unlock_reason = reason;
+                if field == Some("reason") {
+                    page.unlock_error = Some(m);
+                    return true;
+                }
+                false
+            })
+            .await
+        }
+    }
+}
+
+#[derive(rocket::FromForm)]
+pub struct TextForm {
+    lang: String,
+    section: String,
+    body: String,
+}
+
+#[rocket::post("/periods/<code>/texts", data = "<form>")]
+pub async fn save_text(ctx: &State<Ctx>, v: Viewer, code: &str, form: Posted<TextForm>) -> Outcome {
+    let p = parse_period(ctx, code)?;
+    let TextForm {
+        lang,
+        section,
+        body,
+    } = form.value;
+    let text_lang: Lang = lang
+        .parse()
+        .map_err(|m: String| Error::invalid("lang", "invalid_lang", m))?;
+    match reports::save_report_text(ctx, &v.actor, &p, text_lang, &section, &body).await {
+        Ok(()) => Ok(Ok(back(&p, v.lang, "dash.period.text_saved"))),
+        Err(e) => {
+            refused(ctx, &v, &p, e, |page, _, m| {
+                let hit = page
+                    .sections
+                    .iter_mut()
+                    .find(|s| s.lang == text_lang.code() && s.key == section);
+                match hit {
+                    Some(s) => {
+                        s.body = body;
+                        s.error = Some(m);
+                        true
+                    }
+                    None => false,
+                }
+            })
+            .await
+        }
+    }
+}
+
+#[derive(rocket::FromForm)]
+pub struct IssueForm {
+    lang: String,
+    issued_on: String,
+    number: String,
+}
+
+#[rocket::post("/periods/<code>/reports", data = "<form>")]
+pub async fn issue(ctx: &State<Ctx>, v: Viewer, code: &str, form: Posted<IssueForm>) -> Outcome {
+    let p = parse_period(ctx, code)?;
+    let f = form.value;
+    let parsed = (|| -> Result<IssueCmd> {
+        Ok(IssueCmd {
+            period: p,
+            lang: crate::web::api::parse::lang("lang", Some(f.lang.as_str()))?,
+            issued_on: crate::web::api::parse::date("issued_on", f.issued_on.trim())?,
+            number: crate::web::api::parse::text("number", &f.number, 50)?,
+        })
+    })();
+    let result = match parsed {
+        Ok(cmd) => reports::issue_report(ctx, &v.actor, &cmd).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok((issued, _pdf)) => Ok(Ok(Flash::success(
+            Redirect::to(format!("/periods/{}#reports", p.code())),
+            format!("{} {}", t(v.lang, "dash.period.issued_done"), issued.version),
+        ))),
+        Err(e) => {
+            refused(ctx, &v, &p, e, |page, field, m| {
+                page.issue_lang = f.lang;
+                page.issue_on = f.issued_on;
+                page.issue_number = f.number;
+                match field {
+                    Some("issued_on") => page.issue_date_error = Some(m),
+                    Some("number") => page.issue_number_error = Some(m),
+                    _ => return false,
+                }
+                true
+            })
+            .await
+        }
+    }
+}
+
+/// A file to download, named from stored codes only (never from request text).
+#[derive(rocket::Responder)]
+pub struct Download {
+    body: Vec<u8>,
+    content_type: ContentType,
+    disposition: Header<'static>,
+}
+
+fn download(body: Vec<u8>, content_type: ContentType, name: &str) -> Download {
+    Download {
+        body,
+        content_type,
+        disposition: Header::new(
+            "Content-Disposition",
+            format!("attachment; filename=\"{name}\""),
+        ),
+    }
+}
+
+#[rocket::get("/periods/<code>/reports/<file>")]
+pub async fn pdf(ctx: &State<Ctx>, v: Viewer, code: &str, file: &str) -> Result<Download> {
+    let missing = || Error::NotFound(format!("report {file}"));
+    let id: i64 = file
+        .strip_suffix(".pdf")
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(missing)?;
+    let p = parse_period(ctx, code).map_err(|_| missing())?;
+    let (issued, body) = queries::get_issued_pdf(ctx, &v.actor, id).await?;
+    if issued.period != p.code() {
+        return Err(missing());
+    }
+    let name = format!(
+        "aid-report-{}-{}-v{}.pdf",
+        issued.period.replace("..", "_"),
+        issued.lang.code(),
+        issued.version
+    );
+    Ok(download(body, ContentType::PDF, &name))
+}
+
+#[rocket::get("/periods/<code>/export.xlsx?<lang>")]
+pub async fn xlsx(
+    ctx: &State<Ctx>,
+    v: Viewer,
+    code: &str,
+    lang: Option<&str>,
+) -> Result<Download> {
+    let p = parse_period(ctx, code).map_err(|_| Error::NotFound(format!("period {code}")))?;
+    let lang = match lang {
+        Some(l) => crate::web::api::parse::lang("lang", Some(l))?,
+        None => v.lang,
+    };
+    let body = dash_views::period_workbook(ctx, &v.actor, &p, lang).await?;
+    let name = format!(
+        "rollup-{}-{}.xlsx",
+        p.code().replace("..", "_"),
+        lang.code()
+    );
+    let xlsx = ContentType::new(
+        "application",
+        "vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    );
+    Ok(download(body, xlsx, &name))
+}

@@ -1,0 +1,181 @@
+//! The reviewer queue: submitted disbursements with what a reviewer needs to judge them and
+//! verify / reject forms, the four-eyes rule visible on rows the viewer entered; and for
+//! coordinators the NGOs' disbursement reports (drafts) to accept into review or return.
+
+use super::{field_message, may, t};
+use crate::actions::dash_views::{self, QueueRow};
+use crate::actions::{Ctx, review};
+use crate::domain::Lang;
+use crate::domain::role::Permission;
+use crate::error::{Error, Result};
+use crate::web::pages::fmt;
+use crate::web::pages::frame::{Frame, Page, Posted, Viewer};
+use crate::web::pages::session::Empty;
+use askama::Template;
+use rocket::State;
+use rocket::http::Status;
+use rocket::request::FlashMessage;
+use rocket::response::{Flash, Redirect};
+
+pub struct Row {
+    pub id: i64,
+    pub item_id: i64,
+    pub item_code: String,
+    pub item_title: String,
+    pub amount: String,
+    pub value_date: String,
+    pub vnd: String,
+    pub usd: String,
+    pub unconverted: Option<String>,
+    pub entered_by: String,
+    /// The viewer entered this row, so another person must verify it.
+    pub own: bool,
+    pub reversal: bool,
+}
+
+#[derive(Template)]
+#[template(path = "dash/review.html", config = "src/web/pages/askama.toml")]
+struct ReviewPage {
+    f: Frame,
+    submitted: Vec<Row>,
+    drafts: Vec<Row>,
+    can_verify: bool,
+    can_accept: bool,
+    /// A refusal that is not about one field (four-eyes, a locked period…).
+    error: Option<String>,
+    /// The row whose note was refused, the note as typed and why.
+    note_for: Option<i64>,
+    note: String,
+    note_error: Option<String>,
+}
+
+impl ReviewPage {
+    fn noted(&self, id: &i64) -> bool {
+        self.note_for == Some(*id)
+    }
+}
+
+fn row(q: QueueRow, v: &Viewer) -> Row {
+    let lang = v.lang;
+    let d = q.d;
+    Row {
+        id: d.id,
+        item_id: d.item_id,
+        item_code: q.item_code,
+        item_title: q.item_title,
+        amount: fmt::money(d.amount_minor, d.currency, lang),
+        value_date: fmt::date(d.value_date, lang),
+        vnd: d
+            .conversion
+            .amount_vnd
+            .map(|x| fmt::vnd(x, lang))
+            .unwrap_or_default(),
+        usd: d
+            .conversion
+            .amount_usd_cents
+            .map(|x| fmt::usd(x, lang))
+            .unwrap_or_default(),
+        unconverted: d.conversion.unconverted_reason,
+        entered_by: q.entered_by,
+        own: d.entered_by.is_some() && d.entered_by == v.actor.user_id,
+        reversal: d.reverses_id.is_some(),
+    }
+}
+
+async fn page(ctx: &Ctx, v: &Viewer, flash: Option<FlashMessage<'_>>) -> Result<ReviewPage> {
+    let q = dash_views::review_queue(ctx, &v.actor, v.lang).await?;
+    Ok(ReviewPage {
+        f: Frame::new(v, "/review", "dash.review.title", flash),
+        submitted: q.submitted.into_iter().map(|r| row(r, v)).collect(),
+        drafts: q.drafts.into_iter().map(|r| row(r, v)).collect(),
+        can_verify: may(v.role(), Permission::VerifyDisbursements),
+        can_accept: may(v.role(), Permission::EditLedger),
+        error: None,
+        note_for: None,
+        note: String::new(),
+        note_error: None,
+    })
+}
+
+#[rocket::get("/review")]
+pub async fn queue(ctx: &State<Ctx>, v: Viewer, flash: Option<FlashMessage<'_>>) -> Result<Page> {
+    Page::render(&page(ctx, &v, flash).await?)
+}
+
+/// Back to the queue with `key`'s text after a change.
+fn done(lang: Lang, key: &str) -> Flash<Redirect> {
+    Flash::success(Redirect::to("/review"), t(lang, key))
+}
+
+/// The queue again with the refusal shown: by the note field when the note is to blame,
+/// at the top otherwise. Errors that are not refusals (not found, forbidden) go to the
+/// error page.
+async fn refused(
+    ctx: &Ctx,
+    v: &Viewer,
+    id: i64,
+    note: String,
+    e: Error,
+) -> Result<std::result::Result<Flash<Redirect>, Page>> {
+    let status = match &e {
+        Error::Invalid { .. } => Status::UnprocessableEntity,
+        Error::Conflict { .. } => Status::Conflict,
+        _ => return Err(e),
+    };
+    let mut p = page(ctx, v, None).await?;
+    let message = field_message(v.lang, &e);
+    if matches!(e, Error::Invalid { .. }) {
+        p.note_for = Some(id);
+        p.note = note;
+        p.note_error = Some(message);
+    } else {
+        p.error = Some(message);
+    }
+    Ok(Err(Page::with_status(status, &p)?))
+}
+
+#[derive(rocket::FromForm)]
+pub struct NoteForm {
+    note: String,
+}
+
+type Outcome = Result<std::result::Result<Flash<Redirect>, Page>>;
+
+#[rocket::post("/review/<id>/verify", data = "<_form>")]
+pub async fn verify(ctx: &State<Ctx>, v: Viewer, id: i64, _form: Posted<Empty>) -> Outcome {
+    match review::verify_disbursement(ctx, &v.actor, id).await {
+        Ok(_) => Ok(Ok(done(v.lang, "dash.review.verified"))),
+        Err(e) => refused(ctx, &v, id, String::new(), e).await,
+    }
+}
+
+#[rocket::post("/review/<id>/reject", data = "<form>")]
+pub async fn reject(ctx: &State<Ctx>, v: Viewer, id: i64, form: Posted<NoteForm>) -> Outcome {
+    let note = form.value.note;
+    match review::reject_disbursement(ctx, &v.actor, id, &note).await {
+        Ok(_) => Ok(Ok(done(v.lang, "dash.review.rejected"))),
+        Err(e) => refused(ctx, &v, id, note, e).await,
+    }
+}
+
+#[rocket::post("/review/<id>/accept", data = "<_form>")]
+pub async fn accept(ctx: &State<Ctx>, v: Viewer, id: i64, _form: Posted<Empty>) -> Outcome {
+    match review::accept_disbursement_report(ctx, &v.actor, id).await {
+        Ok(_) => Ok(Ok(done(v.lang, "dash.review.accepted"))),
+        Err(e) => refused(ctx, &v, id, String::new(), e).await,
+    }
+}
+
+#[rocket::post("/review/<id>/return", data = "<form>")]
+pub async fn return_report(
+    ctx: &State<Ctx>,
+    v: Viewer,
+    id: i64,
+    form: Posted<NoteForm>,
+) -> Outcome {
+    let note = form.value.note;
+    match review::return_disbursement_report(ctx, &v.actor, id, &note).await {
+        Ok(_) => Ok(Ok(done(v.lang, "dash.review.returned"))),
+        Err(e) => refused(ctx, &v, id, note, e).await,
+    }
+}
