@@ -11,6 +11,7 @@ pub mod auth;
 pub mod convert;
 pub mod idempotency;
 pub mod items;
+pub mod items_views;
 pub mod ledger;
 pub mod orgs;
 pub mod periods;
