@@ -13,6 +13,7 @@ mod cli;
 mod conversion;
 mod cross_backend;
 mod health;
+mod pages;
 mod periods;
 mod properties;
 mod reports;

@@ -21,14 +21,14 @@ struct ErrorPage {
 
 /// What a catcher answers on a page path.
 pub enum Caught {
-    Login(rocket::response::Redirect),
+    Login(Box<rocket::response::Redirect>),
     Page(Status, String),
 }
 
 impl<'r> Responder<'r, 'static> for Caught {
     fn respond_to(self, req: &'r Request<'_>) -> response::Result<'static> {
         match self {
-            Caught::Login(r) => r.respond_to(req),
+            Caught::Login(r) => (*r).respond_to(req),
             Caught::Page(status, html) => super::frame::Page { status, html }.respond_to(req),
         }
     }
@@ -48,7 +48,7 @@ fn title_key(status: Status) -> &'static str {
 #[must_use]
 pub fn page(status: Status, error: Option<&Error>, req: &Request<'_>) -> Caught {
     if status == Status::Unauthorized {
-        return Caught::Login(login_redirect(req.uri().path().as_str()));
+        return Caught::Login(Box::new(login_redirect(req.uri().path().as_str())));
     }
     let lang: Lang = cookie_lang(req.cookies());
     let (message, reference) = if status.code >= 500 {

@@ -9,7 +9,7 @@ use crate::domain::item::Role;
 use crate::error::Error;
 use crate::web::api::guard::{GuardFailure, SESSION_COOKIE};
 use rocket::data::{self, Data, FromData, ToByteUnit};
-use rocket::http::{ContentType, CookieJar, Status};
+use rocket::http::{ContentType, CookieJar, RawStr, Status};
 use rocket::outcome::Outcome;
 use rocket::request::{self, FlashMessage, FromRequest, Request};
 use rocket::response::{self, Responder, Response};
@@ -147,16 +147,30 @@ impl<'r, T: rocket::form::FromForm<'r>> FromData<'r> for Posted<T> {
                 });
             }
         };
-        let body: &'r str = rocket::request::local_cache!(req, body);
-        let sent = rocket::form::Form::<CsrfOnly<'r>>::parse(body)
-            .ok()
-            .and_then(|c| c.token);
+        // Decoded once, kept for the request's lifetime so `T` may borrow from it.
+        let pairs: Vec<(String, String)> = body
+            .split('&')
+            .filter(|kv| !kv.is_empty())
+            .map(|kv| {
+                let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
+                let decode = |x: &str| RawStr::new(x).url_decode_lossy().into_owned();
+                (decode(k), decode(v))
+            })
+            .collect();
+        let pairs: &'r [(String, String)] = rocket::request::local_cache!(req, pairs);
+        let sent = pairs
+            .iter()
+            .find(|(k, _)| k == "_csrf")
+            .map(|(_, v)| v.as_str());
         let expected = posted_token(req);
         let ok = matches!((sent, expected.as_deref()), (Some(s), Some(e)) if constant_eq(s, e));
         if !ok {
             return refuse(forged());
         }
-        match rocket::form::Form::<T>::parse(body) {
+        let fields = pairs
+            .iter()
+            .map(|(k, v)| rocket::form::ValueField::from((k.as_str(), v.as_str())));
+        match rocket::form::Form::<T>::parse_iter(fields) {
             Ok(value) => Outcome::Success(Posted { value }),
             Err(errors) => refuse(Error::Request {
                 status: 400,
@@ -165,12 +179,6 @@ impl<'r, T: rocket::form::FromForm<'r>> FromData<'r> for Posted<T> {
             }),
         }
     }
-}
-
-#[derive(rocket::FromForm)]
-struct CsrfOnly<'r> {
-    #[field(name = "_csrf")]
-    token: Option<&'r str>,
 }
 
 fn constant_eq(a: &str, b: &str) -> bool {

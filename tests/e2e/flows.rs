@@ -1,0 +1,292 @@
+//! The main flows, as the people who use the product go through them: a coordinator records
+//! an aid item with a commitment and a disbursement in EUR, a reviewer verifies it and sees
+//! the dashboard move by exactly the converted amount, then issues the period's report and
+//! downloads the PDF; an NGO user sees only its own organisation's items.
+
+use super::browser::{self, attr_of, click, fill, screenshot, source};
+use super::server::{self, PASSWORD, Server};
+use aidledger::actions::{Actor, queries};
+use fantoccini::{Client, Locator};
+
+const PERIOD: &str = "2025-Q4";
+
+async fn goto(c: &Client, s: &Server, path: &str) {
+    c.goto(&format!("{}{path}", s.base))
+        .await
+        .unwrap_or_else(|e| panic!("{path}: {e}"));
+}
+
+async fn login(c: &Client, s: &Server, user: &str) {
+    goto(c, s, "/login").await;
+    fill(c, "form[action='/login']", "username", user).await;
+    fill(c, "form[action='/login']", "password", PASSWORD).await;
+    click(c, "form[action='/login'] button[type='submit']").await;
+    let url = c.current_url().await.unwrap();
+    assert!(
+        !url.path().starts_with("/login"),
+        "{user} could not log in: {}",
+        source(c).await
+    );
+}
+
+async fn logout(c: &Client) {
+    click(c, "form[action='/logout'] button").await;
+}
+
+/// The exact VND of the dashboard's verified-disbursement card for `period`.
+async fn disbursed_vnd(c: &Client, s: &Server) -> i64 {
+    goto(c, s, &format!("/?period={PERIOD}")).await;
+    attr_of(c, "#card-disbursed", "data-vnd")
+        .await
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("no exact disbursed card on the dashboard"))
+}
+
+/// The last path segment that is a number, e.g. the item id in `/items/205`.
+async fn id_in_url(c: &Client) -> i64 {
+    let url = c.current_url().await.unwrap();
+    url.path_segments()
+        .into_iter()
+        .flatten()
+        .filter_map(|seg| seg.parse().ok())
+        .next_back()
+        .unwrap_or_else(|| panic!("no id in {url}"))
+}
+
+/// Fetches `path` from inside the page (same origin, same cookies) and tells its status,
+/// content type and first bytes.
+async fn fetch(c: &Client, path: &str) -> serde_json::Value {
+    c.execute_async(
+        "const done = arguments[arguments.length - 1];
+         fetch(arguments[0]).then(r => r.arrayBuffer().then(b => done({
+             status: r.status, type: r.headers.get('content-type'),
+             head: String.fromCharCode(...new Uint8Array(b.slice(0, 5))), size: b.byteLength })))
+         .catch(e => done({error: String(e)}));",
+        vec![serde_json::json!(path)],
+    )
+    .await
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn coordinator_reviewer_and_ngo_flows_in_a_real_browser() {
+    if let Some(why) = browser::missing() {
+        eprintln!("SKIPPED the browser tests: {why}");
+        return;
+    }
+    let s = server::start().await;
+    let driver = browser::start_driver().await;
+    let c = browser::open(&driver, 1280, 900).await;
+
+    // A coordinator records an item, a commitment and a disbursement in EUR.
+    login(&c, &s, "e2e_coordinator").await;
+    goto(&c, &s, "/items/new").await;
+    let form = "#item-form";
+    for (name, value) in [
+        ("code", "E2E-2025-001"),
+        ("title_vi", "Cung cấp nước sạch cho trường học xã Phú Vang"),
+        ("title_en", "Clean water for Phu Vang commune schools"),
+        ("legal_basis", "80/2020/NĐ-CP"),
+        ("planned_start", "2025-09-01"),
+        ("planned_end", "2026-08-31"),
+        ("approval_number", "321/QĐ-UBND"),
+        ("approval_date", "2025-08-20"),
+        ("approval_authority", "Chủ tịch UBND thành phố Huế"),
+    ] {
+        fill(&c, form, name, value).await;
+    }
+    fill(&c, form, "donor_id", &server::NGO_ORG.to_string()).await;
+    fill(&c, form, "status", "approved").await;
+    click(&c, &format!("{form} button[type='submit']")).await;
+    let item = id_in_url(&c).await;
+    assert!(source(&c).await.contains("E2E-2025-001"));
+
+    goto(&c, &s, &format!("/items/{item}/commitments/new")).await;
+    fill(&c, "#commitment-form", "amount", "12.500,00").await;
+    fill(&c, "#commitment-form", "currency", "EUR").await;
+    fill(&c, "#commitment-form", "date", "2025-10-15").await;
+    click(&c, "#commitment-form button[type='submit']").await;
+    assert!(
+        source(&c).await.contains("12.500,00"),
+        "the understood amount is shown before saving"
+    );
+    click(&c, "#confirm-button").await;
+
+    goto(&c, &s, &format!("/items/{item}/disbursements/new")).await;
+    fill(&c, "#disbursement-form", "amount", "4.321,09").await;
+    fill(&c, "#disbursement-form", "currency", "EUR").await;
+    fill(&c, "#disbursement-form", "value_date", "2025-11-20").await;
+    click(&c, "#disbursement-form button[type='submit']").await;
+    assert!(source(&c).await.contains("4.321,09"));
+    click(&c, "#confirm-button").await;
+    let system = Actor::system("e2e check");
+    let rows = queries::list_disbursements(&s.ctx, &system, item)
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 1);
+    let d = &rows[0];
+    assert_eq!((d.amount_minor, d.currency.code()), (432_109, "EUR"));
+    let converted = d
+        .conversion
+        .amount_vnd
+        .expect("the disbursement was converted");
+    logout(&c).await;
+
+    // A reviewer verifies it; the dashboard moves by exactly the converted amount.
+    login(&c, &s, "e2e_reviewer").await;
+    let before = disbursed_vnd(&c, &s).await;
+    goto(&c, &s, "/review").await;
+    screenshot(&c, "review-vi").await;
+    click(
+        &c,
+        &format!("form[action='/review/{}/verify'] button", d.id),
+    )
+    .await;
+    let after = disbursed_vnd(&c, &s).await;
+    assert_eq!(
+        after - before,
+        converted,
+        "the dashboard moved by the converted amount"
+    );
+    screenshot(&c, "dashboard-vi").await;
+
+    // The reviewer issues the period's report and downloads the PDF.
+    goto(&c, &s, &format!("/periods/{PERIOD}")).await;
+    click(&c, "#issue-form button[type='submit']").await;
+    let link = c
+        .find(Locator::Css("a[href$='.pdf']"))
+        .await
+        .expect("a link to the issued PDF")
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap();
+    let pdf = fetch(&c, &link).await;
+    assert_eq!(pdf["status"], 200, "{pdf}");
+    assert_eq!(pdf["type"], "application/pdf", "{pdf}");
+    assert_eq!(pdf["head"], "%PDF-", "{pdf}");
+    screenshot(&c, "periods-vi").await;
+    logout(&c).await;
+
+    // An NGO user sees its own items only, and another organisation's item is not found.
+    login(&c, &s, "e2e_ngo").await;
+    screenshot(&c, "portal-vi").await;
+    goto(&c, &s, "/items").await;
+    let rows = c.find_all(Locator::Css("[data-item-id]")).await.unwrap();
+    assert!(!rows.is_empty(), "the NGO sees its items");
+    let all = queries::list_items(
+        &s.ctx,
+        &system,
+        &queries::ItemFilter {
+            limit: 500,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    for row in rows {
+        let id: i64 = row
+            .attr("data-item-id")
+            .await
+            .unwrap()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let it = all.iter().find(|i| i.id == id).unwrap();
+        assert_eq!(
+            it.donor_id,
+            server::NGO_ORG,
+            "item {id} belongs to another organisation"
+        );
+    }
+    let other = all.iter().find(|i| i.donor_id != server::NGO_ORG).unwrap();
+    let res = fetch(&c, &format!("/items/{}", other.id)).await;
+    assert_eq!(res["status"], 404, "{res}");
+    goto(&c, &s, &format!("/items/{}", other.id)).await;
+    assert!(source(&c).await.contains("Không tìm thấy"));
+    assert!(!source(&c).await.contains(&other.title_vi));
+    logout(&c).await;
+    c.close().await.ok();
+}
+
+/// Switches the signed-in user's language with the button in the page header.
+async fn switch_language(c: &Client) {
+    click(c, "form[action='/lang'] button").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn screenshots_of_the_main_pages_in_both_languages() {
+    if let Some(why) = browser::missing() {
+        eprintln!("SKIPPED the browser screenshots: {why}");
+        return;
+    }
+    let s = server::start().await;
+    let driver = browser::start_driver().await;
+    let c = browser::open(&driver, 1280, 900).await;
+    goto(&c, &s, "/login").await;
+    screenshot(&c, "login-vi").await;
+    goto(&c, &s, "/login?lang=en").await;
+    screenshot(&c, "login-en").await;
+    goto(&c, &s, "/login?lang=vi").await;
+    let system = Actor::system("e2e check");
+    let item = queries::list_items(
+        &s.ctx,
+        &system,
+        &queries::ItemFilter {
+            limit: 1,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap()
+    .remove(0)
+    .id;
+    let pages: [(&str, Vec<(String, &str)>); 4] = [
+        (
+            "e2e_coordinator",
+            vec![
+                ("/".into(), "dashboard"),
+                ("/items".into(), "items"),
+                (format!("/items/{item}"), "item"),
+                ("/items/new".into(), "item-form"),
+                ("/organisations".into(), "organisations"),
+            ],
+        ),
+        (
+            "e2e_reviewer",
+            vec![
+                ("/review".into(), "review"),
+                ("/periods".into(), "periods"),
+                ("/rates".into(), "rates"),
+            ],
+        ),
+        (
+            "e2e_admin",
+            vec![
+                ("/admin/users".into(), "users"),
+                ("/account/tokens".into(), "tokens"),
+            ],
+        ),
+        ("e2e_ngo", vec![("/portal".into(), "portal")]),
+    ];
+    for (user, list) in &pages {
+        login(&c, &s, user).await;
+        for lang in ["vi", "en"] {
+            for (path, name) in list {
+                goto(&c, &s, path).await;
+                screenshot(&c, &format!("{name}-{lang}")).await;
+            }
+            switch_language(&c).await;
+        }
+        logout(&c).await;
+    }
+    // A phone-sized window for the pages people open on the road.
+    let phone = browser::open(&driver, 390, 844).await;
+    login(&phone, &s, "e2e_coordinator").await;
+    for (path, name) in [("/", "dashboard-phone"), ("/items", "items-phone")] {
+        goto(&phone, &s, path).await;
+        screenshot(&phone, name).await;
+    }
+    phone.close().await.ok();
+    c.close().await.ok();
+}

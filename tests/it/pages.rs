@@ -1,0 +1,207 @@
+//! The pages' shared machinery through the real HTTP stack: login with its CSRF token,
+//! sessions that end at logout, language choice remembered per user, the redirect to login,
+//! the friendly error pages, the security headers, and the API-token page.
+
+use crate::api::{App, PASSWORD};
+use rocket::http::{ContentType, Status};
+use rocket::local::asynchronous::{Client, LocalResponse};
+
+/// The value of the first `name="_csrf"` field of a page.
+pub fn csrf_of(html: &str) -> String {
+    let at = html
+        .find("name=\"_csrf\" value=\"")
+        .expect("the page has a CSRF field");
+    html[at + 20..]
+        .split('"')
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
+pub async fn body(res: LocalResponse<'_>) -> String {
+    res.into_string().await.unwrap_or_default()
+}
+
+/// Logs `username` in through the login form; the tracked client keeps the session cookie.
+pub async fn log_in(client: &Client, username: &str) {
+    let page = body(client.get("/login").dispatch().await).await;
+    let token = csrf_of(&page);
+    let res = client
+        .post("/login")
+        .header(ContentType::Form)
+        .body(format!(
+            "_csrf={token}&username={username}&password={}",
+            PASSWORD.replace(' ', "%20")
+        ))
+        .dispatch()
+        .await;
+    let status = res.status();
+    assert_eq!(
+        status,
+        Status::SeeOther,
+        "login of {username}: {}",
+        body(res).await
+    );
+}
+
+/// Posts a form with the CSRF token of `page_path`.
+pub async fn post_form<'c>(
+    client: &'c Client,
+    page_path: &str,
+    action: &str,
+    fields: &str,
+) -> LocalResponse<'c> {
+    let page = body(client.get(page_path).dispatch().await).await;
+    let token = csrf_of(&page);
+    client
+        .post(action.to_string())
+        .header(ContentType::Form)
+        .body(format!("_csrf={token}&{fields}"))
+        .dispatch()
+        .await
+}
+
+#[rocket::async_test]
+async fn login_page_is_vietnamese_first_with_headers_that_forbid_inline_script_and_caching() {
+    let app = App::new().await;
+    let res = app.client.get("/login").dispatch().await;
+    assert_eq!(res.status(), Status::Ok);
+    let csp = res
+        .headers()
+        .get_one("Content-Security-Policy")
+        .unwrap()
+        .to_string();
+    assert!(
+        csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"),
+        "{csp}"
+    );
+    assert_eq!(res.headers().get_one("Cache-Control"), Some("no-store"));
+    let html = body(res).await;
+    assert!(html.contains("<html lang=\"vi\">") && html.contains("Đăng nhập"));
+    assert!(html.contains("<label for=\"username\">"));
+    assert!(!html.contains("<script>") && !html.contains("style=\""));
+    let en = body(app.client.get("/login?lang=en").dispatch().await).await;
+    assert!(en.contains("<html lang=\"en\">") && en.contains("Log in"));
+}
+
+#[rocket::async_test]
+async fn a_login_without_the_forms_token_is_refused_and_a_wrong_password_keeps_the_name() {
+    let app = App::new().await;
+    let res = app
+        .client
+        .post("/login")
+        .header(ContentType::Form)
+        .body(format!(
+            "username=coordinator&password={}",
+            PASSWORD.replace(' ', "%20")
+        ))
+        .dispatch()
+        .await;
+    assert_eq!(res.status(), Status::Forbidden);
+    assert!(body(res).await.contains("Không được phép"));
+    let res = post_form(
+        &app.client,
+        "/login",
+        "/login",
+        "username=coordinator&password=wrong+password+here",
+    )
+    .await;
+    assert_eq!(res.status(), Status::Unauthorized);
+    let html = body(res).await;
+    assert!(
+        html.contains("value=\"coordinator\"") && html.contains("không đúng"),
+        "{html}"
+    );
+}
+
+#[rocket::async_test]
+async fn pages_need_a_session_which_logout_ends() {
+    let app = App::new().await;
+    let res = app.client.get("/account/tokens").dispatch().await;
+    assert_eq!(res.status(), Status::SeeOther);
+    assert_eq!(
+        res.headers().get_one("Location"),
+        Some("/login?next=/account/tokens")
+    );
+    log_in(&app.client, "coordinator").await;
+    let res = app.client.get("/account/tokens").dispatch().await;
+    assert_eq!(res.status(), Status::Ok);
+    let html = body(res).await;
+    assert!(html.contains("Khóa API của tôi") && html.contains("Test coordinator"));
+    let res = post_form(&app.client, "/account/tokens", "/logout", "x=1").await;
+    assert_eq!(res.status(), Status::SeeOther);
+    assert_eq!(
+        app.client.get("/account/tokens").dispatch().await.status(),
+        Status::SeeOther
+    );
+}
+
+#[rocket::async_test]
+async fn the_language_is_remembered_per_user() {
+    let app = App::new().await;
+    log_in(&app.client, "reviewer").await;
+    let res = post_form(
+        &app.client,
+        "/account/tokens",
+        "/lang",
+        "lang=en&next=/account/tokens",
+    )
+    .await;
+    assert_eq!(res.status(), Status::SeeOther);
+    assert_eq!(res.headers().get_one("Location"), Some("/account/tokens"));
+    // A new browser (no cookies) logging in as the same user gets English.
+    let other = Client::tracked(aidledger::build(
+        app.db.ctx.config.clone(),
+        app.db.store().clone(),
+    ))
+    .await
+    .unwrap();
+    log_in(&other, "reviewer").await;
+    let html = body(other.get("/account/tokens").dispatch().await).await;
+    assert!(html.contains("My API tokens"), "{html}");
+    let (_, audit) = app.get("/audit?entity=app_user", "admin").await;
+    assert!(
+        audit
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["action"] == "user.language")
+    );
+}
+
+#[rocket::async_test]
+async fn a_token_made_on_its_page_is_shown_once_and_escaped() {
+    let app = App::new().await;
+    log_in(&app.client, "coordinator").await;
+    let res = post_form(
+        &app.client,
+        "/account/tokens",
+        "/account/tokens",
+        "name=%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+    )
+    .await;
+    assert_eq!(res.status(), Status::Created);
+    let html = body(res).await;
+    assert!(html.contains("id=\"new-token\">al_"), "the secret is shown");
+    assert!(
+        !html.contains("<script>alert(1)</script>") && html.contains("&#60;script&#62;"),
+        "escaped"
+    );
+    let again = body(app.client.get("/account/tokens").dispatch().await).await;
+    assert!(!again.contains("id=\"new-token\""), "shown only once");
+    let res = post_form(&app.client, "/account/tokens", "/account/tokens", "name=").await;
+    assert_eq!(res.status(), Status::UnprocessableEntity);
+    assert!(body(res).await.contains("aria-invalid=\"true\""));
+}
+
+#[rocket::async_test]
+async fn unknown_pages_get_a_friendly_404_and_the_api_keeps_json() {
+    let app = App::new().await;
+    log_in(&app.client, "coordinator").await;
+    let res = app.client.get("/no/such/page").dispatch().await;
+    assert_eq!(res.status(), Status::NotFound);
+    assert_eq!(res.content_type(), Some(ContentType::HTML));
+    assert!(body(res).await.contains("Không tìm thấy"));
+    let res = app.client.get("/api/v1/no/such").dispatch().await;
+    assert_eq!(res.content_type(), Some(ContentType::JSON));
+}
