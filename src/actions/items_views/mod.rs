@@ -166,9 +166,9 @@ pub async fn list_item_page(
         .filter(|i| q.donor_id.is_none_or(|d| i.donor_id == d))
         .filter(|i| {
             q.sector.as_deref().is_none_or(|s| {
-                look.sectors_of(i.id).iter().any(|a| {
-                    a.code == s || look.sector_parent.get(&a.code).is_some_and(|p| p == s)
-                })
+                look.sectors_of(i.id)
+                    .iter()
+                    .any(|a| a.code == s || look.sector_parent.get(&a.code).is_some_and(|p| p == s))
             })
         })
         .filter(|i| {
@@ -334,10 +334,16 @@ pub async fn item_view(ctx: &Ctx, actor: &Actor, id: i64, lang: Lang) -> Result<
         .map(|a| (named(&unit_names, &a.code), a.share_bp))
         .collect();
     let it = &detail.item;
-    let donor = name_of(tx, Some(it.donor_id), lang).await?.unwrap_or_default();
+    let donor = name_of(tx, Some(it.donor_id), lang)
+        .await?
+        .unwrap_or_default();
     let funder = name_of(tx, it.funding_source_id, lang).await?;
-    let owner = name_of(tx, Some(it.aid_owner_id), lang).await?.unwrap_or_default();
-    let agency = name_of(tx, Some(it.managing_agency_id), lang).await?.unwrap_or_default();
+    let owner = name_of(tx, Some(it.aid_owner_id), lang)
+        .await?
+        .unwrap_or_default();
+    let agency = name_of(tx, Some(it.managing_agency_id), lang)
+        .await?
+        .unwrap_or_default();
     let mut ids: Vec<i64> = commitments.iter().filter_map(|c| c.entered_by).collect();
     for d in &disbursements {
         ids.extend(d.entered_by);

@@ -95,7 +95,9 @@ pub async fn portal(ctx: &Ctx, actor: &Actor, lang: Lang) -> Result<Portal> {
         for d in ledger::list_disbursements(tx, item.id).await? {
             let Some(by) = d.entered_by else { continue };
             if !org_of.contains_key(&by) {
-                let org = users::get_user(tx, by).await?.and_then(|u| u.organisation_id);
+                let org = users::get_user(tx, by)
+                    .await?
+                    .and_then(|u| u.organisation_id);
                 org_of.insert(by, org);
             }
             if org_of.get(&by).copied().flatten() == Some(org_id) {
@@ -115,8 +117,12 @@ pub async fn portal(ctx: &Ctx, actor: &Actor, lang: Lang) -> Result<Portal> {
             unconverted: t.unconverted.len(),
         });
     }
-    let last_period = figures.pop().ok_or_else(|| Error::Internal("no figures".into()))?;
-    let this_year = figures.pop().ok_or_else(|| Error::Internal("no figures".into()))?;
+    let last_period = figures
+        .pop()
+        .ok_or_else(|| Error::Internal("no figures".into()))?;
+    let this_year = figures
+        .pop()
+        .ok_or_else(|| Error::Internal("no figures".into()))?;
     Ok(Portal {
         organisation,
         items,

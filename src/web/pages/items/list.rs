@@ -159,8 +159,7 @@ pub async fn list(
         locality: nonempty(p.locality.as_ref()).map(str::to_string),
         donor_id: nonempty(p.donor.as_ref()).and_then(|s| s.parse().ok()),
         period,
-        q: nonempty(p.q.as_ref())
-            .map(|s| s.chars().take(200).collect::<String>()),
+        q: nonempty(p.q.as_ref()).map(|s| s.chars().take(200).collect::<String>()),
         sort,
         desc,
         page: nonempty(p.page.as_ref())

@@ -33,7 +33,12 @@ pub async fn show(
         return Ok(Err(Redirect::to("/")));
     }
     let data = items_views::portal(ctx, &v.actor, v.lang).await?;
-    Ok(Ok(Page::render(&build(&v, flash, &data, Forms::default()))?))
+    Ok(Ok(Page::render(&build(
+        &v,
+        flash,
+        &data,
+        Forms::default(),
+    ))?))
 }
 
 async fn refused(ctx: &Ctx, v: &Viewer, forms: Forms) -> Result<Answer> {
@@ -88,11 +93,17 @@ pub async fn report_progress(
     } else if let Some(d) = parse_date(&input.actual_date) {
         Some(d)
     } else {
-        kept.error = Some(("actual_date".into(), text(lang, "items.portal.err.date").into()));
+        kept.error = Some((
+            "actual_date".into(),
+            text(lang, "items.portal.err.date").into(),
+        ));
         return refused(ctx, &v, Forms::progress(kept)).await;
     };
     let Ok(status) = input.status.parse() else {
-        kept.error = Some(("status".into(), text(lang, "items.portal.err.status").into()));
+        kept.error = Some((
+            "status".into(),
+            text(lang, "items.portal.err.status").into(),
+        ));
         return refused(ctx, &v, Forms::progress(kept)).await;
     };
     let report = ProgressReport {
@@ -110,7 +121,10 @@ pub async fn report_progress(
             code,
             message,
         }) => {
-            kept.error = Some((field.unwrap_or_default(), field_message(lang, code, &message)));
+            kept.error = Some((
+                field.unwrap_or_default(),
+                field_message(lang, code, &message),
+            ));
             refused(ctx, &v, Forms::progress(kept)).await
         }
         Err(e) => Err(e),
@@ -204,8 +218,7 @@ pub async fn report_disbursement(
         }) => {
             let field = match field.as_deref() {
                 Some(f @ ("amount" | "value_date")) => f.to_string(),
-                _ =>
-                    "item_id".to_string(),
+                _ => "item_id".to_string(),
             };
             kept.error = Some((field, field_message(lang, code, &message)));
             refused(ctx, &v, Forms::disbursement(kept)).await

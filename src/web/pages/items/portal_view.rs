@@ -157,7 +157,12 @@ fn figures(p: &PortalFigures, lang: Lang, key: &str) -> Figures {
     }
 }
 
-pub fn build(v: &Viewer, flash: Option<FlashMessage<'_>>, data: &Portal, forms: Forms) -> PortalPage {
+pub fn build(
+    v: &Viewer,
+    flash: Option<FlashMessage<'_>>,
+    data: &Portal,
+    forms: Forms,
+) -> PortalPage {
     let lang = v.lang;
     let o = &data.organisation;
     let today = today_in_vietnam();
@@ -194,7 +199,9 @@ pub fn build(v: &Viewer, flash: Option<FlashMessage<'_>>, data: &Portal, forms: 
                 open: matches!(
                     m.status,
                     MilestoneStatus::Planned | MilestoneStatus::InProgress
-                ) && !reports.iter().any(|r| r.decision == ReportDecision::Pending),
+                ) && !reports
+                    .iter()
+                    .any(|r| r.decision == ReportDecision::Pending),
                 reports: reports
                     .iter()
                     .map(|r| ReportRow {

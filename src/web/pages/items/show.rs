@@ -6,10 +6,10 @@
 use super::{item_title, text};
 use crate::actions::Ctx;
 use crate::actions::items_views;
-use crate::db::ledger::Conversion;
-use crate::domain::item::{MilestoneStatus, Role};
 use crate::actions::today_in_vietnam;
+use crate::db::ledger::Conversion;
 use crate::domain::Lang;
+use crate::domain::item::{MilestoneStatus, Role};
 use crate::error::Result;
 use crate::web::pages::fmt;
 use crate::web::pages::frame::{Frame, Page, Viewer};
@@ -132,11 +132,28 @@ pub async fn show(
         fact("items.f.owner", view.owner.clone()),
         fact("items.f.agency", view.agency.clone()),
         fact("items.f.approval_number", opt(&it.approval_number)),
-        fact("items.f.approval_date", fmt::opt_date(it.approval_date, lang)),
+        fact(
+            "items.f.approval_date",
+            fmt::opt_date(it.approval_date, lang),
+        ),
         fact("items.f.approval_authority", opt(&it.approval_authority)),
         fact("items.f.legal_basis", it.legal_basis.clone()),
-        fact("items.f.planned", format!("{} – {}", fmt::date(it.planned_start, lang), fmt::date(it.planned_end, lang))),
-        fact("items.f.actual", format!("{} – {}", fmt::opt_date(it.actual_start, lang), fmt::opt_date(it.actual_end, lang))),
+        fact(
+            "items.f.planned",
+            format!(
+                "{} – {}",
+                fmt::date(it.planned_start, lang),
+                fmt::date(it.planned_end, lang)
+            ),
+        ),
+        fact(
+            "items.f.actual",
+            format!(
+                "{} – {}",
+                fmt::opt_date(it.actual_start, lang),
+                fmt::opt_date(it.actual_end, lang)
+            ),
+        ),
         fact("items.f.beneficiaries", opt(&it.beneficiaries)),
     ];
     let shares = |list: &[(String, i64)]| {
