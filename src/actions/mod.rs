@@ -12,6 +12,7 @@ pub mod convert;
 pub mod dash_views;
 pub mod idempotency;
 pub mod items;
+pub mod items_views;
 pub mod ledger;
 pub mod orgs;
 pub mod periods;

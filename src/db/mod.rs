@@ -13,6 +13,7 @@ pub mod audit;
 pub mod dash_views;
 pub mod idempotency;
 pub mod items;
+pub mod items_views;
 pub mod ledger;
 pub mod logins;
 pub mod milestone_reports;

@@ -1,0 +1,273 @@
+//! How the portal page is drawn from the portal's data and the state of its two forms (the
+//! input kept and the field's error when a report was refused, or the understood amount
+//! waiting for confirmation).
+
+use super::{item_title, text};
+use crate::actions::items_views::{Portal, PortalFigures};
+use crate::actions::today_in_vietnam;
+use crate::domain::item::{MilestoneStatus, ReportDecision};
+use crate::domain::{Currency, Lang};
+use crate::web::pages::fmt;
+use crate::web::pages::frame::{Frame, Viewer};
+use askama::Template;
+use rocket::request::FlashMessage;
+
+/// A milestone progress form as sent, with the refused field and its message.
+#[derive(Default)]
+pub struct ProgressForm {
+    pub milestone_id: i64,
+    pub status: String,
+    pub actual_date: String,
+    pub evidence: String,
+    pub error: Option<(String, String)>,
+}
+
+/// The disbursement report form as sent; `understood` is set on the confirmation step.
+#[derive(Default)]
+pub struct DisbForm {
+    pub item_id: String,
+    pub amount: String,
+    pub currency: String,
+    pub value_date: String,
+    pub error: Option<(String, String)>,
+    pub understood: Option<String>,
+}
+
+impl DisbForm {
+    #[must_use]
+    pub fn error_on(&self, field: &str) -> Option<&str> {
+        self.error
+            .as_ref()
+            .filter(|(f, _)| f == field)
+            .map(|(_, m)| m.as_str())
+    }
+}
+
+#[derive(Default)]
+pub struct Forms {
+    pub progress: Option<ProgressForm>,
+    pub disbursement: DisbForm,
+}
+
+impl Forms {
+    #[must_use]
+    pub fn progress(p: ProgressForm) -> Forms {
+        Forms {
+            progress: Some(p),
+            ..Forms::default()
+        }
+    }
+
+    #[must_use]
+    pub fn disbursement(d: DisbForm) -> Forms {
+        Forms {
+            progress: None,
+            disbursement: d,
+        }
+    }
+}
+
+pub struct Figures {
+    pub label: String,
+    pub committed_vnd: String,
+    pub committed_usd: String,
+    pub disbursed_vnd: String,
+    pub disbursed_usd: String,
+    pub committed_raw: i64,
+    pub disbursed_raw: i64,
+    pub unconverted: usize,
+}
+
+pub struct ReportRow {
+    pub date: String,
+    pub status: &'static str,
+    pub decision: &'static str,
+    pub decision_label: &'static str,
+    pub evidence: String,
+    pub note: String,
+}
+
+pub struct MilestoneBox {
+    pub id: i64,
+    pub item_code: String,
+    pub title: String,
+    pub planned: String,
+    pub status: &'static str,
+    pub status_label: &'static str,
+    pub open: bool,
+    pub reports: Vec<ReportRow>,
+    pub form: ProgressForm,
+}
+
+impl MilestoneBox {
+    #[must_use]
+    pub fn error_on(&self, field: &str) -> Option<&str> {
+        self.form
+            .error
+            .as_ref()
+            .filter(|(f, _)| f == field)
+            .map(|(_, m)| m.as_str())
+    }
+}
+
+pub struct ItemLine {
+    pub id: i64,
+    pub code: String,
+    pub title: String,
+    pub status_label: &'static str,
+}
+
+pub struct Reported {
+    pub id: i64,
+    pub item_code: String,
+    pub date: String,
+    pub amount: String,
+    pub status: &'static str,
+    pub status_label: &'static str,
+    pub note: String,
+}
+
+#[derive(Template)]
+#[template(path = "items/portal.html", config = "src/web/pages/askama.toml")]
+pub struct PortalPage {
+    f: Frame,
+    org_name: String,
+    cert: String,
+    cert_valid: String,
+    cert_state: &'static str,
+    cert_state_label: &'static str,
+    figures: Vec<Figures>,
+    items: Vec<ItemLine>,
+    milestones: Vec<MilestoneBox>,
+    reported: Vec<Reported>,
+    disb: DisbForm,
+    currencies: Vec<&'static str>,
+}
+
+fn figures(p: &PortalFigures, lang: Lang, key: &str) -> Figures {
+    Figures {
+        label: format!("{} {}", text(lang, key), p.period.label(lang)),
+        committed_vnd: fmt::vnd(p.total.committed_vnd, lang),
+        committed_usd: fmt::usd(p.total.committed_usd_cents, lang),
+        disbursed_vnd: fmt::vnd(p.total.disbursed_vnd, lang),
+        disbursed_usd: fmt::usd(p.total.disbursed_usd_cents, lang),
+        committed_raw: p.total.committed_vnd,
+        disbursed_raw: p.total.disbursed_vnd,
+        unconverted: p.unconverted,
+    }
+}
+
+pub fn build(
+    v: &Viewer,
+    flash: Option<FlashMessage<'_>>,
+    data: &Portal,
+    forms: Forms,
+) -> PortalPage {
+    let lang = v.lang;
+    let o = &data.organisation;
+    let today = today_in_vietnam();
+    let (cert_state, cert_state_label) = match o.cert_valid_to {
+        None => ("none", text(lang, "items.portal.cert_none")),
+        Some(to) if to < today => ("expired", text(lang, "items.portal.cert_expired")),
+        Some(to) if (to - today).num_days() <= 60 => ("soon", text(lang, "items.portal.cert_soon")),
+        Some(_) => ("valid", text(lang, "items.portal.cert_valid")),
+    };
+    let mut progress = forms.progress;
+    let mut milestones = Vec::new();
+    for pi in &data.items {
+        for (m, reports) in &pi.milestones {
+            let form = match progress.take() {
+                Some(p) if p.milestone_id == m.id => p,
+                other => {
+                    progress = other;
+                    ProgressForm {
+                        milestone_id: m.id,
+                        ..ProgressForm::default()
+                    }
+                }
+            };
+            milestones.push(MilestoneBox {
+                id: m.id,
+                item_code: pi.item.code.clone(),
+                title: match lang {
+                    Lang::Vi => m.title_vi.clone(),
+                    Lang::En => m.title_en.clone(),
+                },
+                planned: fmt::date(m.planned_date, lang),
+                status: m.status.code(),
+                status_label: m.status.label(lang),
+                open: matches!(
+                    m.status,
+                    MilestoneStatus::Planned | MilestoneStatus::InProgress
+                ) && !reports
+                    .iter()
+                    .any(|r| r.decision == ReportDecision::Pending),
+                reports: reports
+                    .iter()
+                    .map(|r| ReportRow {
+                        date: fmt::time(r.created_at, lang),
+                        status: r.status.label(lang),
+                        decision: r.decision.code(),
+                        decision_label: r.decision.label(lang),
+                        evidence: r.evidence.clone(),
+                        note: r.decision_note.clone().unwrap_or_default(),
+                    })
+                    .collect(),
+                form,
+            });
+        }
+    }
+    let mut disb = forms.disbursement;
+    if disb.currency.is_empty() {
+        disb.currency = "USD".into();
+    }
+    PortalPage {
+        f: Frame::new(v, "/portal", "items.portal.title", flash),
+        org_name: match lang {
+            Lang::Vi => o.name_vi.clone(),
+            Lang::En => o.name_en.clone(),
+        },
+        cert: format!(
+            "{} {}",
+            o.cert_type.map(|c| c.label(lang)).unwrap_or_default(),
+            o.cert_number.clone().unwrap_or_default()
+        ),
+        cert_valid: format!(
+            "{} – {}",
+            fmt::opt_date(o.cert_valid_from, lang),
+            fmt::opt_date(o.cert_valid_to, lang)
+        ),
+        cert_state,
+        cert_state_label,
+        figures: vec![
+            figures(&data.this_year, lang, "items.portal.fig_year"),
+            figures(&data.last_period, lang, "items.portal.fig_last"),
+        ],
+        items: data
+            .items
+            .iter()
+            .map(|pi| ItemLine {
+                id: pi.item.id,
+                code: pi.item.code.clone(),
+                title: item_title(&pi.item, lang).to_string(),
+                status_label: pi.item.status.label(lang),
+            })
+            .collect(),
+        milestones,
+        reported: data
+            .reported
+            .iter()
+            .map(|(d, code)| Reported {
+                id: d.id,
+                item_code: code.clone(),
+                date: fmt::date(d.value_date, lang),
+                amount: fmt::money(d.amount_minor, d.currency, lang),
+                status: d.status.code(),
+                status_label: d.status.label(lang),
+                note: d.rejection_reason.clone().unwrap_or_default(),
+            })
+            .collect(),
+        disb,
+        currencies: Currency::all().map(Currency::code).collect(),
+    }
+}

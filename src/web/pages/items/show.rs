@@ -1,0 +1,244 @@
+//! `/items/<id>`: one aid item: its facts, sector and locality shares, commitments,
+//! disbursements (status, who entered and verified), milestone timeline (overdue marked) and,
+//! for province staff, the audit history of the item and its rows. Another organisation's
+//! item is "not found" for NGO staff, because the action says so.
+
+use super::{item_title, text};
+use crate::actions::Ctx;
+use crate::actions::items_views;
+use crate::actions::today_in_vietnam;
+use crate::db::ledger::Conversion;
+use crate::domain::Lang;
+use crate::domain::item::{MilestoneStatus, Role};
+use crate::error::Result;
+use crate::web::pages::fmt;
+use crate::web::pages::frame::{Frame, Page, Viewer};
+use askama::Template;
+use rocket::State;
+use rocket::request::FlashMessage;
+
+pub struct Fact {
+    pub label: &'static str,
+    pub value: String,
+}
+
+pub struct Share {
+    pub name: String,
+    pub share: String,
+}
+
+/// A money row's converted amounts, or why it has none.
+pub struct Converted {
+    pub vnd: String,
+    pub usd: String,
+    pub reason: Option<String>,
+}
+
+pub fn converted(c: &Conversion, lang: Lang) -> Converted {
+    Converted {
+        vnd: c.amount_vnd.map(|v| fmt::vnd(v, lang)).unwrap_or_default(),
+        usd: c
+            .amount_usd_cents
+            .map(|v| fmt::usd(v, lang))
+            .unwrap_or_default(),
+        reason: c
+            .unconverted_reason
+            .clone()
+            .or_else(|| c.amount_vnd.is_none().then(String::new)),
+    }
+}
+
+pub struct CommitmentRow {
+    pub kind: &'static str,
+    pub amount: String,
+    pub date: String,
+    pub reference: String,
+    pub conv: Converted,
+}
+
+pub struct DisbursementRow {
+    pub id: i64,
+    pub amount: String,
+    pub date: String,
+    pub status: &'static str,
+    pub status_label: &'static str,
+    pub entered_by: String,
+    pub verified_by: String,
+    pub note: String,
+    pub conv: Converted,
+}
+
+pub struct MilestoneRow {
+    pub title: String,
+    pub planned: String,
+    pub actual: String,
+    pub status: &'static str,
+    pub status_label: &'static str,
+    pub overdue: bool,
+    pub evidence: String,
+    pub pending_reports: usize,
+}
+
+pub struct AuditRow {
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub what: String,
+}
+
+#[derive(Template)]
+#[template(path = "items/show.html", config = "src/web/pages/askama.toml")]
+struct ShowPage {
+    f: Frame,
+    id: i64,
+    facts: Vec<Fact>,
+    sectors: Vec<Share>,
+    localities: Vec<Share>,
+    commitments: Vec<CommitmentRow>,
+    disbursements: Vec<DisbursementRow>,
+    milestones: Vec<MilestoneRow>,
+    audit: Option<Vec<AuditRow>>,
+    can_edit: bool,
+}
+
+#[rocket::get("/items/<id>")]
+pub async fn show(
+    ctx: &State<Ctx>,
+    v: Viewer,
+    flash: Option<FlashMessage<'_>>,
+    id: i64,
+) -> Result<Page> {
+    let lang = v.lang;
+    let view = items_views::item_view(ctx, &v.actor, id, lang).await?;
+    let it = &view.detail.item;
+    let who = |u: Option<i64>| {
+        u.and_then(|u| view.people.get(&u).cloned())
+            .unwrap_or_default()
+    };
+    let opt = |s: &Option<String>| s.clone().unwrap_or_default();
+    let fact = |key: &str, value: String| Fact {
+        label: text(lang, key),
+        value,
+    };
+    let facts = vec![
+        fact("items.col.code", it.code.clone()),
+        fact("items.f.title_vi", it.title_vi.clone()),
+        fact("items.f.title_en", it.title_en.clone()),
+        fact("items.status", it.status.label(lang).to_string()),
+        fact("items.modality", it.modality.label(lang).to_string()),
+        fact("items.f.form", it.form.label(lang).to_string()),
+        fact("items.donor", view.donor.clone()),
+        fact("items.f.funder", opt(&view.funder)),
+        fact("items.f.owner", view.owner.clone()),
+        fact("items.f.agency", view.agency.clone()),
+        fact("items.f.approval_number", opt(&it.approval_number)),
+        fact(
+            "items.f.approval_date",
+            fmt::opt_date(it.approval_date, lang),
+        ),
+        fact("items.f.approval_authority", opt(&it.approval_authority)),
+        fact("items.f.legal_basis", it.legal_basis.clone()),
+        fact(
+            "items.f.planned",
+            format!(
+                "{} – {}",
+                fmt::date(it.planned_start, lang),
+                fmt::date(it.planned_end, lang)
+            ),
+        ),
+        fact(
+            "items.f.actual",
+            format!(
+                "{} – {}",
+                fmt::opt_date(it.actual_start, lang),
+                fmt::opt_date(it.actual_end, lang)
+            ),
+        ),
+        fact("items.f.beneficiaries", opt(&it.beneficiaries)),
+    ];
+    let shares = |list: &[(String, i64)]| {
+        list.iter()
+            .map(|(name, bp)| Share {
+                name: name.clone(),
+                share: fmt::share(*bp, lang),
+            })
+            .collect()
+    };
+    let today = today_in_vietnam();
+    let mut f = Frame::new(&v, "/items", "items.item_title", flash);
+    f.title = format!("{} · {}", it.code, item_title(it, lang));
+    let page = ShowPage {
+        f,
+        id,
+        facts,
+        sectors: shares(&view.sectors),
+        localities: shares(&view.localities),
+        commitments: view
+            .commitments
+            .iter()
+            .map(|c| CommitmentRow {
+                kind: c.kind.label(lang),
+                amount: fmt::money(c.amount_minor, c.currency, lang),
+                date: fmt::date(c.commitment_date, lang),
+                reference: opt(&c.reference),
+                conv: converted(&c.conversion, lang),
+            })
+            .collect(),
+        disbursements: view
+            .disbursements
+            .iter()
+            .map(|d| DisbursementRow {
+                id: d.id,
+                amount: fmt::money(d.amount_minor, d.currency, lang),
+                date: fmt::date(d.value_date, lang),
+                status: d.status.code(),
+                status_label: d.status.label(lang),
+                entered_by: who(d.entered_by),
+                verified_by: who(d.verified_by),
+                note: match (d.reverses_id, &d.rejection_reason) {
+                    (Some(r), _) => format!("{} #{r}", text(lang, "items.reverses")),
+                    (None, Some(reason)) => reason.clone(),
+                    (None, None) => String::new(),
+                },
+                conv: converted(&d.conversion, lang),
+            })
+            .collect(),
+        milestones: view
+            .milestones
+            .iter()
+            .map(|(m, reports)| MilestoneRow {
+                title: match lang {
+                    Lang::Vi => m.title_vi.clone(),
+                    Lang::En => m.title_en.clone(),
+                },
+                planned: fmt::date(m.planned_date, lang),
+                actual: fmt::opt_date(m.actual_date, lang),
+                status: m.status.code(),
+                status_label: m.status.label(lang),
+                overdue: m.planned_date < today
+                    && matches!(
+                        m.status,
+                        MilestoneStatus::Planned | MilestoneStatus::InProgress
+                    ),
+                evidence: opt(&m.evidence),
+                pending_reports: reports
+                    .iter()
+                    .filter(|r| r.decision == crate::domain::item::ReportDecision::Pending)
+                    .count(),
+            })
+            .collect(),
+        audit: view.audit.as_ref().map(|entries| {
+            entries
+                .iter()
+                .map(|e| AuditRow {
+                    at: fmt::time(e.at, lang),
+                    actor: e.actor.clone(),
+                    action: e.action.clone(),
+                    what: format!("{} #{}", e.entity, e.entity_id),
+                })
+                .collect()
+        }),
+        can_edit: v.role() == Some(Role::Coordinator),
+    };
+    Page::render(&page)
+}
