@@ -9,6 +9,7 @@
 pub mod account;
 pub mod auth;
 pub mod convert;
+pub mod forms_views;
 pub mod idempotency;
 pub mod items;
 pub mod ledger;

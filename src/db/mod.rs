@@ -10,6 +10,7 @@
 //! from interleaving with an edit dated inside it.
 
 pub mod audit;
+pub mod forms_views;
 pub mod idempotency;
 pub mod items;
 pub mod ledger;
