@@ -24,6 +24,10 @@ pub fn routes() -> Vec<rocket::Route> {
         items::create_item,
         items::edit_item,
         items::update_item,
+        money::new_commitment,
+        money::post_commitment,
+        money::new_disbursement,
+        money::post_disbursement,
     ];
     r
 }
@@ -111,7 +115,7 @@ impl Form {
         let mut v: Vec<(&str, &str)> = self
             .values
             .iter()
-            .filter(|(k, _)| k.as_str() != "confirm")
+            .filter(|(k, _)| !matches!(k.as_str(), "confirm" | "edit" | "understood"))
             .map(|(k, v)| (k.as_str(), v.as_str()))
             .collect();
         v.sort_unstable();
