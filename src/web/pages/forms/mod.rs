@@ -28,6 +28,8 @@ pub fn routes() -> Vec<rocket::Route> {
         money::post_commitment,
         money::new_disbursement,
         money::post_disbursement,
+        rates::show,
+        rates::enter,
     ];
     r
 }

@@ -8,6 +8,7 @@ use crate::actions::{Ctx, forms_views, ledger, queries};
 use crate::db::ledger::{NewCommitment, NewDisbursement};
 use crate::domain::item::{CommitmentKind, DisbursementStatus};
 use crate::domain::role::Permission;
+use crate::domain::money::AmountError;
 use crate::domain::{Currency, Lang, Money};
 use crate::error::Result;
 use crate::web::pages::fmt;
@@ -46,6 +47,7 @@ pub struct Understood {
     pub amount: String,
     /// The canonical amount, carried to the confirmed post to check nothing changed.
     pub canonical: String,
+    pub date: String,
     pub converted: Option<String>,
     pub unconverted: Option<String>,
 }
@@ -159,9 +161,21 @@ fn amount(fm: &mut Form, lang: Lang) -> Option<Money> {
     }
     match Money::parse_localized(fm.v("amount"), currency, lang) {
         Ok(m) => Some(m),
-        Err(e) => {
-            let text = format!("{} ({e})", t(lang, "forms.err.amount"));
+        Err(AmountError::TooManyDecimals(_, _, allowed)) => {
+            let text = format!(
+                "{} {}: {allowed}.",
+                t(lang, "forms.err.amount_decimals"),
+                currency.code()
+            );
             fm.errors.insert("amount".into(), text);
+            None
+        }
+        Err(AmountError::BadGrouping(..)) => {
+            fm.fail("amount", "forms.err.amount_grouping");
+            None
+        }
+        Err(_) => {
+            fm.fail("amount", "forms.err.amount");
             None
         }
     }
@@ -184,6 +198,7 @@ async fn understood(ctx: &Ctx, v: &Viewer, money: Money, date: NaiveDate) -> Res
     Ok(Understood {
         amount: money.format_with_currency(lang),
         canonical: money.canonical(),
+        date: fmt::date(date, lang),
         converted,
         unconverted,
     })
