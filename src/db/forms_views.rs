@@ -22,7 +22,7 @@ pub struct UnconvertedRow {
 }
 
 pub async fn unconverted_rows(tx: &mut Tx) -> Result<Vec<UnconvertedRow>> {
-    const SQL: &str = "SELECT 'commitment' AS kind, c.id, c.item_id, i.code AS item_code, c.amount_minor, c.currency, \
+    const SQL: &str = "SELECT 'commitment' AS kind, c.id AS id, c.item_id AS item_id, i.code AS item_code, c.amount_minor AS amount_minor, c.currency AS currency, \
                        c.commitment_date AS date, c.unconverted_reason AS reason \
                        FROM commitment c JOIN aid_item i ON i.id = c.item_id WHERE c.rate_id IS NULL \
                        UNION ALL \
