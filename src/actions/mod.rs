@@ -10,6 +10,7 @@ pub mod account;
 pub mod auth;
 pub mod convert;
 pub mod dash_views;
+pub mod forms_views;
 pub mod idempotency;
 pub mod items;
 pub mod items_views;

@@ -11,6 +11,7 @@
 
 pub mod audit;
 pub mod dash_views;
+pub mod forms_views;
 pub mod idempotency;
 pub mod items;
 pub mod items_views;
