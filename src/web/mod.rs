@@ -121,13 +121,25 @@ impl<'r> Responder<'r, 'static> for Answer {
 }
 
 #[rocket::catch(default)]
-fn default_catcher(status: Status, req: &Request<'_>) -> Answer {
+async fn default_catcher(status: Status, req: &Request<'_>) -> Answer {
     if is_api(req) {
         return Answer::Api(api_error(status, req));
     }
     let kept = &req.local_cache(GuardFailure::default).0;
     let status = kept.as_ref().map_or(status, crate::error::Error::status);
-    Answer::Page(pages::errors::page(status, kept.as_ref(), req))
+    // A signed-in person keeps the navigation on an error page; the session is looked up
+    // again only for that.
+    let viewer = if status == Status::Unauthorized {
+        None
+    } else {
+        req.guard::<pages::frame::Viewer>().await.succeeded()
+    };
+    Answer::Page(pages::errors::page(
+        status,
+        kept.as_ref(),
+        viewer.as_ref(),
+        req,
+    ))
 }
 
 fn api_error(status: Status, req: &Request<'_>) -> Caught {

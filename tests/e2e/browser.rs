@@ -98,7 +98,18 @@ pub async fn fill(c: &Client, form: &str, name: &str, value: &str) {
         .await
         .unwrap_or_else(|e| panic!("{form} has no field {name}: {e}"));
     let tag = el.tag_name().await.unwrap_or_default();
-    if tag == "select" {
+    let kind = el.attr("type").await.ok().flatten().unwrap_or_default();
+    if kind == "date" {
+        // Typing into a date input follows the browser's locale (dd/mm/yyyy here); a person
+        // picks the date, the test sets the ISO value the input submits.
+        let arg = serde_json::to_value(&el).expect("an element reference");
+        c.execute(
+            "arguments[0].value = arguments[1];",
+            vec![arg, serde_json::json!(value)],
+        )
+        .await
+        .expect("setting a date");
+    } else if tag == "select" {
         el.select_by_value(value)
             .await
             .unwrap_or_else(|e| panic!("{name} has no option {value}: {e}"));
@@ -133,4 +144,14 @@ pub async fn attr_of(c: &Client, css: &str, attr: &str) -> Option<String> {
 
 pub async fn source(c: &Client) -> String {
     c.source().await.unwrap_or_default()
+}
+
+/// Chooses the `n`th option (from 0) of the select `name` in `form`.
+pub async fn choose_nth(c: &Client, form: &str, name: &str, n: usize) {
+    c.find(Locator::Css(&format!("{form} select[name=\"{name}\"]")))
+        .await
+        .unwrap_or_else(|e| panic!("{form} has no select {name}: {e}"))
+        .select_by_index(n)
+        .await
+        .unwrap_or_else(|e| panic!("{name} has no option {n}: {e}"));
 }

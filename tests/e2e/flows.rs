@@ -97,7 +97,28 @@ async fn coordinator_reviewer_and_ngo_flows_in_a_real_browser() {
     }
     fill(&c, form, "donor_id", &server::NGO_ORG.to_string()).await;
     fill(&c, form, "status", "approved").await;
+    fill(&c, form, "modality", "investment_project").await;
+    fill(&c, form, "form", "cash").await;
+    browser::choose_nth(&c, form, "aid_owner_id", 1).await;
+    browser::choose_nth(&c, form, "managing_agency_id", 1).await;
+    fill(&c, form, "sector_1", "EDU.PRI").await;
+    fill(&c, form, "share_1", "100").await;
+    browser::choose_nth(&c, form, "locality_1", 1).await;
+    fill(&c, form, "lshare_1", "100").await;
     click(&c, &format!("{form} button[type='submit']")).await;
+    let page = source(&c).await;
+    let errors: Vec<&str> = page
+        .split("class=\"field-error\"")
+        .skip(1)
+        .map(|p| p.split('<').next().unwrap_or(""))
+        .collect();
+    assert!(errors.is_empty(), "the item form was refused: {errors:?}");
+    if let Some(at) = page.find("form-error") {
+        panic!(
+            "the item form was refused: {}",
+            &page[at..(at + 400).min(page.len())]
+        );
+    }
     let item = id_in_url(&c).await;
     assert!(source(&c).await.contains("E2E-2025-001"));
 
@@ -113,6 +134,7 @@ async fn coordinator_reviewer_and_ngo_flows_in_a_real_browser() {
     click(&c, "#confirm-button").await;
 
     goto(&c, &s, &format!("/items/{item}/disbursements/new")).await;
+    screenshot(&c, "disbursement-form-vi").await;
     fill(&c, "#disbursement-form", "amount", "4.321,09").await;
     fill(&c, "#disbursement-form", "currency", "EUR").await;
     fill(&c, "#disbursement-form", "value_date", "2025-11-20").await;
@@ -152,7 +174,9 @@ async fn coordinator_reviewer_and_ngo_flows_in_a_real_browser() {
 
     // The reviewer issues the period's report and downloads the PDF.
     goto(&c, &s, &format!("/periods/{PERIOD}")).await;
+    fill(&c, "#issue-form", "number", "15/BC-SNgV").await;
     click(&c, "#issue-form button[type='submit']").await;
+    screenshot(&c, "report-issued-vi").await;
     let link = c
         .find(Locator::Css("a[href$='.pdf']"))
         .await

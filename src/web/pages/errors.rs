@@ -2,7 +2,7 @@
 //! internal error the reference to quote (the cause goes to the log only). A page that needs
 //! a signed-in user sends the visitor to the login page instead.
 
-use super::frame::{Frame, cookie_lang};
+use super::frame::{Frame, Viewer, cookie_lang};
 use super::session::login_redirect;
 use crate::domain::Lang;
 use crate::error::Error;
@@ -46,11 +46,16 @@ fn title_key(status: Status) -> &'static str {
 
 /// The page for `status` (and the error that caused it, if one was kept).
 #[must_use]
-pub fn page(status: Status, error: Option<&Error>, req: &Request<'_>) -> Caught {
+pub fn page(
+    status: Status,
+    error: Option<&Error>,
+    viewer: Option<&Viewer>,
+    req: &Request<'_>,
+) -> Caught {
     if status == Status::Unauthorized {
         return Caught::Login(Box::new(login_redirect(req.uri().path().as_str())));
     }
-    let lang: Lang = cookie_lang(req.cookies());
+    let lang: Lang = viewer.map_or_else(|| cookie_lang(req.cookies()), |v| v.lang);
     let (message, reference) = if status.code >= 500 {
         let reference = crate::error::reference_id();
         match error {
@@ -73,7 +78,10 @@ pub fn page(status: Status, error: Option<&Error>, req: &Request<'_>) -> Caught 
         };
         (text, None)
     };
-    let f = Frame::public(lang, title_key(status), String::new());
+    let f = match viewer {
+        Some(v) => Frame::new(v, req.uri().path().as_str(), title_key(status), None),
+        None => Frame::public(lang, title_key(status), String::new()),
+    };
     let html = ErrorPage {
         f,
         message,
