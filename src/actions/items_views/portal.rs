@@ -94,13 +94,17 @@ pub async fn portal(ctx: &Ctx, actor: &Actor, lang: Lang) -> Result<Portal> {
         }
         for d in ledger::list_disbursements(tx, item.id).await? {
             let Some(by) = d.entered_by else { continue };
-            if !org_of.contains_key(&by) {
-                let org = users::get_user(tx, by)
-                    .await?
-                    .and_then(|u| u.organisation_id);
-                org_of.insert(by, org);
-            }
-            if org_of.get(&by).copied().flatten() == Some(org_id) {
+            let org = match org_of.get(&by) {
+                Some(o) => *o,
+                None => {
+                    let o = users::get_user(tx, by)
+                        .await?
+                        .and_then(|u| u.organisation_id);
+                    org_of.insert(by, o);
+                    o
+                }
+            };
+            if org == Some(org_id) {
                 reported.push((d, item.code.clone()));
             }
         }
