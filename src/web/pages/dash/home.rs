@@ -349,7 +349,13 @@ pub async fn dashboard(
                 &d.by_sector_group,
                 lang,
             ),
-            chart("chart-quarter", "dash.chart.quarter", true, &d.quarterly, lang),
+            chart(
+                "chart-quarter",
+                "dash.chart.quarter",
+                true,
+                &d.quarterly,
+                lang,
+            ),
             chart(
                 "chart-country",
                 "dash.chart.country",

@@ -345,7 +345,11 @@ pub async fn issue(ctx: &State<Ctx>, v: Viewer, code: &str, form: Posted<IssueFo
     match result {
         Ok((issued, _pdf)) => Ok(Ok(Flash::success(
             Redirect::to(format!("/periods/{}#reports", p.code())),
-            format!("{} {}", t(v.lang, "dash.period.issued_done"), issued.version),
+            format!(
+                "{} {}",
+                t(v.lang, "dash.period.issued_done"),
+                issued.version
+            ),
         ))),
         Err(e) => {
             refused(ctx, &v, &p, e, |page, field, m| {
@@ -405,12 +409,7 @@ pub async fn pdf(ctx: &State<Ctx>, v: Viewer, code: &str, file: &str) -> Result<
 }
 
 #[rocket::get("/periods/<code>/export.xlsx?<lang>")]
-pub async fn xlsx(
-    ctx: &State<Ctx>,
-    v: Viewer,
-    code: &str,
-    lang: Option<&str>,
-) -> Result<Download> {
+pub async fn xlsx(ctx: &State<Ctx>, v: Viewer, code: &str, lang: Option<&str>) -> Result<Download> {
     let p = parse_period(ctx, code).map_err(|_| Error::NotFound(format!("period {code}")))?;
     let lang = match lang {
         Some(l) => crate::web::api::parse::lang("lang", Some(l))?,
