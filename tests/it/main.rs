@@ -14,6 +14,7 @@ mod conversion;
 mod cross_backend;
 mod health;
 mod pages;
+mod pages_dash;
 mod pages_items;
 mod periods;
 mod properties;
