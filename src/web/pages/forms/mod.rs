@@ -28,6 +28,10 @@ pub fn routes() -> Vec<rocket::Route> {
         money::post_commitment,
         money::new_disbursement,
         money::post_disbursement,
+        milestones::new_milestone,
+        milestones::create_milestone,
+        milestones::edit_milestone,
+        milestones::update_milestone,
         rates::show,
         rates::enter,
     ];
