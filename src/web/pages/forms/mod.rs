@@ -19,7 +19,7 @@ use std::str::FromStr;
 
 #[must_use]
 pub fn routes() -> Vec<rocket::Route> {
-    let r = rocket::routes![
+    let mut r = rocket::routes![
         items::new_item,
         items::create_item,
         items::edit_item,
@@ -35,6 +35,7 @@ pub fn routes() -> Vec<rocket::Route> {
         rates::show,
         rates::enter,
     ];
+    r.extend(orgs::routes());
     r
 }
 
