@@ -36,6 +36,7 @@ pub fn routes() -> Vec<rocket::Route> {
         rates::enter,
     ];
     r.extend(orgs::routes());
+    r.extend(users::routes());
     r
 }
 
