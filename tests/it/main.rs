@@ -18,4 +18,5 @@ mod properties;
 mod reports;
 mod review;
 mod schema;
+mod pages_forms;
 mod scope;
