@@ -21,4 +21,5 @@ mod properties;
 mod reports;
 mod review;
 mod schema;
+mod pages_forms;
 mod scope;

@@ -19,7 +19,7 @@ use std::str::FromStr;
 
 #[must_use]
 pub fn routes() -> Vec<rocket::Route> {
-    let r = rocket::routes![
+    let mut r = rocket::routes![
         items::new_item,
         items::create_item,
         items::edit_item,
@@ -28,9 +28,15 @@ pub fn routes() -> Vec<rocket::Route> {
         money::post_commitment,
         money::new_disbursement,
         money::post_disbursement,
+        milestones::new_milestone,
+        milestones::create_milestone,
+        milestones::edit_milestone,
+        milestones::update_milestone,
         rates::show,
         rates::enter,
     ];
+    r.extend(orgs::routes());
+    r.extend(users::routes());
     r
 }
 
