@@ -119,18 +119,29 @@ pub async fn fill(c: &Client, form: &str, name: &str, value: &str) {
     }
 }
 
-/// Clicks the element matched by `css` and waits for the next page.
+/// Clicks the element matched by `css` and waits until the next page has loaded (the old
+/// document is gone and the new one is complete), so the next step never sees the old page.
 pub async fn click(c: &Client, css: &str) {
+    let old = c.find(Locator::Css("html")).await.expect("a page");
     c.find(Locator::Css(css))
         .await
         .unwrap_or_else(|e| panic!("nothing matches {css}: {e}"))
         .click()
         .await
         .expect("click");
-    c.wait()
-        .for_element(Locator::Css("body"))
-        .await
-        .expect("the next page");
+    for _ in 0..200 {
+        if old.tag_name().await.is_err() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    for _ in 0..200 {
+        let ready = c.execute("return document.readyState", vec![]).await;
+        if ready.is_ok_and(|v| v == "complete") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
 }
 
 pub async fn attr_of(c: &Client, css: &str, attr: &str) -> Option<String> {
