@@ -5,6 +5,7 @@
 //! actions, which decide who may do what.
 
 pub mod charts;
+pub mod downloads;
 pub mod home;
 pub mod periods;
 pub mod review;
@@ -30,8 +31,8 @@ pub fn routes() -> Vec<rocket::Route> {
         periods::unlock,
         periods::save_text,
         periods::issue,
-        periods::pdf,
-        periods::xlsx,
+        downloads::pdf,
+        downloads::xlsx,
     ]
 }
 

@@ -1,7 +1,7 @@
 //! Reporting periods: the periods that have a lock or a report, and one period's page with
 //! its lock (taken by a reviewer, lifted with a reason that stays on record), the report's
 //! free-text sections IV-VI in each language, the form that issues the report, the XLSX
-//! export of its tables and the history of issued reports with version and SHA-256.
+//! export of its tables (see `downloads`) and the history of issued reports with version and SHA-256.
 
 use super::{field_message, may, parse_period, t};
 use crate::actions::reports::IssueCmd;
@@ -15,7 +15,7 @@ use crate::web::pages::frame::{Frame, Page, Posted, Viewer};
 use crate::web::pages::session::Empty;
 use askama::Template;
 use rocket::State;
-use rocket::http::{ContentType, Header, Status};
+use rocket::http::Status;
 use rocket::request::FlashMessage;
 use rocket::response::{Flash, Redirect};
 
@@ -366,64 +366,4 @@ pub async fn issue(ctx: &State<Ctx>, v: Viewer, code: &str, form: Posted<IssueFo
             .await
         }
     }
-}
-
-/// A file to download, named from stored codes only (never from request text).
-#[derive(rocket::Responder)]
-pub struct Download {
-    body: Vec<u8>,
-    content_type: ContentType,
-    disposition: Header<'static>,
-}
-
-fn download(body: Vec<u8>, content_type: ContentType, name: &str) -> Download {
-    Download {
-        body,
-        content_type,
-        disposition: Header::new(
-            "Content-Disposition",
-            format!("attachment; filename=\"{name}\""),
-        ),
-    }
-}
-
-#[rocket::get("/periods/<code>/reports/<file>")]
-pub async fn pdf(ctx: &State<Ctx>, v: Viewer, code: &str, file: &str) -> Result<Download> {
-    let missing = || Error::NotFound(format!("report {file}"));
-    let id: i64 = file
-        .strip_suffix(".pdf")
-        .and_then(|s| s.parse().ok())
-        .ok_or_else(missing)?;
-    let p = parse_period(ctx, code).map_err(|_| missing())?;
-    let (issued, body) = queries::get_issued_pdf(ctx, &v.actor, id).await?;
-    if issued.period != p.code() {
-        return Err(missing());
-    }
-    let name = format!(
-        "aid-report-{}-{}-v{}.pdf",
-        issued.period.replace("..", "_"),
-        issued.lang.code(),
-        issued.version
-    );
-    Ok(download(body, ContentType::PDF, &name))
-}
-
-#[rocket::get("/periods/<code>/export.xlsx?<lang>")]
-pub async fn xlsx(ctx: &State<Ctx>, v: Viewer, code: &str, lang: Option<&str>) -> Result<Download> {
-    let p = parse_period(ctx, code).map_err(|_| Error::NotFound(format!("period {code}")))?;
-    let lang = match lang {
-        Some(l) => crate::web::api::parse::lang("lang", Some(l))?,
-        None => v.lang,
-    };
-    let body = dash_views::period_workbook(ctx, &v.actor, &p, lang).await?;
-    let name = format!(
-        "rollup-{}-{}.xlsx",
-        p.code().replace("..", "_"),
-        lang.code()
-    );
-    let xlsx = ContentType::new(
-        "application",
-        "vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    );
-    Ok(download(body, xlsx, &name))
 }
