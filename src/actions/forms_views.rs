@@ -53,9 +53,7 @@ pub async fn rates_overview(ctx: &Ctx, actor: &Actor) -> Result<RatesOverview> {
     let mut tx = ctx.store.read().await?;
     let mut list = rates::list_rates(&mut tx, None, false).await?;
     list.retain(|r| r.superseded_by.is_none());
-    list.sort_by(|a, b| {
-        (a.currency.code(), b.rate_date).cmp(&(b.currency.code(), a.rate_date))
-    });
+    list.sort_by(|a, b| (a.currency.code(), b.rate_date).cmp(&(b.currency.code(), a.rate_date)));
     let money_months = forms_views::money_dates(&mut tx)
         .await?
         .into_iter()

@@ -7,7 +7,9 @@ use rocket::http::{ContentType, Status};
 
 /// The `_csrf` value of the first form of a page.
 fn csrf(html: &str) -> String {
-    let at = html.find("name=\"_csrf\" value=\"").expect("a form with a CSRF token");
+    let at = html
+        .find("name=\"_csrf\" value=\"")
+        .expect("a form with a CSRF token");
     let rest = &html[at + 20..];
     rest[..rest.find('"').unwrap()].to_string()
 }
@@ -48,7 +50,11 @@ async fn post(app: &App, path: &str, fields: &[(&str, &str)]) -> (Status, String
         .body(body)
         .dispatch()
         .await;
-    let loc = r.headers().get_one("Location").unwrap_or_default().to_string();
+    let loc = r
+        .headers()
+        .get_one("Location")
+        .unwrap_or_default()
+        .to_string();
     (r.status(), loc, r.into_string().await.unwrap_or_default())
 }
 
@@ -111,14 +117,21 @@ async fn pages_forms_item_form_keeps_input_and_creates() {
     let (s, page) = get(&app, "/items/new").await;
     assert_eq!(s, Status::Ok);
     assert!(page.contains("id=\"item-form\""));
-    let ids = [app.org_a.to_string(), app.owner.to_string(), app.agency.to_string()];
+    let ids = [
+        app.org_a.to_string(),
+        app.owner.to_string(),
+        app.agency.to_string(),
+    ];
     let mut bad = item_fields(&ids, "F-001");
     bad.retain(|(k, _)| *k != "legal_basis");
     bad.push(("share_2", "40,5"));
     bad.retain(|(k, v)| !(*k == "share_2" && *v == "40"));
     let (s, _, body) = post(&app, "/items/new", &bad).await;
     assert_eq!(s, Status::UnprocessableEntity);
-    assert!(body.contains("value=\"Nước sạch cho trường học\""), "input kept");
+    assert!(
+        body.contains("value=\"Nước sạch cho trường học\""),
+        "input kept"
+    );
     assert!(body.contains("id=\"f-legal_basis-error\""));
     assert!(body.contains("Trường này là bắt buộc."), "Vietnamese error");
     // Shares that do not add up are refused by the action, shown beside the shares.
@@ -170,7 +183,12 @@ async fn pages_forms_money_is_confirmed_before_saving() {
     let (s, _, body) = post(
         &app,
         &path,
-        &[("kind", "original"), ("amount", "1.234,567"), ("currency", "EUR"), ("date", "2025-03-05")],
+        &[
+            ("kind", "original"),
+            ("amount", "1.234,567"),
+            ("currency", "EUR"),
+            ("date", "2025-03-05"),
+        ],
     )
     .await;
     assert_eq!(s, Status::UnprocessableEntity);
@@ -187,13 +205,22 @@ async fn pages_forms_money_is_confirmed_before_saving() {
     )
     .await
     .unwrap();
-    assert!(list.iter().any(|c| c.amount_minor == 123_456_789), "{list:?}");
+    assert!(
+        list.iter().any(|c| c.amount_minor == 123_456_789),
+        "{list:?}"
+    );
     // A disbursement dated in the future is refused by the action, in Vietnamese.
     let dpath = format!("/items/{}/disbursements/new", app.item_a);
     let (s, _, body) = post(
         &app,
         &dpath,
-        &[("amount", "1000"), ("currency", "USD"), ("value_date", "2999-01-01"), ("understood", "1000.00"), ("confirm", "1")],
+        &[
+            ("amount", "1000"),
+            ("currency", "USD"),
+            ("value_date", "2999-01-01"),
+            ("understood", "1000.00"),
+            ("confirm", "1"),
+        ],
     )
     .await;
     assert_eq!(s, Status::UnprocessableEntity);
@@ -210,7 +237,13 @@ async fn pages_forms_rates_scope_and_admin() {
     let (s, _, body) = post(
         &app,
         "/rates",
-        &[("currency", "EUR"), ("date", "2025-03-01"), ("to_vnd", "abc"), ("to_usd", "1,08"), ("source", "SBV")],
+        &[
+            ("currency", "EUR"),
+            ("date", "2025-03-01"),
+            ("to_vnd", "abc"),
+            ("to_usd", "1,08"),
+            ("source", "SBV"),
+        ],
     )
     .await;
     assert_eq!(s, Status::UnprocessableEntity);
@@ -218,7 +251,13 @@ async fn pages_forms_rates_scope_and_admin() {
     let (s, loc, _) = post(
         &app,
         "/rates",
-        &[("currency", "EUR"), ("date", "2025-03-01"), ("to_vnd", "27000"), ("to_usd", "1,08"), ("source", "SBV")],
+        &[
+            ("currency", "EUR"),
+            ("date", "2025-03-01"),
+            ("to_vnd", "27000"),
+            ("to_usd", "1,08"),
+            ("source", "SBV"),
+        ],
     )
     .await;
     assert_eq!((s, loc.as_str()), (Status::SeeOther, "/rates"));
@@ -242,7 +281,12 @@ async fn pages_forms_rates_scope_and_admin() {
     let (s, _, body) = post(
         &app,
         "/admin/users/new",
-        &[("username", "newbie"), ("display_name", "Người mới"), ("role", "coordinator"), ("password", "short")],
+        &[
+            ("username", "newbie"),
+            ("display_name", "Người mới"),
+            ("role", "coordinator"),
+            ("password", "short"),
+        ],
     )
     .await;
     assert_eq!(s, Status::UnprocessableEntity);
@@ -250,13 +294,23 @@ async fn pages_forms_rates_scope_and_admin() {
     let (s, loc, _) = post(
         &app,
         "/admin/users/new",
-        &[("username", "newbie"), ("display_name", "Người mới"), ("role", "coordinator"), ("password", PASSWORD)],
+        &[
+            ("username", "newbie"),
+            ("display_name", "Người mới"),
+            ("role", "coordinator"),
+            ("password", PASSWORD),
+        ],
     )
     .await;
     assert_eq!((s, loc.as_str()), (Status::SeeOther, "/admin/users"));
     // Organisations: a coordinator registers one; a bad nationality is shown on its field.
     login(&app, "coordinator").await;
-    let org = [("kind", "foreign_ngo"), ("name_vi", "Tổ chức Mới"), ("name_en", "New Org"), ("nationality", "VN")];
+    let org = [
+        ("kind", "foreign_ngo"),
+        ("name_vi", "Tổ chức Mới"),
+        ("name_en", "New Org"),
+        ("nationality", "VN"),
+    ];
     let (s, _, body) = post(&app, "/organisations/new", &org).await;
     assert_eq!(s, Status::UnprocessableEntity);
     assert!(body.contains("id=\"f-nationality-error\"") && body.contains("value=\"Tổ chức Mới\""));

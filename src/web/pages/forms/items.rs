@@ -242,7 +242,10 @@ pub async fn edit_item(ctx: &State<Ctx>, v: Viewer, id: i64) -> Result<Page> {
             ("title_vi", i.title_vi.clone()),
             ("title_en", i.title_en.clone()),
             ("status", i.status.code().into()),
-            ("approval_number", i.approval_number.clone().unwrap_or_default()),
+            (
+                "approval_number",
+                i.approval_number.clone().unwrap_or_default(),
+            ),
             ("approval_date", opt(i.approval_date)),
             (
                 "approval_authority",

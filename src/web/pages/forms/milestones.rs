@@ -26,7 +26,10 @@ struct MilestonePage {
 
 fn page(v: &Viewer, fm: Form, item_id: i64, edit: Option<i64>) -> MilestonePage {
     let (action, title) = match edit {
-        Some(id) => (format!("/milestones/{id}/edit"), "forms.milestone.edit_title"),
+        Some(id) => (
+            format!("/milestones/{id}/edit"),
+            "forms.milestone.edit_title",
+        ),
         None => (
             format!("/items/{item_id}/milestones/new"),
             "forms.milestone.new_title",

@@ -250,7 +250,9 @@ pub fn percent_bp(s: &str) -> Option<u32> {
 /// Basis points as the percentage a person types: `33.33` / `33,33`, `60`.
 #[must_use]
 pub fn bp_text(bp: i64, lang: Lang) -> String {
-    super::fmt::share(bp, lang).trim_end_matches('%').to_string()
+    super::fmt::share(bp, lang)
+        .trim_end_matches('%')
+        .to_string()
 }
 
 #[cfg(test)]

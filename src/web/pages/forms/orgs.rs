@@ -89,7 +89,12 @@ struct OrgPage {
     cert_types: Vec<Opt>,
 }
 
-fn org_page(v: &Viewer, fm: Form, org: Option<&Organisation>, flash: Option<FlashMessage<'_>>) -> OrgPage {
+fn org_page(
+    v: &Viewer,
+    fm: Form,
+    org: Option<&Organisation>,
+    flash: Option<FlashMessage<'_>>,
+) -> OrgPage {
     let lang = v.lang;
     let (path, title) = match org {
         Some(o) => (format!("/organisations/{}", o.id), "forms.org.title"),
@@ -101,7 +106,10 @@ fn org_page(v: &Viewer, fm: Form, org: Option<&Organisation>, flash: Option<Flas
         action: path,
         row: org.map(|o| row(o, lang)),
         can_edit: v.actor.require(Permission::EditOrganisations).is_ok(),
-        kinds: OrgKind::ALL.iter().map(|k| Opt::new(k, k.label(lang))).collect(),
+        kinds: OrgKind::ALL
+            .iter()
+            .map(|k| Opt::new(k, k.label(lang)))
+            .collect(),
         cert_types: CertificateType::ALL
             .iter()
             .map(|k| Opt::new(k, k.label(lang)))
@@ -182,10 +190,21 @@ fn values(lang: Lang, o: &Organisation) -> Form {
             ("name_en", o.name_en.clone()),
             ("acronym", s(&o.acronym)),
             ("iati_ref", s(&o.iati_ref)),
-            ("cert_type", o.cert_type.map(|c| c.code().to_string()).unwrap_or_default()),
+            (
+                "cert_type",
+                o.cert_type
+                    .map(|c| c.code().to_string())
+                    .unwrap_or_default(),
+            ),
             ("cert_number", s(&o.cert_number)),
-            ("cert_valid_from", o.cert_valid_from.map(|d| d.to_string()).unwrap_or_default()),
-            ("cert_valid_to", o.cert_valid_to.map(|d| d.to_string()).unwrap_or_default()),
+            (
+                "cert_valid_from",
+                o.cert_valid_from.map(|d| d.to_string()).unwrap_or_default(),
+            ),
+            (
+                "cert_valid_to",
+                o.cert_valid_to.map(|d| d.to_string()).unwrap_or_default(),
+            ),
         ],
     )
 }

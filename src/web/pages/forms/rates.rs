@@ -89,7 +89,7 @@ fn lines(o: &RatesOverview, lang: crate::domain::Lang) -> Vec<RateLine> {
             continue;
         }
         let mut list = list.clone();
-        list.sort_by(|a, b| b.rate_date.cmp(&a.rate_date));
+        list.sort_by_key(|r| std::cmp::Reverse(r.rate_date));
         for r in list {
             out.push(RateLine {
                 currency: key.0.clone(),
@@ -106,7 +106,12 @@ fn lines(o: &RatesOverview, lang: crate::domain::Lang) -> Vec<RateLine> {
     out
 }
 
-async fn page(ctx: &Ctx, v: &Viewer, fm: Form, flash: Option<FlashMessage<'_>>) -> Result<RatesPage> {
+async fn page(
+    ctx: &Ctx,
+    v: &Viewer,
+    fm: Form,
+    flash: Option<FlashMessage<'_>>,
+) -> Result<RatesPage> {
     let lang = v.lang;
     let o = forms_views::rates_overview(ctx, &v.actor).await?;
     let lines = lines(&o, lang);
@@ -150,7 +155,10 @@ pub async fn show(
     let fm = Form::with(
         v.lang,
         &[
-            ("currency", currency.unwrap_or_default().chars().take(3).collect()),
+            (
+                "currency",
+                currency.unwrap_or_default().chars().take(3).collect(),
+            ),
             ("date", date.unwrap_or_default().chars().take(10).collect()),
             ("source", t(v.lang, "forms.rates.default_source").into()),
         ],

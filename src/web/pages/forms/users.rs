@@ -82,7 +82,12 @@ struct UserPage {
     orgs: Vec<Opt>,
 }
 
-async fn user_page(ctx: &Ctx, v: &Viewer, fm: Form, user: Option<(i64, String)>) -> Result<UserPage> {
+async fn user_page(
+    ctx: &Ctx,
+    v: &Viewer,
+    fm: Form,
+    user: Option<(i64, String)>,
+) -> Result<UserPage> {
     let (action, title) = match &user {
         Some((id, _)) => (format!("/admin/users/{id}"), "forms.user.title"),
         None => ("/admin/users/new".to_string(), "forms.user.new_title"),
@@ -92,7 +97,10 @@ async fn user_page(ctx: &Ctx, v: &Viewer, fm: Form, user: Option<(i64, String)>)
         fm,
         action,
         username: user.map(|u| u.1),
-        roles: Role::ALL.iter().map(|r| Opt::new(r, r.label(v.lang))).collect(),
+        roles: Role::ALL
+            .iter()
+            .map(|r| Opt::new(r, r.label(v.lang)))
+            .collect(),
         orgs: ngo_options(ctx, v).await?,
     })
 }
