@@ -17,6 +17,7 @@ mod pages;
 mod pages_dash;
 mod pages_forms;
 mod pages_items;
+mod pages_forms;
 mod periods;
 mod properties;
 mod reports;

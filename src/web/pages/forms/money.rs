@@ -206,7 +206,7 @@ async fn understood(ctx: &Ctx, v: &Viewer, money: Money, date: NaiveDate) -> Res
 
 enum Outcome {
     Saved,
-    Again(Form, Option<Understood>, Status),
+    Again(Box<(Form, Option<Understood>, Status)>),
 }
 
 async fn post(ctx: &Ctx, v: &Viewer, kind: Kind, id: i64, fm: Form) -> Result<Outcome> {
@@ -222,10 +222,18 @@ async fn post(ctx: &Ctx, v: &Viewer, kind: Kind, id: i64, fm: Form) -> Result<Ou
     let tranche: Option<i64> = fm.opt_pick("tranche");
     let milestone_id: Option<i64> = fm.opt_pick("milestone_id");
     let (Some(money), Some(date)) = (money, date) else {
-        return Ok(Outcome::Again(fm, None, Status::UnprocessableEntity));
+        return Ok(Outcome::Again(Box::new((
+            fm,
+            None,
+            Status::UnprocessableEntity,
+        ))));
     };
     if fm.has_errors() {
-        return Ok(Outcome::Again(fm, None, Status::UnprocessableEntity));
+        return Ok(Outcome::Again(Box::new((
+            fm,
+            None,
+            Status::UnprocessableEntity,
+        ))));
     }
     let confirmed = fm.v("confirm") == "1" && fm.v("understood") == money.canonical();
     if !confirmed || fm.v("edit") == "1" {
@@ -234,7 +242,7 @@ async fn post(ctx: &Ctx, v: &Viewer, kind: Kind, id: i64, fm: Form) -> Result<Ou
         } else {
             Some(understood(ctx, v, money, date).await?)
         };
-        return Ok(Outcome::Again(fm, u, Status::Ok));
+        return Ok(Outcome::Again(Box::new((fm, u, Status::Ok))));
     }
     let result = match kind {
         Kind::Commitment => ledger::record_commitment(
@@ -276,7 +284,11 @@ async fn post(ctx: &Ctx, v: &Viewer, kind: Kind, id: i64, fm: Form) -> Result<Ou
         Ok(()) => Ok(Outcome::Saved),
         Err(e) => {
             fm.refused(e)?;
-            Ok(Outcome::Again(fm, None, Status::UnprocessableEntity))
+            Ok(Outcome::Again(Box::new((
+                fm,
+                None,
+                Status::UnprocessableEntity,
+            ))))
         }
     }
 }
@@ -302,10 +314,13 @@ async fn handle(
                 t(v.lang, key),
             )))
         }
-        Outcome::Again(fm, u, status) => Ok(Err(Page::with_status(
-            status,
-            &page(ctx, v, kind, id, fm, u).await?,
-        )?)),
+        Outcome::Again(again) => {
+            let (fm, u, status) = *again;
+            Ok(Err(Page::with_status(
+                status,
+                &page(ctx, v, kind, id, fm, u).await?,
+            )?))
+        }
     }
 }
 

@@ -89,7 +89,7 @@ fn lines(o: &RatesOverview, lang: crate::domain::Lang) -> Vec<RateLine> {
             continue;
         }
         let mut list = list.clone();
-        list.sort_by(|a, b| b.rate_date.cmp(&a.rate_date));
+        list.sort_by_key(|r| std::cmp::Reverse(r.rate_date));
         for r in list {
             out.push(RateLine {
                 currency: key.0.clone(),
