@@ -17,7 +17,6 @@ mod pages;
 mod pages_dash;
 mod pages_forms;
 mod pages_items;
-mod pages_forms;
 mod periods;
 mod properties;
 mod reports;
