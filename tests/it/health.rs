@@ -24,12 +24,12 @@ async fn healthz_reports_backend_and_schema_version() {
 }
 
 #[rocket::async_test]
-async fn unknown_paths_get_a_json_404() {
+async fn unknown_api_paths_get_a_json_404() {
     let db = fresh_db().await;
     let client = Client::tracked(aidledger::build(db.ctx.config.clone(), db.store().clone()))
         .await
         .unwrap();
-    let res = client.get("/no/such/thing").dispatch().await;
+    let res = client.get("/api/v1/no/such/thing").dispatch().await;
     assert_eq!(res.status(), Status::NotFound);
     let body: serde_json::Value = res.into_json().await.unwrap();
     assert_eq!(body["error"]["code"], "not_found");
