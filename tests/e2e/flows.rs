@@ -134,7 +134,6 @@ async fn coordinator_reviewer_and_ngo_flows_in_a_real_browser() {
     click(&c, "#confirm-button").await;
 
     goto(&c, &s, &format!("/items/{item}/disbursements/new")).await;
-    screenshot(&c, "disbursement-form-vi").await;
     fill(&c, "#disbursement-form", "amount", "4.321,09").await;
     fill(&c, "#disbursement-form", "currency", "EUR").await;
     fill(&c, "#disbursement-form", "value_date", "2025-11-20").await;
@@ -158,7 +157,7 @@ async fn coordinator_reviewer_and_ngo_flows_in_a_real_browser() {
     login(&c, &s, "e2e_reviewer").await;
     let before = disbursed_vnd(&c, &s).await;
     goto(&c, &s, "/review").await;
-    screenshot(&c, "review-vi").await;
+    screenshot(&c, "flow-review-queue").await;
     click(
         &c,
         &format!("form[action='/review/{}/verify'] button", d.id),
@@ -170,13 +169,12 @@ async fn coordinator_reviewer_and_ngo_flows_in_a_real_browser() {
         converted,
         "the dashboard moved by the converted amount"
     );
-    screenshot(&c, "dashboard-vi").await;
+    screenshot(&c, "flow-dashboard-after-verify").await;
 
     // The reviewer issues the period's report and downloads the PDF.
     goto(&c, &s, &format!("/periods/{PERIOD}")).await;
     fill(&c, "#issue-form", "number", "15/BC-SNgV").await;
     click(&c, "#issue-form button[type='submit']").await;
-    screenshot(&c, "report-issued-vi").await;
     let link = c
         .find(Locator::Css("a[href$='.pdf']"))
         .await
@@ -189,12 +187,12 @@ async fn coordinator_reviewer_and_ngo_flows_in_a_real_browser() {
     assert_eq!(pdf["status"], 200, "{pdf}");
     assert_eq!(pdf["type"], "application/pdf", "{pdf}");
     assert_eq!(pdf["head"], "%PDF-", "{pdf}");
-    screenshot(&c, "periods-vi").await;
+    screenshot(&c, "flow-report-issued").await;
     logout(&c).await;
 
     // An NGO user sees its own items only, and another organisation's item is not found.
     login(&c, &s, "e2e_ngo").await;
-    screenshot(&c, "portal-vi").await;
+    screenshot(&c, "flow-ngo-portal").await;
     goto(&c, &s, "/items").await;
     let rows = c.find_all(Locator::Css("[data-item-id]")).await.unwrap();
     assert!(!rows.is_empty(), "the NGO sees its items");
