@@ -205,3 +205,57 @@ async fn unknown_pages_get_a_friendly_404_and_the_api_keeps_json() {
     let res = app.client.get("/api/v1/no/such").dispatch().await;
     assert_eq!(res.content_type(), Some(ContentType::JSON));
 }
+
+#[rocket::async_test]
+async fn an_ngo_user_finds_no_trace_of_another_organisation_on_any_page() {
+    use crate::api::MARKER_B;
+    let app = App::new().await;
+    app.rates().await;
+    let b = app.item_b;
+    let d = app
+        .disburse(b, "coordinator", "300.00", "EUR", "2025-02-15")
+        .await;
+    app.send(
+        "POST",
+        &format!("/disbursements/{d}/verify"),
+        "reviewer",
+        None,
+        None,
+    )
+    .await;
+    log_in(&app.client, "ngo_a").await;
+    let pages = [
+        "/".to_string(),
+        "/portal".into(),
+        "/items".into(),
+        // B's item is also "nước sạch": the search must not find it.
+        "/items?q=nuoc+sach".into(),
+        format!("/items?donor={}", app.org_b),
+        format!("/items/{b}"),
+        format!("/items/{b}/disbursements/new"),
+        format!("/items/{b}/edit"),
+        "/organisations".into(),
+        format!("/organisations/{}", app.org_b),
+        "/review".into(),
+        "/periods".into(),
+        "/periods/2025".into(),
+        "/periods/2025/export.xlsx".into(),
+        "/rates".into(),
+        "/admin/users".into(),
+        "/account/tokens".into(),
+    ];
+    let mut own = false;
+    for path in &pages {
+        let res = app.client.get(path.clone()).dispatch().await;
+        let status = res.status();
+        let bytes = res.into_bytes().await.unwrap_or_default();
+        let text = String::from_utf8_lossy(&bytes);
+        if let Some(at) = text.find(MARKER_B) {
+            let around = &text[at.saturating_sub(200)..(at + 50).min(text.len())];
+            panic!("GET {path} ({status}) shows organisation B: …{around}…");
+        }
+        assert!(status.code < 500, "GET {path}: {status}");
+        own |= text.contains("A-001");
+    }
+    assert!(own, "the NGO user saw its own item somewhere");
+}
