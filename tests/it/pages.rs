@@ -259,3 +259,65 @@ async fn an_ngo_user_finds_no_trace_of_another_organisation_on_any_page() {
     }
     assert!(own, "the NGO user saw its own item somewhere");
 }
+
+#[rocket::async_test]
+async fn a_broken_database_gives_a_friendly_500_with_a_reference_never_the_cause() {
+    let app = App::new().await;
+    log_in(&app.client, "coordinator").await;
+    // Someone removes a table behind the application's back.
+    crate::common::raw_exec(&app.db, "DROP TABLE aid_item_sector", 0)
+        .await
+        .unwrap();
+    let res = app
+        .client
+        .get(format!("/items/{}", app.item_a))
+        .dispatch()
+        .await;
+    assert_eq!(res.status(), Status::InternalServerError);
+    let html = body(res).await;
+    assert!(
+        html.contains("Lỗi hệ thống") && html.contains("<code>"),
+        "{html}"
+    );
+    assert!(
+        !html.contains("aid_item_sector") && !html.to_lowercase().contains("sqlite"),
+        "{html}"
+    );
+    let (s, b) = app
+        .get(&format!("/aid-items/{}", app.item_a), "coordinator")
+        .await;
+    assert_eq!(s, Status::InternalServerError);
+    let m = b["error"]["message"].as_str().unwrap();
+    assert!(
+        m.contains("quote reference") && !m.contains("aid_item_sector"),
+        "{m}"
+    );
+}
+
+#[rocket::async_test]
+async fn an_administrator_sees_and_revokes_everyones_tokens() {
+    let app = App::new().await;
+    log_in(&app.client, "admin").await;
+    let html = body(app.client.get("/account/tokens").dispatch().await).await;
+    // The fixture gives every user a token named "tests".
+    assert!(
+        html.contains("<td>coordinator</td>") && html.contains("<td>ngo_b</td>"),
+        "{html}"
+    );
+    let (_, list) = app.get("/tokens", "coordinator").await;
+    let id = list[0]["id"].as_i64().unwrap();
+    let res = post_form(
+        &app.client,
+        "/account/tokens",
+        &format!("/account/tokens/{id}/revoke"),
+        "x=1",
+    )
+    .await;
+    assert_eq!(res.status(), Status::SeeOther);
+    let (s, _) = app.get("/tokens", "coordinator").await;
+    assert_eq!(
+        s,
+        Status::Unauthorized,
+        "the coordinator's token stopped working"
+    );
+}

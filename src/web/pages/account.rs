@@ -1,21 +1,26 @@
-//! The signed-in person's own API tokens: listed with their last use, created (the secret is
-//! shown once, on the page that created it) and revoked. This module is also the pattern the
+//! The signed-in person's own API tokens (an administrator's page lists everyone's): listed
+//! with their last use, created (the secret is shown once, on the page that created it) and
+//! revoked. This module is also the pattern the
 //! other pages follow: a `Viewer` guard, one action per request, `Posted` forms, a
 //! redirect with a flash message after a change, and the form shown again with the person's
 //! input and the field's error when something is refused.
 
 use super::fmt;
 use super::frame::{Frame, Page, Posted, Viewer};
-use crate::actions::{Ctx, tokens};
+use crate::actions::{Ctx, tokens, users};
+use crate::domain::item::Role;
 use crate::error::{Error, Result};
 use askama::Template;
 use rocket::State;
 use rocket::http::Status;
 use rocket::request::FlashMessage;
 use rocket::response::{Flash, Redirect};
+use std::collections::HashMap;
 
 struct TokenRow {
     id: i64,
+    /// Whose token it is, on an administrator's page (which lists everyone's).
+    owner: Option<String>,
     name: String,
     prefix: String,
     created: String,
@@ -27,6 +32,7 @@ struct TokenRow {
 #[template(path = "account/tokens.html", config = "src/web/pages/askama.toml")]
 struct TokensPage {
     f: Frame,
+    admin: bool,
     tokens: Vec<TokenRow>,
     /// The secret of a token just created: shown this once.
     new_secret: Option<String>,
@@ -47,14 +53,26 @@ pub struct RevokeForm {
 
 async fn page(ctx: &Ctx, v: &Viewer, flash: Option<FlashMessage<'_>>) -> Result<TokensPage> {
     let lang = v.lang;
+    // The action lists an administrator's view of everyone's tokens, anyone else's own.
     let list = tokens::list_tokens(ctx, &v.actor).await?;
+    let admin = v.role() == Some(Role::Admin);
+    let names: HashMap<i64, String> = if admin {
+        users::list_users(ctx, &v.actor)
+            .await?
+            .into_iter()
+            .map(|u| (u.id, u.username))
+            .collect()
+    } else {
+        HashMap::new()
+    };
     let never = super::i18n::text(lang, "tokens.never");
     Ok(TokensPage {
         f: Frame::new(v, "/account/tokens", "tokens.title", flash),
+        admin,
         tokens: list
             .into_iter()
-            .filter(|t| Some(t.user_id) == v.actor.user_id)
             .map(|t| TokenRow {
+                owner: admin.then(|| names.get(&t.user_id).cloned().unwrap_or_default()),
                 id: t.id,
                 name: t.name,
                 prefix: t.prefix,
