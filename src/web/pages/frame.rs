@@ -222,6 +222,7 @@ impl Frame {
             Some(Role::Admin) => &[
                 ("/", "nav.dashboard"),
                 ("/admin/users", "nav.users"),
+                ("/organisations", "nav.organisations"),
                 ("/rates", "nav.rates"),
                 ("/account/tokens", "nav.tokens"),
             ],
