@@ -321,3 +321,78 @@ async fn an_administrator_sees_and_revokes_everyones_tokens() {
         "the coordinator's token stopped working"
     );
 }
+
+#[rocket::async_test]
+async fn a_coordinator_reverses_a_verified_disbursement_from_the_item_page() {
+    let app = App::new().await;
+    app.rates().await;
+    let a = app.item_a;
+    let d = app
+        .disburse(a, "coordinator", "70.00", "EUR", "2025-03-10")
+        .await;
+    app.send(
+        "POST",
+        &format!("/disbursements/{d}/verify"),
+        "reviewer",
+        None,
+        None,
+    )
+    .await;
+    log_in(&app.client, "coordinator").await;
+    let page = format!("/items/{a}");
+    let html = body(app.client.get(page.clone()).dispatch().await).await;
+    assert!(
+        html.contains(&format!("id=\"reverse-form-{d}\"")),
+        "the verified row offers a reversal"
+    );
+    let action = format!("/items/{a}/disbursements/{d}/reverse");
+    let res = post_form(
+        &app.client,
+        &page,
+        &action,
+        "value_date=2025-04-02&reason=no",
+    )
+    .await;
+    assert_eq!(res.status(), Status::SeeOther);
+    let html = body(app.client.get(page.clone()).dispatch().await).await;
+    assert!(
+        html.contains("Không thể ghi bút toán đảo"),
+        "a too-short reason is refused"
+    );
+    let res = post_form(
+        &app.client,
+        &page,
+        &action,
+        "value_date=2025-04-02&reason=paid+twice+by+the+bank",
+    )
+    .await;
+    assert_eq!(res.status(), Status::SeeOther);
+    let html = body(app.client.get(page.clone()).dispatch().await).await;
+    assert!(html.contains("Đã ghi bút toán đảo"), "{html}");
+    assert!(
+        !html.contains(&format!("id=\"reverse-form-{d}\"")),
+        "reversed once only"
+    );
+    let (_, rows) = app
+        .get(&format!("/aid-items/{a}/disbursements"), "coordinator")
+        .await;
+    let rev = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["reverses_id"] == d)
+        .unwrap();
+    assert_eq!(
+        (rev["amount"].as_str(), rev["status"].as_str()),
+        (Some("-70.00"), Some("submitted"))
+    );
+    // Another item's path for this disbursement is not found.
+    let res = post_form(
+        &app.client,
+        &page,
+        &format!("/items/{}/disbursements/{d}/reverse", app.item_b),
+        "value_date=2025-04-02&reason=wrong+item+path",
+    )
+    .await;
+    assert_eq!(res.status(), Status::NotFound);
+}

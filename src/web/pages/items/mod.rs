@@ -4,6 +4,7 @@
 pub mod list;
 pub mod portal;
 mod portal_view;
+pub mod reverse;
 pub mod show;
 
 use crate::db::items::AidItem;
@@ -17,6 +18,7 @@ pub fn routes() -> Vec<rocket::Route> {
         portal::show,
         portal::report_progress,
         portal::report_disbursement,
+        reverse::reverse,
     ]
 }
 

@@ -9,7 +9,7 @@ use crate::actions::items_views;
 use crate::actions::today_in_vietnam;
 use crate::db::ledger::Conversion;
 use crate::domain::Lang;
-use crate::domain::item::{MilestoneStatus, Role};
+use crate::domain::item::{DisbursementStatus, MilestoneStatus, Role};
 use crate::error::Result;
 use crate::web::pages::fmt;
 use crate::web::pages::frame::{Frame, Page, Viewer};
@@ -66,9 +66,12 @@ pub struct DisbursementRow {
     pub verified_by: String,
     pub note: String,
     pub conv: Converted,
+    /// Verified and not yet reversed: a coordinator may record its reversal.
+    pub reversible: bool,
 }
 
 pub struct MilestoneRow {
+    pub id: i64,
     pub title: String,
     pub planned: String,
     pub actual: String,
@@ -201,12 +204,19 @@ pub async fn show(
                     (None, None) => String::new(),
                 },
                 conv: converted(&d.conversion, lang),
+                reversible: d.status == DisbursementStatus::Verified
+                    && d.reverses_id.is_none()
+                    && !view
+                        .disbursements
+                        .iter()
+                        .any(|x| x.reverses_id == Some(d.id)),
             })
             .collect(),
         milestones: view
             .milestones
             .iter()
             .map(|(m, reports)| MilestoneRow {
+                id: m.id,
                 title: match lang {
                     Lang::Vi => m.title_vi.clone(),
                     Lang::En => m.title_en.clone(),
