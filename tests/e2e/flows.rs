@@ -244,7 +244,8 @@ async fn screenshots_of_the_main_pages_in_both_languages() {
     }
     let s = server::start().await;
     let driver = browser::start_driver().await;
-    let c = browser::open(&driver, 1280, 900).await;
+    // Tall enough to show each page whole, charts and tables included.
+    let c = browser::open(&driver, 1280, 2200).await;
     goto(&c, &s, "/login").await;
     screenshot(&c, "login-vi").await;
     goto(&c, &s, "/login?lang=en").await;
