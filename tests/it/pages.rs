@@ -396,3 +396,52 @@ async fn a_coordinator_reverses_a_verified_disbursement_from_the_item_page() {
     .await;
     assert_eq!(res.status(), Status::NotFound);
 }
+
+#[rocket::async_test]
+async fn an_administrator_sets_a_new_password_which_ends_the_users_sessions() {
+    let app = App::new().await;
+    let other = Client::tracked(aidledger::build(
+        app.db.ctx.config.clone(),
+        app.db.store().clone(),
+    ))
+    .await
+    .unwrap();
+    log_in(&other, "coordinator").await;
+    log_in(&app.client, "admin").await;
+    let id = app.actors["coordinator"].user_id.unwrap();
+    let page = format!("/admin/users/{id}");
+    let action = format!("/admin/users/{id}/password");
+    let res = post_form(&app.client, &page, &action, "password=short").await;
+    assert_eq!(res.status(), Status::SeeOther);
+    assert!(
+        body(app.client.get(page.clone()).dispatch().await)
+            .await
+            .contains("12")
+    );
+    let res = post_form(
+        &app.client,
+        &page,
+        &action,
+        "password=a+brand+new+passphrase",
+    )
+    .await;
+    assert_eq!(res.status(), Status::SeeOther);
+    assert!(
+        body(app.client.get(page.clone()).dispatch().await)
+            .await
+            .contains("Đã đặt mật khẩu mới")
+    );
+    // The coordinator's open session ended with the change.
+    assert_eq!(
+        other.get("/account/tokens").dispatch().await.status(),
+        Status::SeeOther
+    );
+    let (_, audit) = app.get("/audit?entity=app_user", "admin").await;
+    assert!(
+        audit
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["action"] == "user.password")
+    );
+}

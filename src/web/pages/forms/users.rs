@@ -17,7 +17,14 @@ use std::collections::HashMap;
 
 #[must_use]
 pub fn routes() -> Vec<rocket::Route> {
-    rocket::routes![list, new_user, create_user, show_user, update_user]
+    rocket::routes![
+        list,
+        new_user,
+        create_user,
+        show_user,
+        update_user,
+        set_password
+    ]
 }
 
 pub struct UserRow {
@@ -88,12 +95,22 @@ async fn user_page(
     fm: Form,
     user: Option<(i64, String)>,
 ) -> Result<UserPage> {
+    user_page_with(ctx, v, fm, user, None).await
+}
+
+async fn user_page_with(
+    ctx: &Ctx,
+    v: &Viewer,
+    fm: Form,
+    user: Option<(i64, String)>,
+    flash: Option<FlashMessage<'_>>,
+) -> Result<UserPage> {
     let (action, title) = match &user {
         Some((id, _)) => (format!("/admin/users/{id}"), "forms.user.title"),
         None => ("/admin/users/new".to_string(), "forms.user.new_title"),
     };
     Ok(UserPage {
-        f: Frame::new(v, &action, title, None),
+        f: Frame::new(v, &action, title, flash),
         fm,
         action,
         username: user.map(|u| u.1),
@@ -153,7 +170,12 @@ pub async fn create_user(
 }
 
 #[rocket::get("/admin/users/<id>")]
-pub async fn show_user(ctx: &State<Ctx>, v: Viewer, id: i64) -> Result<Page> {
+pub async fn show_user(
+    ctx: &State<Ctx>,
+    v: Viewer,
+    id: i64,
+    flash: Option<FlashMessage<'_>>,
+) -> Result<Page> {
     let u = users::get_user(ctx, &v.actor, id).await?;
     let fm = Form::with(
         v.lang,
@@ -167,7 +189,7 @@ pub async fn show_user(ctx: &State<Ctx>, v: Viewer, id: i64) -> Result<Page> {
             ("active", if u.active { "1" } else { "" }.into()),
         ],
     );
-    Page::render(&user_page(ctx, &v, fm, Some((id, u.username))).await?)
+    Page::render(&user_page_with(ctx, &v, fm, Some((id, u.username)), flash).await?)
 }
 
 #[rocket::post("/admin/users/<id>", data = "<form>")]
@@ -202,4 +224,29 @@ pub async fn update_user(
     }
     let p = user_page(ctx, &v, fm, Some((id, u.username))).await?;
     Ok(Err(Page::with_status(Status::UnprocessableEntity, &p)?))
+}
+
+#[derive(rocket::FromForm)]
+pub struct PasswordForm {
+    password: String,
+}
+
+/// An administrator sets a new password for someone who lost theirs; the action checks the
+/// rules, hashes it and ends that person's sessions. The password is never shown again.
+#[rocket::post("/admin/users/<id>/password", data = "<form>")]
+pub async fn set_password(
+    ctx: &State<Ctx>,
+    v: Viewer,
+    id: i64,
+    form: Posted<PasswordForm>,
+) -> Result<Flash<Redirect>> {
+    let u = users::get_user(ctx, &v.actor, id).await?;
+    let back = Redirect::to(format!("/admin/users/{id}"));
+    match users::set_password(ctx, &v.actor, &u.username, form.value.password).await {
+        Ok(()) => Ok(Flash::success(back, t(v.lang, "forms.user.password_set"))),
+        Err(crate::error::Error::Invalid { .. }) => {
+            Ok(Flash::error(back, t(v.lang, "forms.user.password_hint")))
+        }
+        Err(e) => Err(e),
+    }
 }
