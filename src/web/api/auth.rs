@@ -4,13 +4,15 @@
 //! revokes a user's tokens.
 
 use super::body::JsonBody;
-use super::guard::{ClientAddress, CurrentUser, SESSION_COOKIE, Transport, WriteMeta};
+use super::guard::{
+    ClientAddress, CurrentUser, SESSION_COOKIE, Transport, WriteMeta, secret_cookie,
+};
 use super::reply::Reply;
 use crate::actions::idempotency::write;
 use crate::actions::{Ctx, auth, tokens};
 use crate::error::Result;
 use rocket::State;
-use rocket::http::{Cookie, CookieJar, SameSite, Status};
+use rocket::http::{CookieJar, Status};
 use serde::{Deserialize, Serialize};
 
 #[derive(Deserialize)]
@@ -76,11 +78,7 @@ pub async fn login(
     meta.refuse_key()?;
     let c = body?.value;
     let out = auth::login(ctx, &c.username, &c.password, &addr.0).await?;
-    let mut cookie = Cookie::new(SESSION_COOKIE, out.session);
-    cookie.set_http_only(true);
-    cookie.set_same_site(SameSite::Strict);
-    cookie.set_secure(transport.tls);
-    cookie.set_path("/");
+    let cookie = secret_cookie(SESSION_COOKIE, out.session, transport.tls);
     cookies.add_private(cookie);
     Reply::ok(&LoggedIn {
         user: me(&out.actor),

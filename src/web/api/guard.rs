@@ -12,6 +12,22 @@ use rocket::request::{self, FromRequest, Request};
 /// The name of the (private, encrypted) session cookie.
 pub const SESSION_COOKIE: &str = "aidledger_session";
 
+/// A private cookie as every secret of ours travels: HttpOnly, SameSite=Strict, for the whole
+/// site, and Secure when the request came over TLS.
+#[must_use]
+pub fn secret_cookie(
+    name: &'static str,
+    value: String,
+    tls: bool,
+) -> rocket::http::Cookie<'static> {
+    let mut c = rocket::http::Cookie::new(name, value);
+    c.set_http_only(true);
+    c.set_same_site(rocket::http::SameSite::Strict);
+    c.set_secure(tls);
+    c.set_path("/");
+    c
+}
+
 /// Why a guard refused the request, for the catcher to tell the client.
 pub use crate::error::Deferred as GuardFailure;
 

@@ -9,7 +9,7 @@ use super::i18n;
 use crate::actions::{Ctx, account, auth};
 use crate::domain::Lang;
 use crate::error::{Error, Result};
-use crate::web::api::guard::{ClientAddress, SESSION_COOKIE, Transport};
+use crate::web::api::guard::{ClientAddress, SESSION_COOKIE, Transport, secret_cookie};
 use askama::Template;
 use rocket::State;
 use rocket::http::{Cookie, CookieJar, SameSite};
@@ -45,15 +45,6 @@ fn safe_next(next: Option<&str>) -> String {
     }
 }
 
-fn secure_cookie(name: &'static str, value: String, tls: bool) -> Cookie<'static> {
-    let mut c = Cookie::new(name, value);
-    c.set_http_only(true);
-    c.set_same_site(SameSite::Strict);
-    c.set_secure(tls);
-    c.set_path("/");
-    c
-}
-
 fn login_page(
     cookies: &CookieJar<'_>,
     transport: &Transport,
@@ -66,7 +57,7 @@ fn login_page(
         Some(c) => c.value().to_string(),
         None => {
             let s = crate::auth::random_secret()?;
-            cookies.add_private(secure_cookie(LOGIN_COOKIE, s.clone(), transport.tls));
+            cookies.add_private(secret_cookie(LOGIN_COOKIE, s.clone(), transport.tls));
             s
         }
     };
@@ -120,7 +111,7 @@ pub async fn login(
     match auth::login(ctx, form.username.trim(), &form.password, &addr.0).await {
         Ok(out) => {
             cookies.remove_private(LOGIN_COOKIE);
-            cookies.add_private(secure_cookie(SESSION_COOKIE, out.session, transport.tls));
+            cookies.add_private(secret_cookie(SESSION_COOKIE, out.session, transport.tls));
             Ok(Ok(Redirect::to(next)))
         }
         Err(e @ (Error::Unauthorized { .. } | Error::TooManyRequests(_))) => {
