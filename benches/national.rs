@@ -262,7 +262,7 @@ async fn measure(
         let mut r = query::sum_by_sector(&b.store, window, args.runs).await?;
         b.sum_usage = Some(probe.finish());
         r.parts = query::lookup_parts(&b.store).await?;
-        if (r.total_vnd, r.total_usd_cents) != expected {
+        if (r.total_vnd, r.total_usd_cents) != (i128::from(expected.0), i128::from(expected.1)) {
             failures.push(format!(
                 "{}: the totals differ from the generated data",
                 b.name

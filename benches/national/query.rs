@@ -25,8 +25,8 @@ pub struct QueryReport {
     pub parts: Vec<(&'static str, usize, Duration)>,
     pub item_sums: usize,
     pub groups: usize,
-    pub total_vnd: i64,
-    pub total_usd_cents: i64,
+    pub total_vnd: i128,
+    pub total_usd_cents: i128,
 }
 
 impl QueryReport {
@@ -68,7 +68,7 @@ pub async fn sum_by_sector(
         let t3 = Instant::now();
         tx.commit().await?;
         let total = t0.elapsed();
-        let rows = b.rows.iter().try_fold((0_i64, 0_i64), |(v, u), r| {
+        let rows = b.rows.iter().try_fold((0_i128, 0_i128), |(v, u), r| {
             Some((v.checked_add(r.vnd)?, u.checked_add(r.usd_cents)?))
         });
         if rows != Some((b.total_vnd, b.total_usd_cents)) {

@@ -166,7 +166,7 @@ pub fn summary(args: &Args, benches: &[Bench], resettable: bool) {
 pub fn count(n: usize) -> String {
     format_parts(i64::try_from(n).unwrap_or(i64::MAX), 0, ",", ".")
 }
-pub fn money(minor: i64, units: u32) -> String {
+pub fn money(minor: impl Into<i128>, units: u32) -> String {
     format_parts(minor, units, ",", ".")
 }
 pub fn secs(d: Duration) -> String {

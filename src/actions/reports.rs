@@ -106,6 +106,10 @@ pub async fn issue_report_in(
         issued_on: cmd.issued_on,
         number: cmd.number.clone(),
         free_text,
+        signer: None,
+        recipients: Vec::new(),
+        draft: false,
+        audit_anchor: None,
     };
     let doc = document::build(config, &look, &cmd.period, &fig, &info)
         .map_err(|e| Error::Internal(e.to_string()))?;

@@ -106,17 +106,28 @@ pub fn validate_shares<K: PartialEq + ToString>(shares: &[(K, Share)]) -> Result
 /// unvalidated list still gets parts that sum to the whole (and an empty list gets nothing).
 #[must_use]
 pub fn allocate(amount: i64, shares: &[u32]) -> Vec<i64> {
-    let total: u64 = shares.iter().map(|&s| u64::from(s)).sum();
+    allocate_wide(i128::from(amount), shares)
+        .into_iter()
+        // Every part is at most |amount|, which came from an i64, so it fits.
+        .map(|p| i64::try_from(p).unwrap_or(if p < 0 { i64::MIN } else { i64::MAX }))
+        .collect()
+}
+
+/// [`allocate`] for sums, which are held in `i128` so that no total of accepted rows can
+/// overflow. The arithmetic is exact for any `|amount| * 10 000` below `u128::MAX`, far beyond
+/// any sum the ledger can hold.
+#[must_use]
+pub fn allocate_wide(amount: i128, shares: &[u32]) -> Vec<i128> {
+    let total: u128 = shares.iter().map(|&s| u128::from(s)).sum();
     if total == 0 {
         return vec![0; shares.len()];
     }
     let negative = amount < 0;
-    let whole = u128::from(amount.unsigned_abs());
-    let total = u128::from(total);
+    let whole = amount.unsigned_abs();
     let mut parts: Vec<u128> = Vec::with_capacity(shares.len());
     let mut remainders: Vec<(u128, usize)> = Vec::with_capacity(shares.len());
     for (i, &s) in shares.iter().enumerate() {
-        let exact = whole * u128::from(s);
+        let exact = whole.saturating_mul(u128::from(s));
         parts.push(exact / total);
         remainders.push((exact % total, i));
     }
@@ -134,8 +145,8 @@ pub fn allocate(amount: i64, shares: &[u32]) -> Vec<i64> {
     parts
         .into_iter()
         .map(|p| {
-            // Every part is at most |amount|, which came from an i64, so it fits.
-            let p = i64::try_from(p).unwrap_or(i64::MAX);
+            // Every part is at most |amount|, an i128, so it fits.
+            let p = i128::try_from(p).unwrap_or(i128::MAX);
             if negative { -p } else { p }
         })
         .collect()

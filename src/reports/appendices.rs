@@ -39,7 +39,7 @@ pub(crate) fn build(labels: &Labels, f: &Fmt, look: &LookupData, fig: &Figures) 
 
     // 1. Items approved in the period.
     let mut approved_rows = Vec::new();
-    let (mut t_usd, mut t_vnd) = (0_i64, 0_i64);
+    let (mut t_usd, mut t_vnd) = (0_i128, 0_i128);
     for (n, id) in fig.items_approved.iter().enumerate() {
         let Some(i) = item(*id) else { continue };
         let figs = fig.item_figures.get(id).cloned().unwrap_or_default();
@@ -98,12 +98,14 @@ pub(crate) fn build(labels: &Labels, f: &Fmt, look: &LookupData, fig: &Figures) 
             ],
         ),
         rows: approved_rows,
+        unit: None,
+        notes: Vec::new(),
         total_row: Some(total),
     };
 
     // 2. Disbursement per item with money in the period.
     let mut rows = Vec::new();
-    let (mut c, mut d, mut cum) = (0_i64, 0_i64, 0_i64);
+    let (mut c, mut d, mut cum) = (0_i128, 0_i128, 0_i128);
     for (n, (id, x)) in fig.item_figures.iter().enumerate() {
         let Some(i) = item(*id) else { continue };
         c += x.cumulative_committed.usd_cents;
@@ -139,6 +141,8 @@ pub(crate) fn build(labels: &Labels, f: &Fmt, look: &LookupData, fig: &Figures) 
             ],
         ),
         rows,
+        unit: None,
+        notes: Vec::new(),
         total_row: Some(vec![
             String::new(),
             labels.common.total.clone(),
@@ -198,6 +202,8 @@ pub(crate) fn build(labels: &Labels, f: &Fmt, look: &LookupData, fig: &Figures) 
                 &[(1, C), (6, L), (2, R), (3, R), (4, R), (3, R), (2, R)],
             ),
             rows,
+            unit: None,
+            notes: Vec::new(),
             total_row: Some(vec![
                 String::new(),
                 labels.common.total.clone(),
@@ -253,6 +259,8 @@ pub(crate) fn build(labels: &Labels, f: &Fmt, look: &LookupData, fig: &Figures) 
             &[(1, C), (8, L), (2, C), (2, R), (3, R), (3, R)],
         ),
         rows,
+        unit: None,
+        notes: Vec::new(),
         total_row: Some(vec![
             String::new(),
             labels.common.total.clone(),
@@ -289,6 +297,8 @@ pub(crate) fn build(labels: &Labels, f: &Fmt, look: &LookupData, fig: &Figures) 
             &[(1, C), (7, L), (2, C), (4, L), (3, L), (3, C), (4, L)],
         ),
         rows,
+        unit: None,
+        notes: Vec::new(),
         total_row: None,
     };
 
@@ -321,6 +331,8 @@ pub(crate) fn build(labels: &Labels, f: &Fmt, look: &LookupData, fig: &Figures) 
             &[(1, C), (6, L), (6, L), (3, C), (3, C), (3, L)],
         ),
         rows,
+        unit: None,
+        notes: Vec::new(),
         total_row: None,
     };
 
@@ -329,8 +341,8 @@ pub(crate) fn build(labels: &Labels, f: &Fmt, look: &LookupData, fig: &Figures) 
 
 /// Committed and disbursed breakdowns merged by key: (key, committed USD cents, committed VND,
 /// disbursed USD cents), largest commitment first.
-fn merged(committed: &Breakdown, disbursed: &Breakdown) -> Vec<(String, i64, i64, i64)> {
-    let mut m: BTreeMap<String, (i64, i64, i64)> = BTreeMap::new();
+fn merged(committed: &Breakdown, disbursed: &Breakdown) -> Vec<(String, i128, i128, i128)> {
+    let mut m: BTreeMap<String, (i128, i128, i128)> = BTreeMap::new();
     for r in &committed.rows {
         let e = m.entry(r.key.clone()).or_default();
         e.0 = r.usd_cents;
@@ -339,7 +351,7 @@ fn merged(committed: &Breakdown, disbursed: &Breakdown) -> Vec<(String, i64, i64
     for r in &disbursed.rows {
         m.entry(r.key.clone()).or_default().2 = r.usd_cents;
     }
-    let mut v: Vec<(String, i64, i64, i64)> =
+    let mut v: Vec<(String, i128, i128, i128)> =
         m.into_iter().map(|(k, (a, b, c))| (k, a, b, c)).collect();
     v.sort_by(|x, y| {
         y.2.cmp(&x.2)

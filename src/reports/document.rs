@@ -27,6 +27,14 @@ pub struct IssueInfo {
     pub number: String,
     /// Sections IV-VI as saved for the period (assessment, tasks, recommendations).
     pub free_text: [Option<String>; 3],
+    /// Who signs (authority lines and full name); `None` prints no signature block.
+    pub signer: Option<super::model::Signature>,
+    /// "Nơi nhận" lines as the person gave them (the renderer adds "- " and the punctuation).
+    pub recipients: Vec<String>,
+    /// A draft: marked "DỰ THẢO" / "DRAFT" on every page, never archived.
+    pub draft: bool,
+    /// The audit anchor to print in the footer of an issued report (see `ReportDocument`).
+    pub audit_anchor: Option<String>,
 }
 
 /// Formats figures in the report's language; shared with the appendix builders.
@@ -42,22 +50,34 @@ impl Fmt {
             en.to_string()
         }
     }
-    pub(crate) fn vnd(&self, v: i64) -> String {
-        Money::from_minor(v, Currency::VND).format(self.lang)
+    pub(crate) fn vnd(&self, v: impl Into<i128>) -> String {
+        crate::domain::money::format_sum(v.into(), Currency::VND, self.lang)
     }
-    pub(crate) fn usd(&self, c: i64) -> String {
-        Money::from_minor(c, Currency::USD).format(self.lang)
+    pub(crate) fn usd(&self, c: impl Into<i128>) -> String {
+        crate::domain::money::format_sum(c.into(), Currency::USD, self.lang)
     }
     pub(crate) fn money(&self, m: Money) -> String {
         format!("{} {}", m.format(self.lang), m.currency().code())
     }
     /// `num / den` as a percentage with one decimal, or "-" when there is no base.
-    pub(crate) fn pct(&self, num: i64, den: i64) -> String {
+    pub(crate) fn pct(&self, num: impl Into<i128>, den: impl Into<i128>) -> String {
+        let (num, den): (i128, i128) = (num.into(), den.into());
         if den == 0 {
             return "-".into();
         }
-        let v = (Decimal::from(num) * Decimal::ONE_HUNDRED / Decimal::from(den))
-            .round_dp_with_strategy(1, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+        let (Ok(num), Ok(den)) = (
+            Decimal::try_from_i128_with_scale(num, 0),
+            Decimal::try_from_i128_with_scale(den, 0),
+        ) else {
+            return "-".into();
+        };
+        let Some(v) = num
+            .checked_mul(Decimal::ONE_HUNDRED)
+            .and_then(|n| n.checked_div(den))
+        else {
+            return "-".into();
+        };
+        let v = v.round_dp_with_strategy(1, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
         let s = format!("{v:.1}");
         if self.lang == Lang::Vi {
             s.replace('.', ",")
@@ -78,7 +98,7 @@ impl Fmt {
             &format!("USD {} (VND {})", self.usd(p.usd_cents), self.vnd(p.vnd)),
         )
     }
-    pub(crate) fn change(&self, now: i64, before: i64) -> String {
+    pub(crate) fn change(&self, now: i128, before: i128) -> String {
         if before == 0 {
             return self.t(
                 "không có số liệu cùng kỳ",
@@ -244,6 +264,8 @@ pub fn build(
                 f.usd(fig.year_earlier_disbursed.usd_cents),
             ],
         ],
+        unit: None,
+        notes: Vec::new(),
         total_row: None,
     };
     let results = Section {
@@ -320,7 +342,7 @@ pub fn build(
         free(&labels.sections.recommendations, &info.free_text[2]),
     ];
 
-    let million = |v: i64| (v + 500_000).div_euclid(1_000_000);
+    let million = |v: i128| i64::try_from((v + 500_000).div_euclid(1_000_000)).unwrap_or(i64::MAX);
     let group_chart = |title: &str, b: Option<&Breakdown>, dim: Dimension| BarChart {
         title: title.to_string(),
         unit_label: labels.charts.unit_million_vnd.clone(),
@@ -390,10 +412,12 @@ pub fn build(
         header,
         sections,
         charts,
-        signature: None,
-        recipients: Vec::new(),
+        signature: info.signer.clone(),
+        recipients: info.recipients.clone(),
         appendices,
         rates_footnote,
+        draft: info.draft,
+        audit_anchor: info.audit_anchor.clone(),
     })
 }
 

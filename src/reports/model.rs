@@ -31,6 +31,13 @@ pub struct ReportDocument {
     pub appendices: Vec<Table>,
     /// One line per exchange rate used, e.g. "1 USD = 25.450 đồng (NHNN, 30/6/2025)".
     pub rates_footnote: Vec<String>,
+    /// A draft ("DỰ THẢO" / "DRAFT" mark on every page); never archived.
+    #[serde(default)]
+    pub draft: bool,
+    /// The audit chain anchor the issued report witnesses, e.g. "Audit 4182 · 3f9a1c2e"; printed
+    /// small in the last page's footer. `None` prints nothing (drafts, renderer tests).
+    #[serde(default)]
+    pub audit_anchor: Option<String>,
 }
 
 /// The administrative header of a Vietnamese official document and the report title.
@@ -79,6 +86,13 @@ pub struct Table {
     pub rows: Vec<Vec<String>>,
     /// Printed bold after the rows, e.g. `["", "Tổng cộng", "", "1.234.567"]`.
     pub total_row: Option<Vec<String>>,
+    /// The unit of the amounts, printed right-aligned above the table, e.g. "Đơn vị tính: triệu
+    /// đồng". `None` when every amount column names its own unit in its header.
+    #[serde(default)]
+    pub unit: Option<String>,
+    /// Notes printed in italics under the table (rounding rule, locality mapping rule, …).
+    #[serde(default)]
+    pub notes: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

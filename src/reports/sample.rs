@@ -361,6 +361,8 @@ pub(crate) fn document(lang: Lang) -> ReportDocument {
         title: a.approved_items.title.clone(),
         columns,
         rows,
+        unit: None,
+        notes: Vec::new(),
         total_row: Some(total_row),
     };
 
@@ -398,6 +400,8 @@ pub(crate) fn document(lang: Lang) -> ReportDocument {
                 ]
             })
             .collect(),
+        unit: None,
+        notes: Vec::new(),
         total_row: Some(vec![
             String::new(),
             labels.common.total.clone(),
@@ -448,6 +452,8 @@ pub(crate) fn document(lang: Lang) -> ReportDocument {
                 ]
             })
             .collect(),
+        unit: None,
+        notes: Vec::new(),
         total_row: None,
     };
 
@@ -461,6 +467,8 @@ pub(crate) fn document(lang: Lang) -> ReportDocument {
             .map(|(h, w)| col(h, w, Align::Left))
             .collect(),
         rows: Vec::new(),
+        unit: None,
+        notes: Vec::new(),
         total_row: None,
     };
 
@@ -563,6 +571,8 @@ pub(crate) fn document(lang: Lang) -> ReportDocument {
                 r
             })
             .collect(),
+        unit: None,
+        notes: Vec::new(),
         total_row: Some(vec![
             String::new(),
             labels.common.total.clone(),
@@ -725,6 +735,8 @@ pub(crate) fn document(lang: Lang) -> ReportDocument {
                 "USD 1 = KRW 1,350 (State Bank of Viet Nam, 13 June 2025)".to_owned(),
             ]
         },
+        draft: false,
+        audit_anchor: None,
     }
 }
 
@@ -772,6 +784,8 @@ fn disbursement(labels: &Labels, items: &[Item], f: &Fmt, vi: bool) -> Table {
                 ]
             })
             .collect(),
+        unit: None,
+        notes: Vec::new(),
         total_row: None,
     }
 }

@@ -6,7 +6,8 @@
 //! USD with up to 13 integer digits); otherwise the cell holds the exact decimal as text, so a
 //! reviewer never sees a figure the ledger does not hold.
 
-use crate::domain::{Currency, Lang, Money};
+use crate::domain::money::canonical_sum;
+use crate::domain::{Currency, Lang};
 use crate::error::{Error, Result};
 use crate::rollup::table::{RollupTable, TableRow};
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet};
@@ -16,9 +17,15 @@ fn xlsx_err(e: rust_xlsxwriter::XlsxError) -> Error {
 }
 
 /// Writes `m` as a number if that is exact, else as its canonical text.
-fn write_amount(ws: &mut Worksheet, row: u32, col: u16, m: Money, fmt: &Format) -> Result<()> {
-    let text = m.canonical();
-    let decimals = m.currency().minor_units() as usize;
+fn write_amount(
+    ws: &mut Worksheet,
+    row: u32,
+    col: u16,
+    (minor, currency): (i128, Currency),
+    fmt: &Format,
+) -> Result<()> {
+    let text = canonical_sum(minor, currency);
+    let decimals = currency.minor_units() as usize;
     match text.parse::<f64>() {
         Ok(v) if format!("{v:.decimals$}") == text => ws
             .write_number_with_format(row, col, v, fmt)
@@ -43,34 +50,10 @@ fn write_row(
         .map_err(xlsx_err)?;
     ws.write_string_with_format(n, 1, &r.name, text)
         .map_err(xlsx_err)?;
-    write_amount(
-        ws,
-        n,
-        2,
-        Money::from_minor(r.committed_vnd, Currency::VND),
-        vnd,
-    )?;
-    write_amount(
-        ws,
-        n,
-        3,
-        Money::from_minor(r.committed_usd_cents, Currency::USD),
-        usd,
-    )?;
-    write_amount(
-        ws,
-        n,
-        4,
-        Money::from_minor(r.disbursed_vnd, Currency::VND),
-        vnd,
-    )?;
-    write_amount(
-        ws,
-        n,
-        5,
-        Money::from_minor(r.disbursed_usd_cents, Currency::USD),
-        usd,
-    )
+    write_amount(ws, n, 2, (r.committed_vnd, Currency::VND), vnd)?;
+    write_amount(ws, n, 3, (r.committed_usd_cents, Currency::USD), usd)?;
+    write_amount(ws, n, 4, (r.disbursed_vnd, Currency::VND), vnd)?;
+    write_amount(ws, n, 5, (r.disbursed_usd_cents, Currency::USD), usd)
 }
 
 /// One sheet per table. The document's dates are fixed so the same data gives the same file.

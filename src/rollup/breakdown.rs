@@ -5,7 +5,7 @@ use super::sums::ItemSum;
 use crate::db::items::{AidItem, Allocation};
 use crate::db::orgs::Organisation;
 use crate::db::reference::AdminUnit;
-use crate::domain::allocation::allocate;
+use crate::domain::allocation::allocate_wide;
 use crate::error::{Error, Result};
 use std::collections::{BTreeMap, HashMap};
 
@@ -50,15 +50,15 @@ impl std::str::FromStr for Dimension {
 pub struct BreakdownRow {
     /// The group's stable key: a sector or unit code, an organisation id, a country code…
     pub key: String,
-    pub vnd: i64,
-    pub usd_cents: i64,
+    pub vnd: i128,
+    pub usd_cents: i128,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Breakdown {
     pub rows: Vec<BreakdownRow>,
-    pub total_vnd: i64,
-    pub total_usd_cents: i64,
+    pub total_vnd: i128,
+    pub total_usd_cents: i128,
 }
 
 /// What a breakdown may need to know about items besides their sums.
@@ -77,10 +77,10 @@ fn overflow() -> Error {
 }
 
 #[derive(Default)]
-struct Acc(BTreeMap<String, (i64, i64)>);
+struct Acc(BTreeMap<String, (i128, i128)>);
 
 impl Acc {
-    fn add(&mut self, key: String, vnd: i64, usd: i64) -> Result<()> {
+    fn add(&mut self, key: String, vnd: i128, usd: i128) -> Result<()> {
         let e = self.0.entry(key).or_insert((0, 0));
         e.0 = e.0.checked_add(vnd).ok_or_else(overflow)?;
         e.1 = e.1.checked_add(usd).ok_or_else(overflow)?;
@@ -91,8 +91,8 @@ impl Acc {
 /// Splits `sum` over `shares` (in allocation order) and adds each part to its key.
 fn add_split(acc: &mut Acc, sum: &ItemSum, shares: &[(String, u32)]) -> Result<()> {
     let bps: Vec<u32> = shares.iter().map(|(_, bp)| *bp).collect();
-    let vnd = allocate(sum.vnd, &bps);
-    let usd = allocate(sum.usd_cents, &bps);
+    let vnd = allocate_wide(sum.vnd, &bps);
+    let usd = allocate_wide(sum.usd_cents, &bps);
     for (i, (key, _)) in shares.iter().enumerate() {
         acc.add(key.clone(), vnd[i], usd[i])?;
     }
@@ -142,7 +142,7 @@ pub fn breakdown(sums: &[ItemSum], dim: Dimension, look: &Lookup<'_>) -> Result<
     let locality_shares = group(look.localities);
     let unallocated = || vec![("unallocated".to_string(), 10_000_u32)];
     let mut acc = Acc::default();
-    let (mut total_vnd, mut total_usd) = (0_i64, 0_i64);
+    let (mut total_vnd, mut total_usd) = (0_i128, 0_i128);
     for s in sums {
         total_vnd = total_vnd.checked_add(s.vnd).ok_or_else(overflow)?;
         total_usd = total_usd.checked_add(s.usd_cents).ok_or_else(overflow)?;

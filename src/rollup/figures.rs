@@ -17,8 +17,8 @@ use std::collections::{BTreeMap, BTreeSet};
 /// VND and US cents, summed exactly.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Pair {
-    pub vnd: i64,
-    pub usd_cents: i64,
+    pub vnd: i128,
+    pub usd_cents: i128,
 }
 
 impl Pair {
@@ -31,7 +31,7 @@ impl Pair {
         Ok(p)
     }
 
-    fn add(&mut self, vnd: i64, usd_cents: i64) -> Result<()> {
+    fn add(&mut self, vnd: i128, usd_cents: i128) -> Result<()> {
         let overflow =
             || crate::error::Error::conflict("overflow", "a total is too large to hold exactly");
         self.vnd = self.vnd.checked_add(vnd).ok_or_else(overflow)?;

@@ -29,15 +29,38 @@ pub enum Flow {
     Unverified,
 }
 
-/// One item's converted sum within a window, on one side of the reform date.
-#[derive(Debug, Clone, PartialEq, Eq, FromRow, serde::Serialize)]
+/// One item's converted sum within a window, on one side of the reform date. Sums are `i128`
+/// so that no number of accepted rows can overflow them.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ItemSum {
     pub item_id: i64,
     /// True for amounts dated on or after 1 July 2025.
     pub after_reform: bool,
-    pub vnd: i64,
-    pub usd_cents: i64,
+    pub vnd: i128,
+    pub usd_cents: i128,
     pub rows: i64,
+}
+
+/// The row as the database returns it.
+#[derive(FromRow)]
+struct RawSum {
+    item_id: i64,
+    after_reform: bool,
+    vnd: i64,
+    usd_cents: i64,
+    rows: i64,
+}
+
+impl From<RawSum> for ItemSum {
+    fn from(r: RawSum) -> ItemSum {
+        ItemSum {
+            item_id: r.item_id,
+            after_reform: r.after_reform,
+            vnd: i128::from(r.vnd),
+            usd_cents: i128::from(r.usd_cents),
+            rows: r.rows,
+        }
+    }
 }
 
 /// Sums the converted amounts of `flow` in `window` per item. Unconverted rows are left out
@@ -53,7 +76,7 @@ pub async fn item_sums(tx: &mut Tx, flow: Flow, window: Window) -> Result<Vec<It
         FROM disbursement WHERE value_date >= $1 AND value_date <= $2 AND rate_id IS NOT NULL AND status = $4 \
         GROUP BY item_id, value_date >= $3 ORDER BY item_id, after_reform";
     let cut = reform_date();
-    Ok(match flow {
+    let raw: Vec<RawSum> = match flow {
         Flow::Committed => {
             on!(tx, c => sqlx::query_as(COMMITTED).bind(window.from).bind(window.to).bind(cut).fetch_all(&mut *c).await)?
         }
@@ -65,7 +88,8 @@ pub async fn item_sums(tx: &mut Tx, flow: Flow, window: Window) -> Result<Vec<It
             };
             on!(tx, c => sqlx::query_as(DISBURSED).bind(window.from).bind(window.to).bind(cut).bind(status).fetch_all(&mut *c).await)?
         }
-    })
+    };
+    Ok(raw.into_iter().map(ItemSum::from).collect())
 }
 
 /// A money row in the window that has no usable rate, with the stored reason.

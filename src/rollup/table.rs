@@ -6,6 +6,7 @@ use super::LookupData;
 use super::breakdown::{Breakdown, Dimension, breakdown};
 use super::sums::{Flow, UnconvertedRow, Window, item_sums, unconverted};
 use crate::db::Tx;
+use crate::domain::money::canonical_sum;
 use crate::domain::period::Period;
 use crate::domain::{Currency, Lang, Money};
 use crate::error::Result;
@@ -15,10 +16,10 @@ use std::collections::BTreeMap;
 pub struct TableRow {
     pub key: String,
     pub name: String,
-    pub committed_vnd: i64,
-    pub committed_usd_cents: i64,
-    pub disbursed_vnd: i64,
-    pub disbursed_usd_cents: i64,
+    pub committed_vnd: i128,
+    pub committed_usd_cents: i128,
+    pub disbursed_vnd: i128,
+    pub disbursed_usd_cents: i128,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -181,10 +182,10 @@ impl RollupTable {
             let cells = [
                 csv_cell(&r.key),
                 csv_cell(&r.name),
-                Money::from_minor(r.committed_vnd, Currency::VND).canonical(),
-                Money::from_minor(r.committed_usd_cents, Currency::USD).canonical(),
-                Money::from_minor(r.disbursed_vnd, Currency::VND).canonical(),
-                Money::from_minor(r.disbursed_usd_cents, Currency::USD).canonical(),
+                canonical_sum(r.committed_vnd, Currency::VND),
+                canonical_sum(r.committed_usd_cents, Currency::USD),
+                canonical_sum(r.disbursed_vnd, Currency::VND),
+                canonical_sum(r.disbursed_usd_cents, Currency::USD),
             ];
             out.push_str(&cells.join(","));
             out.push('\n');
@@ -205,10 +206,10 @@ impl RollupTable {
                 "{:<14} {:<44} {:>20} {:>16} {:>20} {:>16}",
                 r.key.chars().take(14).collect::<String>(),
                 name,
-                Money::from_minor(r.committed_vnd, Currency::VND).canonical(),
-                Money::from_minor(r.committed_usd_cents, Currency::USD).canonical(),
-                Money::from_minor(r.disbursed_vnd, Currency::VND).canonical(),
-                Money::from_minor(r.disbursed_usd_cents, Currency::USD).canonical(),
+                canonical_sum(r.committed_vnd, Currency::VND),
+                canonical_sum(r.committed_usd_cents, Currency::USD),
+                canonical_sum(r.disbursed_vnd, Currency::VND),
+                canonical_sum(r.disbursed_usd_cents, Currency::USD),
             ));
         }
         if !self.unconverted.is_empty() {

@@ -71,7 +71,7 @@ async fn demo_data_gives_identical_totals_on_sqlite_and_postgresql() {
         let (vnd, usd) = x
             .rows
             .iter()
-            .fold((0_i64, 0_i64), |(v, u), r| (v + r.vnd, u + r.usd_cents));
+            .fold((0_i128, 0_i128), |(v, u), r| (v + r.vnd, u + r.usd_cents));
         assert_eq!(
             (vnd, usd),
             (x.total_vnd, x.total_usd_cents),
@@ -98,7 +98,7 @@ async fn demo_breakdowns_sum_to_their_totals_on_this_backend() {
         let (vnd, usd) = b
             .rows
             .iter()
-            .fold((0_i64, 0_i64), |(v, u), r| (v + r.vnd, u + r.usd_cents));
+            .fold((0_i128, 0_i128), |(v, u), r| (v + r.vnd, u + r.usd_cents));
         assert_eq!((vnd, usd), (b.total_vnd, b.total_usd_cents), "{label}");
     }
 }

@@ -238,8 +238,8 @@ proptest! {
             let x = breakdowns(&a, &period).await;
             let y = breakdowns(&b, &period).await;
             for bd in &x {
-                let vnd: i64 = bd.rows.iter().map(|r| r.vnd).sum();
-                let usd: i64 = bd.rows.iter().map(|r| r.usd_cents).sum();
+                let vnd: i128 = bd.rows.iter().map(|r| r.vnd).sum();
+                let usd: i128 = bd.rows.iter().map(|r| r.usd_cents).sum();
                 assert_eq!((vnd, usd), (bd.total_vnd, bd.total_usd_cents), "rows sum to the total");
             }
             assert_eq!(x, y, "insertion order changed a total");

@@ -151,6 +151,20 @@ impl fmt::Display for Money {
     }
 }
 
+/// Formats a sum of minor units (which may exceed what one [`Money`] holds) in `lang`'s style,
+/// without the currency: `1.234.567` for VND in Vietnamese, `12,345.67` for USD in English.
+#[must_use]
+pub fn format_sum(minor: i128, currency: Currency, lang: Lang) -> String {
+    let (group, point) = separators(lang);
+    format_parts(minor, currency.minor_units(), group, point)
+}
+
+/// A sum of minor units in canonical form (`-1234.50`), as [`Money::canonical`] writes one amount.
+#[must_use]
+pub fn canonical_sum(minor: i128, currency: Currency) -> String {
+    format_parts(minor, currency.minor_units(), "", ".")
+}
+
 fn separators(lang: Lang) -> (&'static str, &'static str) {
     match lang {
         Lang::Vi => (".", ","),
@@ -161,7 +175,8 @@ fn separators(lang: Lang) -> (&'static str, &'static str) {
 /// Formats an integer count of minor units with grouping; used for money and for plain
 /// integer totals (minor units 0).
 #[must_use]
-pub fn format_parts(minor: i64, minor_units: u32, group: &str, point: &str) -> String {
+pub fn format_parts(minor: impl Into<i128>, minor_units: u32, group: &str, point: &str) -> String {
+    let minor: i128 = minor.into();
     let digits = minor.unsigned_abs().to_string();
     let scale = minor_units as usize;
     let padded = if digits.len() <= scale {

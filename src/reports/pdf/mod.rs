@@ -226,6 +226,8 @@ fn normalised(doc: &ReportDocument) -> ReportDocument {
             .collect(),
         rows: t.rows.iter().map(|r| strings(r)).collect(),
         total_row: t.total_row.as_deref().map(strings),
+        unit: t.unit.as_ref().map(s),
+        notes: strings(&t.notes),
     };
     let chart = |c: &BarChart| BarChart {
         title: s(&c.title),
@@ -268,5 +270,7 @@ fn normalised(doc: &ReportDocument) -> ReportDocument {
         recipients: strings(&doc.recipients),
         appendices: doc.appendices.iter().map(table).collect(),
         rates_footnote: strings(&doc.rates_footnote),
+        draft: doc.draft,
+        audit_anchor: doc.audit_anchor.as_ref().map(s),
     }
 }

@@ -188,6 +188,8 @@ fn a_minimal_document_and_odd_content_render() {
             align: Align::Right,
         }],
         rows: vec![vec!["x".repeat(5_000)]],
+        unit: None,
+        notes: Vec::new(),
         total_row: None,
     }];
     let bytes = render(&doc).expect("render");

@@ -2,13 +2,13 @@
 //! currency (never a float, never bare minor units), and the conversion with the rate used.
 
 use crate::db::ledger::{Commitment, Conversion, Disbursement};
-use crate::domain::{Currency, Money};
+use crate::domain::Currency;
 use crate::rollup::table::{RollupTable, TableRow};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
-fn amount(minor: i64, currency: Currency) -> String {
-    Money::from_minor(minor, currency).canonical()
+fn amount(minor: impl Into<i128>, currency: Currency) -> String {
+    crate::domain::money::canonical_sum(minor.into(), currency)
 }
 
 #[derive(Serialize)]

@@ -2,30 +2,35 @@
 //! `1.234.567,89`, en `1,234,567.89`) and the currency code, dates as a Vietnamese or English
 //! reader expects, and the labels of the records' vocabularies.
 
-use crate::domain::{Currency, Lang, Money};
+use crate::domain::{Currency, Lang};
 use chrono::{DateTime, NaiveDate, Utc};
 
 /// `1.234.567,89 EUR` / `1,234,567.89 EUR`.
 #[must_use]
-pub fn money(minor: i64, currency: Currency, lang: Lang) -> String {
-    Money::from_minor(minor, currency).format_with_currency(lang)
+pub fn money(minor: impl Into<i128>, currency: Currency, lang: Lang) -> String {
+    let text = crate::domain::money::format_sum(minor.into(), currency, lang);
+    if currency == Currency::VND && lang == Lang::Vi {
+        format!("{text} ₫")
+    } else {
+        format!("{text} {}", currency.code())
+    }
 }
 
 /// An amount without its currency, for table columns whose header names it.
 #[must_use]
-pub fn amount(minor: i64, currency: Currency, lang: Lang) -> String {
-    Money::from_minor(minor, currency).format(lang)
+pub fn amount(minor: impl Into<i128>, currency: Currency, lang: Lang) -> String {
+    crate::domain::money::format_sum(minor.into(), currency, lang)
 }
 
 /// Đồng, for the VND columns.
 #[must_use]
-pub fn vnd(minor: i64, lang: Lang) -> String {
+pub fn vnd(minor: impl Into<i128>, lang: Lang) -> String {
     amount(minor, Currency::VND, lang)
 }
 
 /// Dollars and cents, for the USD columns.
 #[must_use]
-pub fn usd(cents: i64, lang: Lang) -> String {
+pub fn usd(cents: impl Into<i128>, lang: Lang) -> String {
     amount(cents, Currency::USD, lang)
 }
 

@@ -9,7 +9,7 @@ use std::fmt::Write;
 /// One bar: its name and its value (VND, minor units) and how the value is written.
 pub struct Bar {
     pub name: String,
-    pub value: i64,
+    pub value: i128,
     pub shown: String,
 }
 
@@ -31,11 +31,12 @@ pub fn escape(s: &str) -> String {
 }
 
 /// `value / max` of `full`, in whole units, for non-negative values; 0 when max is 0.
-fn scaled(value: i64, max: i64, full: i64) -> i64 {
+fn scaled(value: i128, max: i128, full: i64) -> i64 {
     if max <= 0 || value <= 0 {
         return 0;
     }
-    let s = i128::from(value) * i128::from(full) / i128::from(max);
+    // A bar is at most `max`, so the product stays far below i128::MAX for any ledger sum.
+    let s = value.saturating_mul(i128::from(full)) / max;
     i64::try_from(s).unwrap_or(full)
 }
 
@@ -122,7 +123,7 @@ mod tests {
     fn bar(name: &str, value: i64) -> Bar {
         Bar {
             name: name.into(),
-            value,
+            value: value.into(),
             shown: value.to_string(),
         }
     }
@@ -146,6 +147,6 @@ mod tests {
     fn empty_and_zero_charts_draw_without_dividing_by_zero() {
         assert!(columns("q", "t", &[]).ends_with("</svg>"));
         assert!(columns("q", "t", &[bar("Q1", 0)]).contains(r#"height="0""#));
-        assert_eq!(scaled(i64::MAX, i64::MAX, 330), 330);
+        assert_eq!(scaled(i128::from(i64::MAX), i128::from(i64::MAX), 330), 330);
     }
 }

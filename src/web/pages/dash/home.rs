@@ -27,7 +27,7 @@ pub struct Card {
     pub value: String,
     pub usd: String,
     /// The exact VND amount in minor units (the disbursed amount on the rate card).
-    pub vnd: i64,
+    pub vnd: i128,
     /// The rate in basis points, on the rate card only.
     pub bp: Option<i64>,
     pub earlier: String,
@@ -86,11 +86,11 @@ fn year_so_far(vn_cutoff: bool) -> Period {
 }
 
 /// The rate `part / whole` in basis points, rounded half up; none when nothing is committed.
-fn rate_bp(part: i64, whole: i64) -> Option<i64> {
+fn rate_bp(part: i128, whole: i128) -> Option<i64> {
     if whole <= 0 {
         return None;
     }
-    let bp = (i128::from(part) * 10_000 * 2 + i128::from(whole)) / (i128::from(whole) * 2);
+    let bp = part.checked_mul(20_000)?.checked_add(whole)? / whole.checked_mul(2)?;
     i64::try_from(bp).ok()
 }
 
@@ -101,7 +101,7 @@ fn signed_share(bp: i64, lang: Lang) -> String {
 
 /// The change from `earlier` to `now`: the difference and, when there was something
 /// before, the relative change.
-fn change(now: i64, earlier: i64, lang: Lang) -> (String, &'static str) {
+fn change(now: i128, earlier: i128, lang: Lang) -> (String, &'static str) {
     let diff = now.saturating_sub(earlier);
     let class = match diff.signum() {
         1 => "up",
@@ -118,8 +118,8 @@ fn change(now: i64, earlier: i64, lang: Lang) -> (String, &'static str) {
 
 fn cards(d: &Dashboard, lang: Lang) -> Vec<Card> {
     let f = &d.figures;
-    let money = |v: i64| fmt::money(v, Currency::VND, lang);
-    let usd = |c: i64| fmt::money(c, Currency::USD, lang);
+    let money = |v: i128| fmt::money(v, Currency::VND, lang);
+    let usd = |c: i128| fmt::money(c, Currency::USD, lang);
     let earlier = t(lang, "dash.card.earlier");
     let mut out = Vec::new();
     for (id, label, now, ago) in [

@@ -73,8 +73,8 @@ pub struct Figures {
     pub committed_usd: String,
     pub disbursed_vnd: String,
     pub disbursed_usd: String,
-    pub committed_raw: i64,
-    pub disbursed_raw: i64,
+    pub committed_raw: i128,
+    pub disbursed_raw: i128,
     pub unconverted: usize,
 }
 
