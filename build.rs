@@ -1,3 +1,37 @@
+//! Build script: re-embed the migrations when they change, and tell the test binaries which
+//! optional tools this machine has, so a test that cannot run here is reported by `cargo test`
+//! as ignored (with the reason) instead of passing without having run.
+//!
+//! - `aidledger_pg`: `AIDLEDGER_TEST_PG_URL` is set, so the PostgreSQL-only tests run;
+//! - `aidledger_pdftotext`: poppler's `pdftotext` is on `PATH` (the PDF text checks);
+//! - `aidledger_browser`: Debian's /usr/bin/chromium and /usr/bin/chromedriver (the browser tests).
+
+use std::path::Path;
+
+fn on_path(tool: &str) -> bool {
+    std::env::var_os("PATH").is_some_and(|paths| {
+        std::env::split_paths(&paths).any(|dir| dir.join(tool).is_file())
+    })
+}
+
 fn main() {
     println!("cargo:rerun-if-changed=migrations");
+    println!("cargo:rerun-if-env-changed=AIDLEDGER_TEST_PG_URL");
+    println!("cargo:rerun-if-env-changed=PATH");
+    // Installing a package changes /usr/bin, so the tools are looked for again.
+    if Path::new("/usr/bin").is_dir() {
+        println!("cargo:rerun-if-changed=/usr/bin");
+    }
+    for cfg in ["aidledger_pg", "aidledger_pdftotext", "aidledger_browser"] {
+        println!("cargo::rustc-check-cfg=cfg({cfg})");
+    }
+    if std::env::var("AIDLEDGER_TEST_PG_URL").is_ok_and(|u| !u.is_empty()) {
+        println!("cargo:rustc-cfg=aidledger_pg");
+    }
+    if on_path("pdftotext") {
+        println!("cargo:rustc-cfg=aidledger_pdftotext");
+    }
+    if Path::new("/usr/bin/chromium").is_file() && Path::new("/usr/bin/chromedriver").is_file() {
+        println!("cargo:rustc-cfg=aidledger_browser");
+    }
 }

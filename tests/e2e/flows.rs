@@ -69,10 +69,13 @@ async fn fetch(c: &Client, path: &str) -> serde_json::Value {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    not(aidledger_browser),
+    ignore = "needs /usr/bin/chromium and /usr/bin/chromedriver (apt-get install chromium chromium-driver)"
+)]
 async fn coordinator_reviewer_and_ngo_flows_in_a_real_browser() {
     if let Some(why) = browser::missing() {
-        eprintln!("SKIPPED the browser tests: {why}");
-        return;
+        panic!("the browser was found when the tests were built, but now {why}");
     }
     let s = server::start().await;
     let driver = browser::start_driver().await;
@@ -237,10 +240,13 @@ async fn switch_language(c: &Client) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    not(aidledger_browser),
+    ignore = "needs /usr/bin/chromium and /usr/bin/chromedriver (apt-get install chromium chromium-driver)"
+)]
 async fn screenshots_of_the_main_pages_in_both_languages() {
     if let Some(why) = browser::missing() {
-        eprintln!("SKIPPED the browser screenshots: {why}");
-        return;
+        panic!("the browser was found when the tests were built, but now {why}");
     }
     let s = server::start().await;
     let driver = browser::start_driver().await;

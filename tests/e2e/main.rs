@@ -1,7 +1,7 @@
 //! End-to-end tests in a real browser: headless Chromium (Debian's `chromium` and
 //! `chromium-driver`) drives the real server over HTTP through the main flows of the
 //! product, and saves screenshots of the main pages in both languages in `screenshots/`
-//! (not committed). Without Chromium the tests say SKIPPED and pass; `.ci/run` installs it.
+//! (not committed). Without Chromium `cargo test` reports them as ignored, with the reason; `.ci/run` installs it.
 #![allow(clippy::unwrap_used, clippy::missing_panics_doc)]
 
 mod browser;

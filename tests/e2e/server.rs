@@ -7,48 +7,47 @@ use aidledger::actions::{Actor, Ctx};
 use aidledger::domain::item::Role;
 use aidledger::{Config, Store};
 
+#[path = "../support/pg_schema.rs"]
+mod pg_schema;
+use pg_schema::PgSchema;
+
 pub const PASSWORD: &str = "browser test passphrase";
 
 pub struct Server {
     pub base: String,
     pub ctx: Ctx,
     _dir: tempfile::TempDir,
+    /// Declared last so the store is dropped before its schema.
+    _pg: Option<PgSchema>,
 }
 
 /// The NGO whose staff the test logs in as (the demo's first foreign NGO).
 pub const NGO_ORG: i64 = 1;
 
 /// SQLite in a temporary file, or a fresh schema on PostgreSQL when the suite runs there
-/// (`AIDLEDGER_TEST_PG_URL`), like the integration tests.
-async fn open_store(dir: &tempfile::TempDir) -> (Store, String) {
+/// (`AIDLEDGER_TEST_PG_URL`), like the integration tests; the schema goes when the test ends.
+async fn open_store(dir: &tempfile::TempDir) -> (Store, String, Option<PgSchema>) {
     if let Some(pg) = std::env::var("AIDLEDGER_TEST_PG_URL")
         .ok()
         .filter(|u| !u.is_empty())
     {
-        let schema = format!("t_{}", aidledger::error::reference_id());
-        let admin = sqlx::PgPool::connect(&pg)
-            .await
-            .expect("PostgreSQL answers");
-        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
-            .execute(&admin)
-            .await
-            .expect("a schema for the test");
-        admin.close().await;
-        let opts = <sqlx::postgres::PgConnectOptions as std::str::FromStr>::from_str(&pg)
-            .expect("a PostgreSQL URL")
-            .options([("search_path", schema.as_str())]);
-        let store = Store::connect_pg(opts, 5)
+        let schema = PgSchema::create(&pg).await;
+        let store = Store::connect_pg(schema.options(), 5)
             .await
             .expect("the database opens");
-        return (store, pg);
+        return (store, pg, Some(schema));
     }
     let url = format!("sqlite://{}", dir.path().join("e2e.db").display());
-    (Store::connect(&url).await.expect("the database opens"), url)
+    (
+        Store::connect(&url).await.expect("the database opens"),
+        url,
+        None,
+    )
 }
 
 pub async fn start() -> Server {
     let dir = tempfile::tempdir().expect("a temporary folder");
-    let (store, url) = open_store(&dir).await;
+    let (store, url, schema) = open_store(&dir).await;
     store.migrate().await.expect("migrations run");
     let config = Config {
         database_url: url,
@@ -104,5 +103,6 @@ pub async fn start() -> Server {
         base,
         ctx,
         _dir: dir,
+        _pg: schema,
     }
 }

@@ -4,8 +4,9 @@
 use aidledger::Config;
 use aidledger::actions::{Actor, Ctx};
 use aidledger::db::Store;
-use sqlx::postgres::PgConnectOptions;
-use std::str::FromStr;
+#[path = "../support/pg_schema.rs"]
+mod pg_schema;
+pub use pg_schema::PgSchema;
 
 pub const PG_ENV: &str = "AIDLEDGER_TEST_PG_URL";
 
@@ -13,6 +14,8 @@ pub const PG_ENV: &str = "AIDLEDGER_TEST_PG_URL";
 pub struct TestDb {
     pub ctx: Ctx,
     _dir: Option<tempfile::TempDir>,
+    /// Declared last so the store is dropped before its schema.
+    _pg: Option<PgSchema>,
 }
 
 impl TestDb {
@@ -49,24 +52,14 @@ pub async fn fresh_sqlite() -> TestDb {
             },
         },
         _dir: Some(dir),
+        _pg: None,
     }
 }
 
-/// A fresh PostgreSQL schema; the `.ci/run` script drops leftover `t_*` schemas before a run.
+/// A fresh PostgreSQL schema, dropped again when the test ends.
 pub async fn fresh_pg(url: &str) -> TestDb {
-    let schema = format!("t_{}", aidledger::error::reference_id());
-    let admin = sqlx::PgPool::connect(url)
-        .await
-        .unwrap_or_else(|e| panic!("cannot reach PostgreSQL at {url}: {e}"));
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
-        .execute(&admin)
-        .await
-        .unwrap();
-    admin.close().await;
-    let opts = PgConnectOptions::from_str(url)
-        .unwrap()
-        .options([("search_path", schema.as_str())]);
-    let store = Store::connect_pg(opts, 5).await.unwrap();
+    let schema = PgSchema::create(url).await;
+    let store = Store::connect_pg(schema.options(), 5).await.unwrap();
     store.migrate().await.unwrap();
     TestDb {
         ctx: Ctx {
@@ -77,6 +70,7 @@ pub async fn fresh_pg(url: &str) -> TestDb {
             },
         },
         _dir: None,
+        _pg: Some(schema),
     }
 }
 
