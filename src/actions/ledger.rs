@@ -303,15 +303,6 @@ pub async fn record_milestone_in(tx: &mut Tx, actor: &Actor, mut cmd: NewMilesto
             "a milestone that is done needs the date it was reached (actual_date)",
         ));
     }
-    if let Some(e) = &cmd.evidence
-        && e.chars().count() > 5000
-    {
-        return Err(Error::invalid(
-            "evidence",
-            "too_long",
-            "the evidence note may have at most 5,000 characters",
-        ));
-    }
     let now = crate::db::now();
     let id = ledger::insert_milestone(tx, &cmd, now).await?;
     let after = serde_json::json!({

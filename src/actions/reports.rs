@@ -89,6 +89,9 @@ pub async fn issue_report_in(
     cmd: &IssueCmd,
 ) -> Result<(IssuedReport, Vec<u8>)> {
     actor.require(Permission::IssueReports)?;
+    crate::domain::period::reportable_field("issued_on", cmd.issued_on)?;
+    crate::domain::text::clean_opt_line(Some(&cmd.number), 50)
+        .map_err(|e| e.into_error("number"))?;
     let look = LookupData::load(tx).await?;
     let fig = figures(tx, &look, &cmd.period).await?;
     if !fig.unconverted.is_empty() {

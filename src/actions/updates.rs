@@ -275,16 +275,6 @@ pub(crate) fn validate_milestone(m: &mut Milestone) -> Result<()> {
             "a milestone that is done needs the date it was reached",
         ));
     }
-    if m.evidence
-        .as_ref()
-        .is_some_and(|e| e.chars().count() > 5000)
-    {
-        return Err(Error::invalid(
-            "evidence",
-            "too_long",
-            "evidence may have at most 5000 characters",
-        ));
-    }
     Ok(())
 }
 
