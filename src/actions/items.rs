@@ -38,19 +38,25 @@ pub async fn create_item_row(
 
 /// The rules an item's own fields obey, on creation and on every update (allocations and
 /// organisations are checked against the database separately).
-pub(crate) fn validate_fields(cmd: &NewAidItem) -> Result<()> {
-    for (field, v, max) in [
-        ("code", &cmd.code, 40),
-        ("title_vi", &cmd.title_vi, 500),
-        ("title_en", &cmd.title_en, 500),
-        ("legal_basis", &cmd.legal_basis, 100),
+/// Text is cleaned in place under the domain's text rule, so what is stored is NFC.
+pub(crate) fn validate_fields(cmd: &mut NewAidItem) -> Result<()> {
+    use crate::domain::text::{line_field, opt_line_field, opt_multiline_field};
+    line_field("code", &mut cmd.code, 40)?;
+    line_field("title_vi", &mut cmd.title_vi, 500)?;
+    line_field("title_en", &mut cmd.title_en, 500)?;
+    line_field("legal_basis", &mut cmd.legal_basis, 100)?;
+    opt_line_field("approval_number", &mut cmd.approval_number, 100)?;
+    opt_line_field("approval_authority", &mut cmd.approval_authority, 200)?;
+    opt_multiline_field("beneficiaries", &mut cmd.beneficiaries, 2000)?;
+    for (field, d) in [
+        ("planned_start", Some(cmd.planned_start)),
+        ("planned_end", Some(cmd.planned_end)),
+        ("approval_date", cmd.approval_date),
+        ("actual_start", cmd.actual_start),
+        ("actual_end", cmd.actual_end),
     ] {
-        if v.trim().is_empty() || v.chars().count() > max {
-            return Err(Error::invalid(
-                field,
-                "invalid_text",
-                format!("{field} must have 1 to {max} characters"),
-            ));
+        if let Some(d) = d {
+            crate::domain::period::reportable_field(field, d)?;
         }
     }
     if cmd.planned_end < cmd.planned_start {
@@ -122,9 +128,9 @@ async fn require_org(tx: &mut Tx, field: &str, id: i64, kinds: &[OrgKind]) -> Re
     }
 }
 
-pub async fn create_item_in(tx: &mut Tx, actor: &Actor, cmd: NewAidItem) -> Result<i64> {
+pub async fn create_item_in(tx: &mut Tx, actor: &Actor, mut cmd: NewAidItem) -> Result<i64> {
     actor.require(Permission::EditItems)?;
-    validate_fields(&cmd)?;
+    validate_fields(&mut cmd)?;
     shares("sectors", &cmd.sectors)?;
     shares("localities", &cmd.localities)?;
     require_org(tx, "donor_id", cmd.donor_id, &[OrgKind::ForeignNgo]).await?;

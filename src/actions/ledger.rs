@@ -17,7 +17,9 @@ use crate::domain::role::Permission;
 use crate::error::{Error, Result};
 use chrono::NaiveDate;
 
+/// Also refuses a date no period can report on (`domain::period::reportable`).
 fn not_in_future(field: &str, what: &str, date: NaiveDate) -> Result<()> {
+    crate::domain::period::reportable_field(field, date)?;
     if date > today_in_vietnam() {
         return Err(Error::invalid(
             field,
@@ -66,6 +68,8 @@ pub async fn record_commitment_in(
         .check_sign(cmd.amount_minor)
         .map_err(|m| Error::invalid("amount", "invalid_amount", m))?;
     not_in_future("date", "a commitment", cmd.date)?;
+    crate::domain::money::limits::amount_field("amount", cmd.amount_minor, cmd.currency)?;
+    crate::domain::text::opt_line_field("reference", &mut cmd.reference, 200)?;
     require_item(tx, cmd.item_id).await?;
     ensure_open(tx, cmd.date, "a commitment").await?;
     cmd.entered_by = actor.user_id;
@@ -160,6 +164,7 @@ pub async fn record_disbursement_row_in(
         ));
     }
     not_in_future("value_date", "a disbursement", cmd.value_date)?;
+    crate::domain::money::limits::amount_field("amount", cmd.amount_minor, cmd.currency)?;
     require_item(tx, cmd.item_id).await?;
     if let Some(m) = cmd.milestone_id {
         let ms = ledger::list_milestones(tx, cmd.item_id).await?;
@@ -281,18 +286,13 @@ pub async fn record_milestone(ctx: &Ctx, actor: &Actor, cmd: NewMilestone) -> Re
     Ok(row)
 }
 
-pub async fn record_milestone_in(tx: &mut Tx, actor: &Actor, cmd: NewMilestone) -> Result<i64> {
+pub async fn record_milestone_in(tx: &mut Tx, actor: &Actor, mut cmd: NewMilestone) -> Result<i64> {
     actor.require(Permission::EditMilestones)?;
     require_item(tx, cmd.item_id).await?;
-    for (field, title) in [("title_vi", &cmd.title_vi), ("title_en", &cmd.title_en)] {
-        if title.trim().is_empty() || title.chars().count() > 300 {
-            return Err(Error::invalid(
-                field,
-                "invalid_title",
-                "a milestone needs a title of 1 to 300 characters",
-            ));
-        }
-    }
+    crate::domain::text::line_field("title_vi", &mut cmd.title_vi, 300)?;
+    crate::domain::text::line_field("title_en", &mut cmd.title_en, 300)?;
+    crate::domain::text::opt_multiline_field("evidence", &mut cmd.evidence, 5000)?;
+    crate::domain::period::reportable_field("planned_date", cmd.planned_date)?;
     if let Some(actual) = cmd.actual_date {
         not_in_future("actual_date", "a milestone's actual date", actual)?;
     }
@@ -301,15 +301,6 @@ pub async fn record_milestone_in(tx: &mut Tx, actor: &Actor, cmd: NewMilestone) 
             "actual_date",
             "actual_date_required",
             "a milestone that is done needs the date it was reached (actual_date)",
-        ));
-    }
-    if let Some(e) = &cmd.evidence
-        && e.chars().count() > 5000
-    {
-        return Err(Error::invalid(
-            "evidence",
-            "too_long",
-            "the evidence note may have at most 5,000 characters",
         ));
     }
     let now = crate::db::now();
@@ -341,6 +332,9 @@ pub async fn record_pledge_in(tx: &mut Tx, actor: &Actor, mut cmd: NewPledge) ->
             "a pledge must be greater than zero",
         ));
     }
+    crate::domain::money::limits::amount_field("amount", cmd.amount_minor, cmd.currency)?;
+    crate::domain::period::reportable_field("date", cmd.date)?;
+    crate::domain::text::opt_multiline_field("note", &mut cmd.note, 1000)?;
     if let Some(item) = cmd.item_id {
         require_item(tx, item).await?;
     }

@@ -8,21 +8,23 @@ use crate::domain::item::{AdminLevel, OrgKind};
 use crate::domain::role::Permission;
 use crate::error::{Error, Result};
 
-fn check_text(field: &str, value: &str, max: usize) -> Result<()> {
-    if value.trim().is_empty() || value.chars().count() > max {
-        return Err(Error::invalid(
-            field,
-            "invalid_text",
-            format!("{field} must have 1 to {max} characters"),
-        ));
+/// The rules an organisation's fields obey, on creation and on every update. Text is cleaned
+/// in place under the domain's text rule.
+pub(crate) fn validate(cmd: &mut NewOrganisation) -> Result<()> {
+    use crate::domain::text::{line_field, opt_line_field};
+    line_field("name_vi", &mut cmd.name_vi, 300)?;
+    line_field("name_en", &mut cmd.name_en, 300)?;
+    opt_line_field("acronym", &mut cmd.acronym, 40)?;
+    opt_line_field("iati_ref", &mut cmd.iati_ref, 100)?;
+    opt_line_field("cert_number", &mut cmd.cert_number, 100)?;
+    for (field, d) in [
+        ("cert_valid_from", cmd.cert_valid_from),
+        ("cert_valid_to", cmd.cert_valid_to),
+    ] {
+        if let Some(d) = d {
+            crate::domain::period::reportable_field(field, d)?;
+        }
     }
-    Ok(())
-}
-
-/// The rules an organisation's fields obey, on creation and on every update.
-pub(crate) fn validate(cmd: &NewOrganisation) -> Result<()> {
-    check_text("name_vi", &cmd.name_vi, 300)?;
-    check_text("name_en", &cmd.name_en, 300)?;
     if cmd.nationality.len() != 2 || !cmd.nationality.bytes().all(|b| b.is_ascii_uppercase()) {
         return Err(Error::invalid(
             "nationality",
@@ -129,10 +131,10 @@ pub async fn create_organisation_row(
 pub async fn create_organisation_in(
     tx: &mut Tx,
     actor: &Actor,
-    cmd: NewOrganisation,
+    mut cmd: NewOrganisation,
 ) -> Result<i64> {
     actor.require(Permission::EditOrganisations)?;
-    validate(&cmd)?;
+    validate(&mut cmd)?;
     check_references(tx, &cmd).await?;
     let now = crate::db::now();
     let id = match orgs::insert_organisation(tx, &cmd, now).await {

@@ -116,14 +116,14 @@ pub async fn unlock_period_in(
     reason: &str,
 ) -> Result<PeriodLock> {
     actor.require(Permission::LockPeriods)?;
-    let reason = reason.trim();
-    if !(10..=1000).contains(&reason.chars().count()) {
-        return Err(Error::invalid(
+    let reason = crate::domain::text::note_field("reason", reason, 10, 1000, || {
+        Error::invalid(
             "reason",
             "invalid_reason",
             "say why the period is reopened, in 10 to 1000 characters; the reason stays on record",
-        ));
-    }
+        )
+    })?;
+    let reason = reason.as_str();
     let Some(before) = periods::active_lock_on(tx, period.from, period.to).await? else {
         return Err(Error::conflict(
             "not_locked",

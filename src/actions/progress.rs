@@ -73,20 +73,22 @@ pub async fn report_milestone_progress_in(
             "the date reached cannot be in the future",
         ));
     }
-    let evidence = r.evidence.trim();
-    if !(1..=5000).contains(&evidence.chars().count()) {
-        return Err(Error::invalid(
+    if let Some(d) = r.actual_date {
+        crate::domain::period::reportable_field("actual_date", d)?;
+    }
+    let evidence = crate::domain::text::note_field("evidence", &r.evidence, 1, 5000, || {
+        Error::invalid(
             "evidence",
             "invalid_evidence",
             "describe the evidence (what was done, documents, photos) in 1 to 5000 characters",
-        ));
-    }
+        )
+    })?;
     let new = NewMilestoneReport {
         milestone_id,
         reported_by: user,
         status: r.status,
         actual_date: r.actual_date,
-        evidence: evidence.to_string(),
+        evidence,
     };
     let now = crate::db::now();
     let row = milestone_reports::insert_report(tx, &new, now).await?;
@@ -192,14 +194,14 @@ pub async fn return_milestone_report_in(
     note: &str,
 ) -> Result<MilestoneReport> {
     actor.require(Permission::EditMilestones)?;
-    let note = note.trim();
-    if !(3..=1000).contains(&note.chars().count()) {
-        return Err(Error::invalid(
+    let note = crate::domain::text::note_field("note", note, 3, 1000, || {
+        Error::invalid(
             "note",
             "invalid_note",
             "say what is missing or wrong, in 3 to 1000 characters; the NGO sees the note",
-        ));
-    }
+        )
+    })?;
+    let note = note.as_str();
     let before = pending(tx, id).await?;
     let now = crate::db::now();
     let after = milestone_reports::decide(

@@ -4,7 +4,7 @@
 use super::{Actor, Ctx, convert::reconvert, record, today_in_vietnam};
 use crate::db::{Tx, rates};
 use crate::domain::Currency;
-use crate::domain::rate::{Rate, RateValue};
+use crate::domain::rate::{Rate, RateError, RateValue};
 use crate::domain::role::Permission;
 use crate::error::{Error, Result};
 use chrono::NaiveDate;
@@ -41,8 +41,13 @@ pub async fn enter_rate_in(
     max_age_days: u32,
 ) -> Result<RateOutcome> {
     actor.require(Permission::EditRates)?;
-    Rate::validate(cmd.currency, cmd.to_vnd, cmd.to_usd)
-        .map_err(|e| Error::invalid("to_vnd", "invalid_rate", e.to_string()))?;
+    Rate::validate(cmd.currency, cmd.to_vnd, cmd.to_usd).map_err(|e| {
+        let field = match &e {
+            RateError::AboveMaximum { target: "USD", .. } => "to_usd",
+            _ => "to_vnd",
+        };
+        Error::invalid(field, "invalid_rate", e.to_string())
+    })?;
     if cmd.date > today_in_vietnam() {
         return Err(Error::invalid(
             "date",
@@ -50,14 +55,18 @@ pub async fn enter_rate_in(
             format!("a rate cannot be dated in the future ({})", cmd.date),
         ));
     }
-    let source = cmd.source.trim();
-    if source.is_empty() || source.chars().count() > 200 {
-        return Err(Error::invalid(
+    crate::domain::period::reportable_field("date", cmd.date)?;
+    let source = crate::domain::text::note_field("source", &cmd.source, 1, 200, || {
+        Error::invalid(
             "source",
             "invalid_source",
             "give the rate's source (for example \"SBV central rate\"), at most 200 characters",
-        ));
+        )
+    })?;
+    if source.contains('\n') {
+        return Err(crate::domain::text::TextError::LineBreak.into_error("source"));
     }
+    let source = source.as_str();
     let now = crate::db::now();
     let old = rates::current_rate_on(tx, cmd.currency, cmd.date).await?;
     let rate = Rate {

@@ -89,6 +89,9 @@ pub async fn issue_report_in(
     cmd: &IssueCmd,
 ) -> Result<(IssuedReport, Vec<u8>)> {
     actor.require(Permission::IssueReports)?;
+    crate::domain::period::reportable_field("issued_on", cmd.issued_on)?;
+    crate::domain::text::clean_opt_line(Some(&cmd.number), 50)
+        .map_err(|e| e.into_error("number"))?;
     let look = LookupData::load(tx).await?;
     let fig = figures(tx, &look, &cmd.period).await?;
     if !fig.unconverted.is_empty() {
@@ -174,8 +177,11 @@ pub async fn save_report_text(
             "a section may have at most 20,000 characters",
         ));
     }
-    use unicode_normalization::UnicodeNormalization;
-    let body: String = body.nfc().collect();
+    // An empty section clears it; anything else obeys the domain's text rule.
+    let body = match crate::domain::text::clean_opt_multiline(Some(body), 20_000) {
+        Ok(b) => b.unwrap_or_default(),
+        Err(e) => return Err(e.into_error("body")),
+    };
     let mut tx = ctx.store.write().await?;
     let before = reports::get_text(&mut tx, &period.code(), lang, section).await?;
     let now = crate::db::now();

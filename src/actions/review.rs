@@ -24,17 +24,15 @@ pub struct Reversal {
 }
 
 fn check_note(field: &str, note: &str) -> Result<String> {
-    let note = note.trim();
-    if !(3..=1000).contains(&note.chars().count()) {
-        return Err(Error::invalid(
+    crate::domain::text::note_field(field, note, 3, 1000, || {
+        Error::invalid(
             field,
             "invalid_reason",
             format!(
                 "give the {field} in 3 to 1000 characters; it is shown to whoever entered the record"
             ),
-        ));
-    }
-    Ok(note.to_string())
+        )
+    })
 }
 
 /// Loads the row, checks it may move from `from` to `to` and that its date is open.

@@ -29,17 +29,9 @@ impl std::fmt::Debug for NewToken {
     }
 }
 
-/// The token name, trimmed; 1 to 100 characters.
-fn token_name(name: &str) -> Result<&str> {
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > 100 {
-        return Err(Error::invalid(
-            "name",
-            "invalid_text",
-            "a token name has 1 to 100 characters, e.g. the program that will use it",
-        ));
-    }
-    Ok(name)
+/// The token name under the domain's text rule (NFC, trimmed, 1 to 100 characters).
+fn token_name(name: &str) -> Result<String> {
+    crate::domain::text::clean_line(name, 100).map_err(|e| e.into_error("name"))
 }
 
 fn owner(actor: &Actor) -> Result<i64> {
@@ -66,7 +58,7 @@ pub async fn create_token_in(tx: &mut Tx, actor: &Actor, name: &str) -> Result<N
     let name = token_name(name)?;
     let minted = token::mint()?;
     let now = crate::db::now();
-    let id = tokens::insert_token(tx, user_id, name, &minted.hash, &minted.prefix, now).await?;
+    let id = tokens::insert_token(tx, user_id, &name, &minted.hash, &minted.prefix, now).await?;
     let token = get_in(tx, id).await?;
     record::<(), _>(
         tx,

@@ -75,7 +75,7 @@ pub async fn update_organisation_in(
     next.cert_number = pick(p.cert_number.as_ref(), &before.cert_number);
     next.cert_valid_from = pick(p.cert_valid_from.as_ref(), &before.cert_valid_from);
     next.cert_valid_to = pick(p.cert_valid_to.as_ref(), &before.cert_valid_to);
-    org_actions::validate(&NewOrganisation {
+    let mut checked = NewOrganisation {
         kind: next.kind,
         name_vi: next.name_vi.clone(),
         name_en: next.name_en.clone(),
@@ -88,7 +88,13 @@ pub async fn update_organisation_in(
         cert_valid_to: next.cert_valid_to,
         sectors: vec![],
         provinces: vec![],
-    })?;
+    };
+    org_actions::validate(&mut checked)?;
+    next.name_vi = checked.name_vi;
+    next.name_en = checked.name_en;
+    next.acronym = checked.acronym;
+    next.iati_ref = checked.iati_ref;
+    next.cert_number = checked.cert_number;
     match orgs::update_organisation(tx, &next).await {
         Err(Error::Db(e)) if crate::db::is_unique_violation(&e) => {
             return Err(Error::invalid(
@@ -183,7 +189,7 @@ pub async fn update_item_in(tx: &mut Tx, actor: &Actor, id: i64, p: &ItemPatch) 
             ));
         }
     }
-    item_actions::validate_fields(&NewAidItem {
+    let mut checked = NewAidItem {
         code: next.code.clone(),
         title_vi: next.title_vi.clone(),
         title_en: next.title_en.clone(),
@@ -205,7 +211,15 @@ pub async fn update_item_in(tx: &mut Tx, actor: &Actor, id: i64, p: &ItemPatch) 
         beneficiaries: next.beneficiaries.clone(),
         sectors: vec![],
         localities: vec![],
-    })?;
+    };
+    item_actions::validate_fields(&mut checked)?;
+    next.code = checked.code;
+    next.title_vi = checked.title_vi;
+    next.title_en = checked.title_en;
+    next.legal_basis = checked.legal_basis;
+    next.approval_number = checked.approval_number;
+    next.approval_authority = checked.approval_authority;
+    next.beneficiaries = checked.beneficiaries;
     items::update_item(tx, &next).await?;
     let after = items::get_item(tx, id)
         .await?
@@ -238,15 +252,14 @@ pub struct MilestonePatch {
 }
 
 /// The rules a milestone's fields obey after any change.
-pub(crate) fn validate_milestone(m: &Milestone) -> Result<()> {
-    for (field, title) in [("title_vi", &m.title_vi), ("title_en", &m.title_en)] {
-        if title.trim().is_empty() || title.chars().count() > 300 {
-            return Err(Error::invalid(
-                field,
-                "invalid_title",
-                "a milestone needs a title of 1 to 300 characters",
-            ));
-        }
+/// Text is cleaned in place under the domain's text rule.
+pub(crate) fn validate_milestone(m: &mut Milestone) -> Result<()> {
+    crate::domain::text::line_field("title_vi", &mut m.title_vi, 300)?;
+    crate::domain::text::line_field("title_en", &mut m.title_en, 300)?;
+    crate::domain::text::opt_multiline_field("evidence", &mut m.evidence, 5000)?;
+    crate::domain::period::reportable_field("planned_date", m.planned_date)?;
+    if let Some(d) = m.actual_date {
+        crate::domain::period::reportable_field("actual_date", d)?;
     }
     if m.actual_date.is_some_and(|d| d > today_in_vietnam()) {
         return Err(Error::invalid(
@@ -260,16 +273,6 @@ pub(crate) fn validate_milestone(m: &Milestone) -> Result<()> {
             "actual_date",
             "actual_date_required",
             "a milestone that is done needs the date it was reached",
-        ));
-    }
-    if m.evidence
-        .as_ref()
-        .is_some_and(|e| e.chars().count() > 5000)
-    {
-        return Err(Error::invalid(
-            "evidence",
-            "too_long",
-            "evidence may have at most 5000 characters",
         ));
     }
     Ok(())
@@ -315,8 +318,9 @@ pub(crate) async fn write_milestone(
     before: &Milestone,
     next: &Milestone,
 ) -> Result<Milestone> {
-    validate_milestone(next)?;
-    ledger::update_milestone(tx, next).await?;
+    let mut next = next.clone();
+    validate_milestone(&mut next)?;
+    ledger::update_milestone(tx, &next).await?;
     let after = ledger::get_milestone(tx, before.id)
         .await?
         .ok_or_else(|| super::scope::milestone_not_found(before.id))?;

@@ -78,13 +78,13 @@ pub async fn add_user_in(tx: &mut Tx, actor: &Actor, cmd: &NewUser, hash: &str) 
             "a username has 3 to 64 characters: lower-case letters, digits, '.', '_' or '-'",
         ));
     }
-    check_display_name(&cmd.display_name)?;
+    let display_name = check_display_name(&cmd.display_name)?;
     check_organisation(tx, cmd.role, cmd.organisation_id).await?;
     let now = crate::db::now();
     let id = match users::insert_user(
         tx,
         name,
-        cmd.display_name.trim(),
+        &display_name,
         cmd.role,
         cmd.organisation_id,
         hash,
@@ -146,15 +146,9 @@ pub async fn set_password(
     tx.commit().await
 }
 
-fn check_display_name(name: &str) -> Result<()> {
-    if name.trim().is_empty() || name.chars().count() > 200 {
-        return Err(Error::invalid(
-            "display_name",
-            "invalid_text",
-            "the display name must have 1 to 200 characters",
-        ));
-    }
-    Ok(())
+/// The display name under the domain's text rule, as it is stored (NFC, trimmed).
+fn check_display_name(name: &str) -> Result<String> {
+    crate::domain::text::clean_line(name, 200).map_err(|e| e.into_error("display_name"))
 }
 
 /// NGO staff belong to exactly one registered foreign NGO; province staff to none.
@@ -241,8 +235,7 @@ pub async fn update_user_in(
     let before = get_user_in(tx, actor, id).await?;
     let mut after = before.clone();
     if let Some(name) = &patch.display_name {
-        check_display_name(name)?;
-        after.display_name = name.trim().to_string();
+        after.display_name = check_display_name(name)?;
     }
     after.role = patch.role.unwrap_or(before.role);
     after.organisation_id = patch.organisation_id.unwrap_or(before.organisation_id);

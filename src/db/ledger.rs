@@ -333,29 +333,58 @@ pub async fn set_conversion(
     Ok(())
 }
 
-/// Totals in original currencies, one row per currency, as integer sums by the database.
-#[derive(Debug, Clone, PartialEq, Eq, FromRow, serde::Serialize)]
+/// Sums `amount_minor` as quotient and remainder of 10^9, so no number of accepted rows can
+/// overflow a BIGINT on either engine (bounds in [`crate::domain::money::limits`]).
+const SPLIT_MINOR: &str = "CAST(SUM(amount_minor / 1000000000) AS BIGINT) AS minor_q, \
+    CAST(SUM(amount_minor % 1000000000) AS BIGINT) AS minor_r";
+
+/// Totals in original currencies, one row per currency, summed exactly.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct CurrencyTotal {
     pub currency: Currency,
     pub rows: i64,
-    pub amount_minor: i64,
+    pub amount_minor: i128,
+}
+
+#[derive(FromRow)]
+struct RawCurrencyTotal {
+    currency: Currency,
+    rows: i64,
+    minor_q: i64,
+    minor_r: i64,
 }
 
 pub async fn totals_by_currency(tx: &mut Tx, table: MoneyTable) -> Result<Vec<CurrencyTotal>> {
     let sql = sqlx::AssertSqlSafe(format!(
-        "SELECT currency, CAST(COUNT(*) AS BIGINT) AS rows, CAST(SUM(amount_minor) AS BIGINT) AS amount_minor FROM {} GROUP BY currency ORDER BY currency",
+        "SELECT currency, CAST(COUNT(*) AS BIGINT) AS rows, {SPLIT_MINOR} FROM {} GROUP BY currency ORDER BY currency",
         table.table()
     ));
-    Ok(on!(tx, c => sqlx::query_as(sql).fetch_all(&mut *c).await)?)
+    let raw: Vec<RawCurrencyTotal> = on!(tx, c => sqlx::query_as(sql).fetch_all(&mut *c).await)?;
+    Ok(raw
+        .into_iter()
+        .map(|r| CurrencyTotal {
+            currency: r.currency,
+            rows: r.rows,
+            amount_minor: crate::domain::money::limits::join_split(r.minor_q, r.minor_r),
+        })
+        .collect())
 }
 
 /// Sums in original currency per item and currency for rows dated within `[from, to]`
 /// (commitments, or verified disbursements), for the report's item lists.
-#[derive(Debug, Clone, PartialEq, Eq, FromRow, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct OriginalSum {
     pub item_id: i64,
     pub currency: Currency,
-    pub amount_minor: i64,
+    pub amount_minor: i128,
+}
+
+#[derive(FromRow)]
+struct RawOriginalSum {
+    item_id: i64,
+    currency: Currency,
+    minor_q: i64,
+    minor_r: i64,
 }
 
 pub async fn original_sums(
@@ -370,12 +399,21 @@ pub async fn original_sums(
         ""
     };
     let sql = sqlx::AssertSqlSafe(format!(
-        "SELECT item_id, currency, CAST(SUM(amount_minor) AS BIGINT) AS amount_minor FROM {t} WHERE {d} >= $1 AND {d} <= $2{status} \
+        "SELECT item_id, currency, {SPLIT_MINOR} FROM {t} WHERE {d} >= $1 AND {d} <= $2{status} \
          GROUP BY item_id, currency ORDER BY item_id, currency",
         t = table.table(),
         d = table.date_column()
     ));
-    Ok(on!(tx, c => sqlx::query_as(sql).bind(from).bind(to).fetch_all(&mut *c).await)?)
+    let raw: Vec<RawOriginalSum> =
+        on!(tx, c => sqlx::query_as(sql).bind(from).bind(to).fetch_all(&mut *c).await)?;
+    Ok(raw
+        .into_iter()
+        .map(|r| OriginalSum {
+            item_id: r.item_id,
+            currency: r.currency,
+            amount_minor: crate::domain::money::limits::join_split(r.minor_q, r.minor_r),
+        })
+        .collect())
 }
 
 /// Every rate that converted a counted row dated within `[from, to]`.

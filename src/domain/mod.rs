@@ -4,11 +4,14 @@
 
 pub mod allocation;
 pub mod currency;
+#[cfg(test)]
+mod fuzz;
 pub mod item;
 pub mod money;
 pub mod period;
 pub mod rate;
 pub mod role;
+pub mod text;
 
 pub use currency::Currency;
 pub use money::{AmountError, Money, MoneyError};
@@ -46,4 +49,14 @@ impl Lang {
             Lang::En => "en",
         }
     }
+}
+
+/// How many cases each property test of the parsers runs: 2,000 in the normal test run, or
+/// `AIDLEDGER_FUZZ_CASES` for a long fuzzing run (e.g. `AIDLEDGER_FUZZ_CASES=1000000`).
+#[must_use]
+pub fn fuzz_cases() -> u32 {
+    std::env::var("AIDLEDGER_FUZZ_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(2_000)
 }

@@ -42,12 +42,44 @@ pub enum PeriodError {
     BadHalf(String),
     #[error("period \"{0}\": the year must be between 1990 and 2100")]
     BadYear(String),
+    #[error("period \"{0}\": dates must be from 1990-01-01 to 2100-12-31")]
+    OutOfRange(String),
     #[error("period \"{0}\": {1} is not a valid date")]
     BadDate(String, String),
     #[error("period \"{0}\": the end is before the start")]
     Reversed(String),
     #[error("period \"{0}\" is longer than ten years")]
     TooLong(String),
+}
+
+/// The first and last years a period may be in: the range the ledger can report on.
+pub const FIRST_YEAR: i32 = 1990;
+pub const LAST_YEAR: i32 = 2100;
+
+/// A date no period can report on (before [`FIRST_YEAR`] or after [`LAST_YEAR`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "{0} is outside the dates the ledger reports on: give a date from 1990-01-01 to 2100-12-31"
+)]
+pub struct DateOutOfRange(pub NaiveDate);
+
+/// Accepts a date that some period can report on. Every date a person or machine enters
+/// (value, commitment, approval, milestone, rate dates) passes here, so no row can be dated
+/// where it could never be reported or locked.
+pub fn reportable(d: NaiveDate) -> Result<NaiveDate, DateOutOfRange> {
+    if (FIRST_YEAR..=LAST_YEAR).contains(&d.year()) {
+        Ok(d)
+    } else {
+        Err(DateOutOfRange(d))
+    }
+}
+
+/// [`reportable`], refused with an error naming `field` (a 422 in the API, a message beside
+/// the field on the pages).
+pub fn reportable_field(field: &str, d: NaiveDate) -> crate::error::Result<NaiveDate> {
+    reportable(d).map_err(|e| {
+        crate::error::Error::invalid(field, "date_out_of_range", format!("{field}: {e}"))
+    })
 }
 
 fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -92,6 +124,9 @@ impl Period {
                     .map_err(|_| PeriodError::BadDate(shown.clone(), t.chars().take(20).collect()))
             };
             let (from, to) = (date(a)?, date(b)?);
+            if reportable(from).is_err() || reportable(to).is_err() {
+                return Err(PeriodError::OutOfRange(shown));
+            }
             if to < from {
                 return Err(PeriodError::Reversed(shown));
             }
@@ -116,7 +151,7 @@ impl Period {
         let year: i32 = year_text
             .parse()
             .map_err(|_| PeriodError::Malformed(shown.clone()))?;
-        if !(1990..=2100).contains(&year) {
+        if !(FIRST_YEAR..=LAST_YEAR).contains(&year) {
             return Err(PeriodError::BadYear(shown));
         }
         let number = |t: &str, max_len: usize| -> Option<u32> {

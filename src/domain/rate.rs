@@ -31,6 +31,14 @@ pub enum RateError {
     TooLarge(String),
     #[error("a {0} rate to {0} is 1 by definition; enter {1}")]
     Identity(Currency, &'static str),
+    #[error(
+        "a {currency} rate to {target} may be at most {max}: at a larger rate the largest {currency} transaction could not be converted exactly"
+    )]
+    AboveMaximum {
+        currency: Currency,
+        target: &'static str,
+        max: String,
+    },
 }
 
 impl RateValue {
@@ -101,7 +109,9 @@ pub struct Rate {
 }
 
 impl Rate {
-    /// Checks that identity rates are exactly 1 (a VND rate to VND, a USD rate to USD).
+    /// Checks that identity rates are exactly 1 (a VND rate to VND, a USD rate to USD) and that
+    /// both rates are within the bounds that keep every conversion exact
+    /// ([`super::money::limits`]).
     pub fn validate(
         currency: Currency,
         to_vnd: RateValue,
@@ -112,6 +122,19 @@ impl Rate {
         }
         if currency == Currency::USD && to_usd != RateValue::one() {
             return Err(RateError::Identity(currency, "only the rate to VND"));
+        }
+        use super::money::limits::{max_rate_to_usd, max_rate_to_vnd};
+        for (value, max, target) in [
+            (to_vnd, max_rate_to_vnd(currency), "VND"),
+            (to_usd, max_rate_to_usd(currency), "USD"),
+        ] {
+            if value.value() > max {
+                return Err(RateError::AboveMaximum {
+                    currency,
+                    target,
+                    max: max.normalize().to_string(),
+                });
+            }
         }
         Ok(())
     }

@@ -5,7 +5,7 @@
 use super::document::{Fmt, table_columns};
 use super::labels::Labels;
 use super::model::{Align, Table};
-use crate::domain::{Lang, Money};
+use crate::domain::Lang;
 use crate::rollup::breakdown::Breakdown;
 use crate::rollup::figures::Figures;
 use crate::rollup::table::group_name;
@@ -61,7 +61,7 @@ pub(crate) fn build(labels: &Labels, f: &Fmt, look: &LookupData, fig: &Figures) 
             format!("{} - {}", f.date(i.planned_start), f.date(i.planned_end)),
             figs.committed_original
                 .iter()
-                .map(|(c, m)| f.money(Money::from_minor(*m, *c)))
+                .map(|(c, m)| f.money_sum(*m, *c))
                 .collect::<Vec<_>>()
                 .join("; "),
             f.usd(figs.cumulative_committed.usd_cents),

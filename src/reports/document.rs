@@ -9,7 +9,7 @@ use super::labels::Labels;
 use super::model::{Align, BarChart, Block, Column, Header, ReportDocument, Section, Table};
 use crate::config::Config;
 use crate::domain::period::{Period, PeriodKind};
-use crate::domain::{Currency, Lang, Money};
+use crate::domain::{Currency, Lang};
 use crate::rollup::breakdown::Breakdown;
 use crate::rollup::figures::{Figures, Pair};
 use crate::rollup::table::group_name;
@@ -56,8 +56,10 @@ impl Fmt {
     pub(crate) fn usd(&self, c: impl Into<i128>) -> String {
         crate::domain::money::format_sum(c.into(), Currency::USD, self.lang)
     }
-    pub(crate) fn money(&self, m: Money) -> String {
-        format!("{} {}", m.format(self.lang), m.currency().code())
+    /// A sum in an original currency (which may exceed what one [`Money`] holds).
+    pub(crate) fn money_sum(&self, minor: i128, currency: Currency) -> String {
+        let text = crate::domain::money::format_sum(minor, currency, self.lang);
+        format!("{text} {}", currency.code())
     }
     /// `num / den` as a percentage with one decimal, or "-" when there is no base.
     pub(crate) fn pct(&self, num: impl Into<i128>, den: impl Into<i128>) -> String {

@@ -47,7 +47,7 @@ pub struct ItemFigures {
     pub disbursed: Pair,
     pub cumulative_committed: Pair,
     pub cumulative_disbursed: Pair,
-    pub committed_original: Vec<(crate::domain::Currency, i64)>,
+    pub committed_original: Vec<(crate::domain::Currency, i128)>,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]

@@ -1,6 +1,7 @@
 //! Per-item integer sums from the database: the raw material of every breakdown.
 
 use crate::db::{Tx, on};
+use crate::domain::money::limits;
 use crate::error::Result;
 use chrono::NaiveDate;
 use sqlx::FromRow;
@@ -41,13 +42,16 @@ pub struct ItemSum {
     pub rows: i64,
 }
 
-/// The row as the database returns it.
+/// The row as the database returns it: each money column summed as quotient and remainder of
+/// 10^9, which cannot overflow a BIGINT on either engine (bounds in [`limits`]).
 #[derive(FromRow)]
 struct RawSum {
     item_id: i64,
     after_reform: bool,
-    vnd: i64,
-    usd_cents: i64,
+    vnd_q: i64,
+    vnd_r: i64,
+    usd_q: i64,
+    usd_r: i64,
     rows: i64,
 }
 
@@ -56,29 +60,38 @@ impl From<RawSum> for ItemSum {
         ItemSum {
             item_id: r.item_id,
             after_reform: r.after_reform,
-            vnd: i128::from(r.vnd),
-            usd_cents: i128::from(r.usd_cents),
+            vnd: limits::join_split(r.vnd_q, r.vnd_r),
+            usd_cents: limits::join_split(r.usd_q, r.usd_r),
             rows: r.rows,
         }
     }
 }
 
+/// The summed money columns of [`RawSum`]. Integer `/` and `%` truncate toward zero on SQLite
+/// and PostgreSQL alike, so `x = (x / 10^9)·10^9 + x % 10^9` for every row, negative ones too.
+const SPLIT_SUMS: &str = "CAST(SUM(amount_vnd / 1000000000) AS BIGINT) AS vnd_q, \
+    CAST(SUM(amount_vnd % 1000000000) AS BIGINT) AS vnd_r, \
+    CAST(SUM(amount_usd_cents / 1000000000) AS BIGINT) AS usd_q, \
+    CAST(SUM(amount_usd_cents % 1000000000) AS BIGINT) AS usd_r";
+
 /// Sums the converted amounts of `flow` in `window` per item. Unconverted rows are left out
 /// here and named by the caller through [`unconverted`]: a report refuses to issue while any
 /// exist, so leaving them out never produces a wrong official figure.
 pub async fn item_sums(tx: &mut Tx, flow: Flow, window: Window) -> Result<Vec<ItemSum>> {
-    const COMMITTED: &str = "SELECT item_id, commitment_date >= $3 AS after_reform, \
-            CAST(SUM(amount_vnd) AS BIGINT) AS vnd, CAST(SUM(amount_usd_cents) AS BIGINT) AS usd_cents, CAST(COUNT(*) AS BIGINT) AS rows \
+    let committed = sqlx::AssertSqlSafe(format!(
+        "SELECT item_id, commitment_date >= $3 AS after_reform, {SPLIT_SUMS}, CAST(COUNT(*) AS BIGINT) AS rows \
         FROM commitment WHERE commitment_date >= $1 AND commitment_date <= $2 AND rate_id IS NOT NULL \
-        GROUP BY item_id, commitment_date >= $3 ORDER BY item_id, after_reform";
-    const DISBURSED: &str = "SELECT item_id, value_date >= $3 AS after_reform, \
-            CAST(SUM(amount_vnd) AS BIGINT) AS vnd, CAST(SUM(amount_usd_cents) AS BIGINT) AS usd_cents, CAST(COUNT(*) AS BIGINT) AS rows \
+        GROUP BY item_id, commitment_date >= $3 ORDER BY item_id, after_reform"
+    ));
+    let disbursed = sqlx::AssertSqlSafe(format!(
+        "SELECT item_id, value_date >= $3 AS after_reform, {SPLIT_SUMS}, CAST(COUNT(*) AS BIGINT) AS rows \
         FROM disbursement WHERE value_date >= $1 AND value_date <= $2 AND rate_id IS NOT NULL AND status = $4 \
-        GROUP BY item_id, value_date >= $3 ORDER BY item_id, after_reform";
+        GROUP BY item_id, value_date >= $3 ORDER BY item_id, after_reform"
+    ));
     let cut = reform_date();
     let raw: Vec<RawSum> = match flow {
         Flow::Committed => {
-            on!(tx, c => sqlx::query_as(COMMITTED).bind(window.from).bind(window.to).bind(cut).fetch_all(&mut *c).await)?
+            on!(tx, c => sqlx::query_as(committed).bind(window.from).bind(window.to).bind(cut).fetch_all(&mut *c).await)?
         }
         Flow::Disbursed | Flow::Unverified => {
             let status = if flow == Flow::Disbursed {
@@ -86,7 +99,7 @@ pub async fn item_sums(tx: &mut Tx, flow: Flow, window: Window) -> Result<Vec<It
             } else {
                 "submitted"
             };
-            on!(tx, c => sqlx::query_as(DISBURSED).bind(window.from).bind(window.to).bind(cut).bind(status).fetch_all(&mut *c).await)?
+            on!(tx, c => sqlx::query_as(disbursed).bind(window.from).bind(window.to).bind(cut).bind(status).fetch_all(&mut *c).await)?
         }
     };
     Ok(raw.into_iter().map(ItemSum::from).collect())

@@ -12,6 +12,8 @@ mod auth;
 mod cli;
 mod conversion;
 mod cross_backend;
+mod fuzz_bodies;
+mod hardening_input;
 mod health;
 mod pages;
 mod pages_dash;

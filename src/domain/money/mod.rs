@@ -11,6 +11,8 @@
     clippy::cast_possible_truncation
 )]
 
+pub mod limits;
+
 use super::{Currency, Lang};
 use rust_decimal::Decimal;
 use std::fmt;
@@ -96,9 +98,18 @@ impl Money {
             .try_fold(Money::zero(currency), Money::checked_add)
     }
 
-    /// Parses the canonical form (see the module comment) for `currency`.
+    /// Parses the canonical form (see the module comment) for `currency`, refusing an amount
+    /// whose size is above the currency's maximum for one transaction ([`limits::max_minor`]).
     pub fn parse(input: &str, currency: Currency) -> Result<Money, AmountError> {
-        parse_minor(input, currency.minor_units()).map(|minor| Money::from_minor(minor, currency))
+        let minor = parse_minor(input, currency.minor_units())?;
+        let max = limits::max_minor(currency);
+        if minor.unsigned_abs() > max.unsigned_abs() {
+            return Err(AmountError::AboveMaximum(
+                shown(input),
+                Money::from_minor(max, currency).to_string(),
+            ));
+        }
+        Ok(Money::from_minor(minor, currency))
     }
 
     /// Parses an amount as a person types it in `lang`: `1.234.567,89` in Vietnamese,
@@ -243,6 +254,8 @@ pub enum AmountError {
     TooManyDigits(String, usize),
     #[error("amount \"{0}\": {1}")]
     BadGrouping(String, &'static str),
+    #[error("amount \"{0}\" is above the maximum for one transaction, {1}")]
+    AboveMaximum(String, String),
 }
 
 /// Shows at most 40 characters of refused input, so a megabyte of junk does not come back

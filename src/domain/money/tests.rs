@@ -19,13 +19,36 @@ fn accepts_canonical_amounts() {
     assert_eq!(Money::parse("12.05", usd()).unwrap().minor(), 1205);
     assert_eq!(Money::parse("-100", usd()).unwrap().minor(), -10000);
     assert_eq!(
-        Money::parse("999999999999999", vnd()).unwrap().minor(),
-        999_999_999_999_999
+        Money::parse("250000000000000", vnd()).unwrap().minor(),
+        250_000_000_000_000
     );
     assert_eq!(
-        Money::parse("999999999999999.99", usd()).unwrap().minor(),
-        99_999_999_999_999_999
+        Money::parse("-10000000000.00", usd()).unwrap().minor(),
+        -1_000_000_000_000
     );
+}
+
+#[test]
+fn refuses_amounts_above_the_maximum_for_one_transaction() {
+    for (text, cur) in [
+        ("236901679028804", usd()),
+        ("10000000000.01", usd()),
+        ("-10000000000.01", usd()),
+        ("250000000000001", vnd()),
+        ("999999999999999", vnd()),
+    ] {
+        let err = Money::parse(text, cur).unwrap_err();
+        assert!(
+            matches!(err, AmountError::AboveMaximum(..)),
+            "{text}: {err}"
+        );
+        assert!(
+            err.to_string().contains("maximum for one transaction"),
+            "{err}"
+        );
+    }
+    let err = Money::parse_localized("10.000.000.000,01", usd(), Lang::Vi).unwrap_err();
+    assert!(err.to_string().contains("10000000000.00 USD"), "{err}");
 }
 
 #[test]
@@ -144,7 +167,8 @@ fn arithmetic_is_checked() {
 }
 
 /// A reference implementation of the grammar, written independently of the parser.
-fn matches_grammar(s: &str, minor_units: usize) -> bool {
+fn matches_grammar(s: &str, cur: Currency) -> bool {
+    let minor_units = cur.minor_units() as usize;
     let body = s.strip_prefix('-').unwrap_or(s);
     let (i, f) = match body.split_once('.') {
         Some((i, f)) => (i, Some(f)),
@@ -155,7 +179,14 @@ fn matches_grammar(s: &str, minor_units: usize) -> bool {
     let frac_ok = f.is_none_or(|f| {
         !f.is_empty() && f.len() <= minor_units && f.bytes().all(|b| b.is_ascii_digit())
     });
-    int_ok && frac_ok && i.len() <= MAX_INTEGER_DIGITS
+    if !(int_ok && frac_ok && i.len() <= MAX_INTEGER_DIGITS) {
+        return false;
+    }
+    // Within the currency's maximum for one transaction, computed independently in i128.
+    let f = f.unwrap_or("");
+    let digits = format!("{i}{f}{}", "0".repeat(minor_units - f.len()));
+    let minor: i128 = digits.parse().unwrap();
+    minor <= i128::from(limits::max_minor(cur))
 }
 
 fn any_currency() -> impl Strategy<Value = Currency> {
@@ -163,18 +194,18 @@ fn any_currency() -> impl Strategy<Value = Currency> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig::with_cases(crate::domain::fuzz_cases()))]
 
     #[test]
     fn parser_accepts_exactly_the_grammar(s in "[-+0-9.,eE_ ]{0,20}", cur in any_currency()) {
         let ok = Money::parse(&s, cur).is_ok();
-        prop_assert_eq!(ok, matches_grammar(&s, cur.minor_units() as usize), "input {:?}", s);
+        prop_assert_eq!(ok, matches_grammar(&s, cur), "input {:?}", s);
     }
 
     #[test]
     fn parser_never_panics_on_any_text(s in "\\PC{0,40}", cur in any_currency()) {
         let ok = Money::parse(&s, cur).is_ok();
-        prop_assert_eq!(ok, matches_grammar(&s, cur.minor_units() as usize));
+        prop_assert_eq!(ok, matches_grammar(&s, cur));
     }
 
     #[test]
@@ -184,8 +215,8 @@ proptest! {
     }
 
     #[test]
-    fn format_then_parse_is_identity(minor in -99_999_999_999_999_999_i64..=99_999_999_999_999_999, cur in any_currency()) {
-        let minor = if cur.minor_units() == 0 { minor / 100 } else { minor };
+    fn format_then_parse_is_identity(minor in any::<i64>(), cur in any_currency()) {
+        let minor = minor % (limits::max_minor(cur) + 1);
         let m = Money::from_minor(minor, cur);
         prop_assert_eq!(Money::parse(&m.canonical(), cur).unwrap(), m);
         prop_assert_eq!(Money::parse_localized(&m.format(Lang::Vi), cur, Lang::Vi).unwrap(), m);

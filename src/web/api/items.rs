@@ -79,7 +79,11 @@ impl NewItemBody {
             actual_start: parse::opt_date("actual_start", self.actual_start.as_deref())?,
             actual_end: parse::opt_date("actual_end", self.actual_end.as_deref())?,
             status: self.status,
-            beneficiaries: parse::opt_text("beneficiaries", self.beneficiaries.as_deref(), 2000)?,
+            beneficiaries: parse::opt_multiline(
+                "beneficiaries",
+                self.beneficiaries.as_deref(),
+                2000,
+            )?,
             sectors: shares(self.sectors),
             localities: shares(self.localities),
         })

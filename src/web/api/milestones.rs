@@ -68,7 +68,7 @@ pub async fn create(
         planned_date: parse::date("planned_date", &b.planned_date)?,
         actual_date: parse::opt_date("actual_date", b.actual_date.as_deref())?,
         status: b.status,
-        evidence: parse::opt_text("evidence", b.evidence.as_deref(), 5000)?,
+        evidence: parse::opt_multiline("evidence", b.evidence.as_deref(), 5000)?,
     };
     let actor = &user.0;
     let answer = write(ctx, actor, idem.as_ref(), 201, async |tx| {

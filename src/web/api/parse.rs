@@ -6,8 +6,9 @@ use crate::domain::{Currency, Lang, Money};
 use crate::error::{Error, Result};
 use chrono::{DateTime, NaiveDate, Utc};
 
+/// A calendar date `YYYY-MM-DD` within the range the ledger reports on.
 pub fn date(field: &str, s: &str) -> Result<NaiveDate> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+    let d = NaiveDate::parse_from_str(s, "%Y-%m-%d")
         .ok()
         .filter(|_| s.len() == 10)
         .ok_or_else(|| {
@@ -19,7 +20,13 @@ pub fn date(field: &str, s: &str) -> Result<NaiveDate> {
                     s.chars().take(40).collect::<String>()
                 ),
             )
-        })
+        })?;
+    reportable_date(field, d)
+}
+
+/// Refuses a date no period can report on, giving the range.
+pub fn reportable_date(field: &str, d: NaiveDate) -> Result<NaiveDate> {
+    crate::domain::period::reportable_field(field, d)
 }
 
 pub fn opt_date(field: &str, s: Option<&str>) -> Result<Option<NaiveDate>> {
@@ -48,7 +55,13 @@ pub fn currency(field: &str, s: &str) -> Result<Currency> {
 
 /// An amount in `currency`, in canonical form only (`1234.50`): the API never guesses a locale.
 pub fn amount(field: &str, s: &str, currency: Currency) -> Result<Money> {
-    Money::parse(s, currency).map_err(|e| Error::invalid(field, "invalid_amount", e.to_string()))
+    Money::parse(s, currency).map_err(|e| {
+        let code = match e {
+            crate::domain::AmountError::AboveMaximum(..) => "amount_above_maximum",
+            _ => "invalid_amount",
+        };
+        Error::invalid(field, code, format!("{field}: {e}"))
+    })
 }
 
 pub fn period(field: &str, s: &str, vn_cutoff: bool) -> Result<Period> {
@@ -71,23 +84,22 @@ where
         .map_err(|e| Error::invalid(field, "invalid_code", e.to_string()))
 }
 
-/// A text field: trimmed, NFC, 1 to `max` characters.
+/// A one-line text field under the domain's text rule ([`crate::domain::text`]).
 pub fn text(field: &str, s: &str, max: usize) -> Result<String> {
-    use unicode_normalization::UnicodeNormalization;
-    let t: String = s.trim().nfc().collect();
-    let n = t.chars().count();
-    if n == 0 || n > max {
-        return Err(Error::invalid(
-            field,
-            "invalid_text",
-            format!("{field} must have 1 to {max} characters"),
-        ));
-    }
-    Ok(t)
+    crate::domain::text::clean_line(s, max).map_err(|e| e.into_error(field))
 }
 
 pub fn opt_text(field: &str, s: Option<&str>, max: usize) -> Result<Option<String>> {
     s.map(|s| text(field, s, max)).transpose()
+}
+
+/// A text field that may have several lines (notes, evidence, free-text sections).
+pub fn multiline(field: &str, s: &str, max: usize) -> Result<String> {
+    crate::domain::text::clean_multiline(s, max).map_err(|e| e.into_error(field))
+}
+
+pub fn opt_multiline(field: &str, s: Option<&str>, max: usize) -> Result<Option<String>> {
+    s.map(|s| multiline(field, s, max)).transpose()
 }
 
 /// A whole number from a query string, within `range`.
@@ -117,4 +129,53 @@ pub fn int(
 /// An id from a query string.
 pub fn opt_id(field: &str, s: Option<&str>) -> Result<Option<i64>> {
     s.map(|s| int(field, Some(s), 0, 1..=i64::MAX)).transpose()
+}
+
+#[cfg(test)]
+mod fuzz {
+    //! The API's date and text parsers under arbitrary input (see `domain::fuzz`).
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use proptest::prelude::*;
+
+    /// An independent reference: ten bytes `YYYY-MM-DD`, a real day, a reportable year.
+    fn date_grammar(s: &str) -> bool {
+        let b = s.as_bytes();
+        if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+            return false;
+        }
+        let num = |r: std::ops::Range<usize>| -> Option<u32> {
+            s.get(r)
+                .filter(|t| t.bytes().all(|c| c.is_ascii_digit()))
+                .and_then(|t| t.parse().ok())
+        };
+        let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) else {
+            return false;
+        };
+        let y = i32::try_from(y).unwrap();
+        NaiveDate::from_ymd_opt(y, m, d).is_some()
+            && (crate::domain::period::FIRST_YEAR..=crate::domain::period::LAST_YEAR).contains(&y)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(crate::domain::fuzz_cases()))]
+
+        #[test]
+        fn dates_are_accepted_exactly_by_the_grammar(
+            s in prop_oneof![
+                "[0-9]{4}-[0-9]{2}-[0-9]{2}",
+                "[-+0-9 ]{0,12}",
+                "\\PC{0,12}",
+            ]
+        ) {
+            prop_assert_eq!(date("d", &s).is_ok(), date_grammar(&s), "{:?}", s);
+        }
+
+        #[test]
+        fn text_refusals_name_the_field(s in "\\PC{0,30}|[\\x00-\\x20\u{202e}\u{200b}a]{0,8}") {
+            if let Err(Error::Invalid { field, .. }) = text("title_vi", &s, 20) {
+                prop_assert_eq!(field.as_deref(), Some("title_vi"));
+            }
+        }
+    }
 }

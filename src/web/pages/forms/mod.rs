@@ -172,10 +172,18 @@ impl Form {
         }
         let d = NaiveDate::parse_from_str(&s, "%Y-%m-%d")
             .or_else(|_| NaiveDate::parse_from_str(&s, "%d/%m/%Y"));
-        if d.is_err() {
-            self.fail(name, "forms.err.date");
+        match d {
+            Err(_) => {
+                self.fail(name, "forms.err.date");
+                None
+            }
+            // A date no period can report on is refused here, with the range.
+            Ok(d) if crate::domain::period::reportable(d).is_err() => {
+                self.fail(name, "forms.err.date_out_of_range");
+                None
+            }
+            Ok(d) => Some(d),
         }
-        d.ok()
     }
 
     /// A required choice from a closed vocabulary (or an id).
@@ -228,7 +236,7 @@ impl Form {
             | "iati_ref" | "cert_number" | "cert_type" | "cert_valid_from" | "cert_valid_to"
             | "acronym" | "planned_date" | "actual_date" | "evidence" | "status" | "kind"
             | "reference" | "tranche" | "milestone_id" | "username" | "display_name"
-            | "password" | "role" | "organisation_id" => field,
+            | "password" | "role" | "organisation_id" | "beneficiaries" => field,
             _ => "_form".to_string(),
         };
         self.errors.entry(field).or_insert(text);

@@ -174,6 +174,16 @@ fn amount(fm: &mut Form, lang: Lang) -> Option<Money> {
             fm.fail("amount", "forms.err.amount_grouping");
             None
         }
+        Err(AmountError::AboveMaximum(..)) => {
+            let max = crate::domain::money::limits::max_minor(currency);
+            let text = format!(
+                "{} {}.",
+                t(lang, "forms.err.amount_maximum"),
+                Money::from_minor(max, currency).format_with_currency(lang)
+            );
+            fm.errors.insert("amount".into(), text);
+            None
+        }
         Err(_) => {
             fm.fail("amount", "forms.err.amount");
             None

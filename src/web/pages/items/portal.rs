@@ -56,6 +56,10 @@ fn field_message(lang: Lang, code: &str, fallback: &str) -> String {
         "invalid_status" => "items.portal.err.status",
         "invalid_amount" => "items.portal.err.amount",
         "period_locked" => "items.portal.err.locked",
+        "text_control" => "forms.err.text_control",
+        "text_bidi" => "forms.err.text_bidi",
+        "date_out_of_range" => "forms.err.date_out_of_range",
+        "amount_above_maximum" => "forms.err.amount_above_maximum",
         _ => return fallback.to_string(),
     };
     text(lang, key).to_string()
