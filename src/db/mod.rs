@@ -158,6 +158,26 @@ impl Store {
     /// cause when the server cannot be reached.
     pub async fn connect_pg(opts: PgConnectOptions, max_connections: u32) -> Result<Store, Error> {
         let (host, port) = (opts.get_host().to_string(), opts.get_port());
+        let unreachable = |cause: String| {
+            Error::config(format!(
+                "cannot connect to PostgreSQL at {host}:{port}: {cause}"
+            ))
+        };
+        // One plain connection first: the pool retries until its timeout and then reports only
+        // that, while this says why (refused, unknown host, authentication).
+        let first = sqlx::PgConnection::connect_with(&opts);
+        match rocket::tokio::time::timeout(PG_ACQUIRE_TIMEOUT, first).await {
+            Err(_) => {
+                return Err(unreachable(format!(
+                    "no answer within {} s",
+                    PG_ACQUIRE_TIMEOUT.as_secs()
+                )));
+            }
+            Ok(Err(e)) => return Err(unreachable(e.to_string())),
+            Ok(Ok(c)) => {
+                let _ = c.close().await;
+            }
+        }
         let pool = PgPoolOptions::new()
             .max_connections(max_connections)
             .acquire_timeout(PG_ACQUIRE_TIMEOUT)
@@ -165,17 +185,7 @@ impl Store {
             .after_release(|c, _| Box::pin(release_check(c)))
             .connect_with(opts.application_name("aidledger"))
             .await
-            .map_err(|e| {
-                let cause = match e {
-                    sqlx::Error::PoolTimedOut => {
-                        format!("no answer within {} s", PG_ACQUIRE_TIMEOUT.as_secs())
-                    }
-                    other => other.to_string(),
-                };
-                Error::config(format!(
-                    "cannot connect to PostgreSQL at {host}:{port}: {cause}"
-                ))
-            })?;
+            .map_err(|e| unreachable(e.to_string()))?;
         Ok(Store::Pg(pool))
     }
 

@@ -12,6 +12,7 @@ mod auth;
 mod cli;
 mod conversion;
 mod cross_backend;
+mod hardening_faults;
 mod hardening_storage;
 mod health;
 mod pages;
