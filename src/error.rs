@@ -40,8 +40,12 @@ pub enum Error {
     /// A configuration or start-up problem: the process should stop and say so.
     #[error("{0}")]
     Config(String),
+    /// The database cannot take the request now (unreachable, read-only, full, or the audit
+    /// trail failed verification): 503, with a plain message and no internal detail.
+    #[error("{message}")]
+    Unavailable { code: &'static str, message: String },
     #[error("database error: {0}")]
-    Db(#[from] sqlx::Error),
+    Db(sqlx::Error),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -75,6 +79,17 @@ impl Error {
         }
     }
 
+    /// The storage outage error every write gets while the database cannot take it.
+    #[must_use]
+    pub fn storage_unavailable(why: &str) -> Self {
+        Error::Unavailable {
+            code: "storage_unavailable",
+            message: format!(
+                "the database cannot save changes right now ({why}); nothing was saved, please try again later"
+            ),
+        }
+    }
+
     #[must_use]
     pub fn config(message: String) -> Self {
         Error::Config(message)
@@ -90,6 +105,7 @@ impl Error {
             Error::Unauthorized { .. } => Status::Unauthorized,
             Error::TooManyRequests(_) => Status::TooManyRequests,
             Error::Request { status, .. } => Status::new(*status),
+            Error::Unavailable { .. } => Status::ServiceUnavailable,
             Error::Config(_) | Error::Db(_) | Error::Internal(_) => Status::InternalServerError,
         }
     }
@@ -100,7 +116,8 @@ impl Error {
             Error::Invalid { code, .. }
             | Error::Conflict { code, .. }
             | Error::Unauthorized { code, .. }
-            | Error::Request { code, .. } => code,
+            | Error::Request { code, .. }
+            | Error::Unavailable { code, .. } => code,
             Error::NotFound(_) => "not_found",
             Error::Forbidden(_) => "forbidden",
             Error::TooManyRequests(_) => "too_many_requests",
@@ -114,6 +131,48 @@ impl Error {
             Error::Invalid { field, .. } => field.as_deref(),
             _ => None,
         }
+    }
+}
+
+impl From<sqlx::Error> for Error {
+    fn from(e: sqlx::Error) -> Self {
+        match storage_fault(&e) {
+            Some(why) => {
+                rocket::warn!("storage unavailable: {e}");
+                Error::storage_unavailable(why)
+            }
+            None => Error::Db(e),
+        }
+    }
+}
+
+/// Whether `e` is the storage failing (as opposed to a bug or a constraint), and in what plain
+/// words: those become a 503 `storage_unavailable` instead of a 500.
+#[must_use]
+pub fn storage_fault(e: &sqlx::Error) -> Option<&'static str> {
+    match e {
+        sqlx::Error::PoolTimedOut => Some("the database did not answer in time"),
+        sqlx::Error::PoolClosed | sqlx::Error::WorkerCrashed => Some("the database is closed"),
+        sqlx::Error::Io(_) | sqlx::Error::Tls(_) => Some("the database cannot be reached"),
+        sqlx::Error::Database(d) => {
+            let code = d.code().unwrap_or_default();
+            // SQLite result codes, primary part: BUSY 5, LOCKED 6, READONLY 8, IOERR 10,
+            // FULL 13, CANTOPEN 14; PostgreSQL SQLSTATE classes 08 (connection), 53 (disk,
+            // memory), 57P (shutdown) and 25006 (read-only transaction).
+            let sqlite = code.parse::<i64>().ok().map(|c| c & 0xff);
+            match (sqlite, code.as_ref()) {
+                (Some(8), _) | (_, "25006") => Some("the database is read-only"),
+                (Some(13), _) | (_, "53100") => Some("the disk is full"),
+                (Some(5 | 6), _) => Some("the database is busy"),
+                (Some(10 | 14), _) => Some("the database file cannot be written"),
+                (_, c) if c.starts_with("08") || c.starts_with("57P") => {
+                    Some("the database cannot be reached")
+                }
+                (_, c) if c.starts_with("53") => Some("the database is out of resources"),
+                _ => None,
+            }
+        }
+        _ => None,
     }
 }
 
@@ -152,7 +211,8 @@ impl<'r> Responder<'r, 'static> for Error {
             req.local_cache(|| Deferred(Some(self)));
             return Err(status);
         }
-        let message = if status.code >= 500 {
+        // An outage says what is wrong in plain words; anything else on a 5xx is a bug.
+        let message = if status.code >= 500 && !matches!(self, Error::Unavailable { .. }) {
             let reference = reference_id();
             rocket::error!("internal error [ref {reference}]: {self}");
             format!("an internal error occurred; quote reference {reference} when reporting it")

@@ -7,6 +7,7 @@
 //! whole data set atomically.
 
 pub mod account;
+pub mod audit_check;
 pub mod auth;
 pub mod convert;
 pub mod dash_views;

@@ -5,13 +5,16 @@ use crate::actions::users::{NewUser, add_user, set_password};
 use crate::actions::{Actor, Ctx};
 use crate::auth::password;
 use crate::config::Config;
-use crate::db::{Store, audit, users};
+use crate::db::{Store, users};
 use crate::domain::item::Role;
 use crate::error::{Error, Result};
 use clap::{Args, Parser, Subcommand};
 pub use reports::{ExportArgs, OutputFormat, ReportArgs, ReportTextArgs, RollupArgs};
 
+pub mod maintenance;
 mod reports;
+mod restore_sqlite;
+pub use maintenance::{BackupArgs, RestoreArgs};
 use std::io::Read;
 
 #[derive(Parser, Debug)]
@@ -42,6 +45,10 @@ pub enum Command {
     /// Check the audit trail.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Write a consistent backup of the database (safe while the server runs).
+    Backup(BackupArgs),
+    /// Load a backup into an empty database, verify its audit trail and print its counts.
+    Restore(RestoreArgs),
     /// Print a period's committed and disbursed totals by one dimension, then the total row.
     Rollup(RollupArgs),
     /// Issue the period's official report: archive the PDF (with its SHA-256) and write it.
@@ -96,7 +103,8 @@ pub struct UserPasswdArgs {
 
 #[derive(Subcommand, Debug)]
 pub enum AuditCommand {
-    /// Recompute the hash chain and report the first entry that does not match.
+    /// Check the hash chain, every issued report's anchor, and that the money, rate, period
+    /// lock and user rows equal what their audit entries recorded.
     Verify,
 }
 
@@ -170,6 +178,7 @@ pub async fn run(cli: Cli) -> Result<()> {
                 );
             }
             drop(tx);
+            maintenance::check_at_start(&store).await?;
             crate::build(config, store.clone())
                 .launch()
                 .await
@@ -202,19 +211,9 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Report(a) => reports::report(&ctx, &system, a).await?,
         Command::Export(a) => reports::export(&ctx, a).await?,
         Command::ReportText(a) => reports::report_text(&ctx, &system, a).await?,
-        Command::Audit(AuditCommand::Verify) => {
-            let mut tx = store.read().await?;
-            let report = audit::verify_chain(&mut tx).await?;
-            match report.broken_at {
-                None => println!("audit trail intact: {} entries verified", report.entries),
-                Some((id, why)) => {
-                    return Err(Error::conflict(
-                        "audit_broken",
-                        format!("audit trail broken at entry {id}: {why}"),
-                    ));
-                }
-            }
-        }
+        Command::Audit(AuditCommand::Verify) => maintenance::audit_verify(&store).await?,
+        Command::Backup(a) => maintenance::backup(&store, &config.database_url, &a).await?,
+        Command::Restore(a) => maintenance::restore(&store, &config.database_url, &a).await?,
     }
     store.close().await;
     Ok(())

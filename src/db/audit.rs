@@ -4,7 +4,7 @@
 //! reports. Entries are written inside the transaction of the change they describe.
 
 use super::{Tx, on};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use chrono::{DateTime, SecondsFormat, Utc};
 use sha2::{Digest, Sha256};
 use sqlx::FromRow;
@@ -57,7 +57,21 @@ fn entry_hash(prev: &str, at: DateTime<Utc>, e: &NewAuditEntry<'_>) -> String {
 
 /// Appends an entry after the current last one. Callers hold the write lock (`Store::write`),
 /// so no other writer can append between reading the last hash and inserting.
+/// Refuses (503) while the newest checkpoint says the trail failed verification: an entry
+/// chained onto a tampered trail would lend it credibility.
 pub async fn append(tx: &mut Tx, e: &NewAuditEntry<'_>, at: DateTime<Utc>) -> Result<i64> {
+    if let Some(cp) = last_checkpoint(tx).await?
+        && let Some(reason) = cp.reason
+    {
+        return Err(Error::Unavailable {
+            code: "audit_broken",
+            message: format!(
+                "changes are refused because the audit trail failed verification: {reason}. \
+                 Reading still works; an administrator must restore the database from a backup \
+                 (see `aidledger restore`) or repair it until `aidledger audit verify` passes"
+            ),
+        });
+    }
     const LAST: &str = "SELECT hash FROM audit_entry ORDER BY id DESC LIMIT 1";
     let prev: Option<String> =
         on!(tx, c => sqlx::query_scalar(LAST).fetch_optional(&mut *c).await)?;
@@ -115,9 +129,19 @@ pub struct ChainReport {
 }
 
 pub async fn verify_chain(tx: &mut Tx) -> Result<ChainReport> {
-    let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM audit_entry ORDER BY id"));
-    let rows: Vec<AuditEntry> = on!(tx, c => sqlx::query_as(sql).fetch_all(&mut *c).await)?;
-    let mut prev = GENESIS.to_string();
+    verify_chain_from(tx, None).await
+}
+
+/// Checks the entries after `from` (an entry id and its hash, already verified), or the whole
+/// chain. `entries` counts the entries checked.
+pub async fn verify_chain_from(tx: &mut Tx, from: Option<(i64, &str)>) -> Result<ChainReport> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM audit_entry WHERE id > $1 ORDER BY id"
+    ));
+    let after = from.map_or(i64::MIN, |f| f.0);
+    let rows: Vec<AuditEntry> =
+        on!(tx, c => sqlx::query_as(sql).bind(after).fetch_all(&mut *c).await)?;
+    let mut prev = from.map_or_else(|| GENESIS.to_string(), |f| f.1.to_string());
     let mut entries = 0_u64;
     for r in rows {
         entries += 1;
@@ -148,4 +172,89 @@ pub async fn verify_chain(tx: &mut Tx) -> Result<ChainReport> {
         entries,
         broken_at: None,
     })
+}
+
+/// The newest entry's id and hash, if any.
+pub async fn head(tx: &mut Tx) -> Result<Option<(i64, String)>> {
+    const SQL: &str = "SELECT id, hash FROM audit_entry ORDER BY id DESC LIMIT 1";
+    Ok(on!(tx, c => sqlx::query_as(SQL).fetch_optional(&mut *c).await)?)
+}
+
+/// The hash of entry `id`, if it exists.
+pub async fn hash_of(tx: &mut Tx, id: i64) -> Result<Option<String>> {
+    const SQL: &str = "SELECT hash FROM audit_entry WHERE id = $1";
+    Ok(on!(tx, c => sqlx::query_scalar(SQL).bind(id).fetch_optional(&mut *c).await)?)
+}
+
+/// How many entries have an id up to `id`.
+pub async fn count_upto(tx: &mut Tx, id: i64) -> Result<i64> {
+    const SQL: &str = "SELECT COUNT(*) FROM audit_entry WHERE id <= $1";
+    Ok(on!(tx, c => sqlx::query_scalar(SQL).bind(id).fetch_one(&mut *c).await)?)
+}
+
+/// Every entry about one record, oldest first.
+pub async fn entries_for(tx: &mut Tx, entity: &str, entity_id: &str) -> Result<Vec<AuditEntry>> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM audit_entry WHERE entity = $1 AND entity_id = $2 ORDER BY id"
+    ));
+    Ok(on!(tx, c => sqlx::query_as(sql).bind(entity).bind(entity_id).fetch_all(&mut *c).await)?)
+}
+
+/// Every entry about one kind of record, oldest first.
+pub async fn entries_of(tx: &mut Tx, entity: &str) -> Result<Vec<AuditEntry>> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM audit_entry WHERE entity = $1 ORDER BY id"
+    ));
+    Ok(on!(tx, c => sqlx::query_as(sql).bind(entity).fetch_all(&mut *c).await)?)
+}
+
+/// The (entity, entity id) pairs of the entries after `id`.
+pub async fn touched_after(tx: &mut Tx, id: i64) -> Result<Vec<(String, String)>> {
+    const SQL: &str = "SELECT DISTINCT entity, entity_id FROM audit_entry WHERE id > $1";
+    Ok(on!(tx, c => sqlx::query_as(SQL).bind(id).fetch_all(&mut *c).await)?)
+}
+
+/// The recorded outcome of one verification (see migration 0005).
+#[derive(Debug, Clone, PartialEq, Eq, FromRow, serde::Serialize)]
+pub struct Checkpoint {
+    pub id: i64,
+    pub checked_at: DateTime<Utc>,
+    /// Set when the trail was found broken: why.
+    pub reason: Option<String>,
+    pub entry_id: Option<i64>,
+    pub entry_hash: Option<String>,
+    pub entries: i64,
+    /// JSON object: table name -> highest id checked.
+    pub row_marks: String,
+}
+
+pub async fn last_checkpoint(tx: &mut Tx) -> Result<Option<Checkpoint>> {
+    const SQL: &str = "SELECT id, checked_at, reason, entry_id, entry_hash, entries, row_marks \
+                       FROM audit_checkpoint ORDER BY id DESC LIMIT 1";
+    Ok(on!(tx, c => sqlx::query_as(SQL).fetch_optional(&mut *c).await)?)
+}
+
+/// The newest checkpoint that found the trail intact.
+pub async fn last_intact_checkpoint(tx: &mut Tx) -> Result<Option<Checkpoint>> {
+    const SQL: &str = "SELECT id, checked_at, reason, entry_id, entry_hash, entries, row_marks \
+                       FROM audit_checkpoint WHERE outcome = 'intact' ORDER BY id DESC LIMIT 1";
+    Ok(on!(tx, c => sqlx::query_as(SQL).fetch_optional(&mut *c).await)?)
+}
+
+/// Records a verification's outcome; `reason` is set when the trail was found broken.
+pub async fn insert_checkpoint(
+    tx: &mut Tx,
+    reason: Option<&str>,
+    head: Option<(i64, &str)>,
+    entries: i64,
+    row_marks: &str,
+) -> Result<()> {
+    const SQL: &str = "INSERT INTO audit_checkpoint (checked_at, outcome, reason, entry_id, entry_hash, entries, row_marks) \
+                       VALUES ($1, $2, $3, $4, $5, $6, $7)";
+    let outcome = if reason.is_some() { "broken" } else { "intact" };
+    super::exec!(tx, c => sqlx::query(SQL)
+        .bind(super::now()).bind(outcome).bind(reason).bind(head.map(|h| h.0)).bind(head.map(|h| h.1))
+        .bind(entries).bind(row_marks)
+        .execute(&mut *c).await)?;
+    Ok(())
 }

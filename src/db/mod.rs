@@ -10,6 +10,7 @@
 //! from interleaving with an edit dated inside it.
 
 pub mod audit;
+pub mod audit_rows;
 pub mod dash_views;
 pub mod forms_views;
 pub mod idempotency;
@@ -31,7 +32,7 @@ pub mod users;
 use crate::error::Error;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};
+use sqlx::{Connection, PgPool, Postgres, Sqlite, SqlitePool, Transaction};
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -91,6 +92,18 @@ pub enum Tx {
     Pg(Transaction<'static, Postgres>),
 }
 
+/// How long a request waits for a PostgreSQL connection before it is told the database is
+/// unavailable; short, so an outage answers 503 quickly instead of hanging.
+pub const PG_ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Runs when a connection goes back to the pool: the ping flushes a rollback queued by a
+/// dropped transaction, and a connection still inside a transaction after that (a failed
+/// COMMIT or ROLLBACK) is closed instead of poisoning the next request that borrows it.
+async fn release_check<C: Connection>(c: &mut C) -> Result<bool, sqlx::Error> {
+    c.ping().await?;
+    Ok(!c.is_in_transaction())
+}
+
 /// Any advisory-lock key will do as long as every writer uses the same one.
 const WRITE_LOCK_KEY: i64 = 0x6169_646c_6564; // "aidled"
 
@@ -133,19 +146,46 @@ impl Store {
             .busy_timeout(Duration::from_secs(10));
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
+            .before_acquire(|c, _| Box::pin(async move { Ok(!c.is_in_transaction()) }))
+            .after_release(|c, _| Box::pin(release_check(c)))
             .connect_with(opts)
             .await
             .map_err(|e| Error::config(format!("cannot open the SQLite database: {e}")))?;
         Ok(Store::Sqlite(pool))
     }
 
+    /// Connects to PostgreSQL, failing within [`PG_ACQUIRE_TIMEOUT`] with the host, port and
+    /// cause when the server cannot be reached.
     pub async fn connect_pg(opts: PgConnectOptions, max_connections: u32) -> Result<Store, Error> {
+        let (host, port) = (opts.get_host().to_string(), opts.get_port());
+        let unreachable = |cause: String| {
+            Error::config(format!(
+                "cannot connect to PostgreSQL at {host}:{port}: {cause}"
+            ))
+        };
+        // One plain connection first: the pool retries until its timeout and then reports only
+        // that, while this says why (refused, unknown host, authentication).
+        let first = sqlx::PgConnection::connect_with(&opts);
+        match rocket::tokio::time::timeout(PG_ACQUIRE_TIMEOUT, first).await {
+            Err(_) => {
+                return Err(unreachable(format!(
+                    "no answer within {} s",
+                    PG_ACQUIRE_TIMEOUT.as_secs()
+                )));
+            }
+            Ok(Err(e)) => return Err(unreachable(e.to_string())),
+            Ok(Ok(c)) => {
+                let _ = c.close().await;
+            }
+        }
         let pool = PgPoolOptions::new()
             .max_connections(max_connections)
-            .acquire_timeout(Duration::from_secs(10))
+            .acquire_timeout(PG_ACQUIRE_TIMEOUT)
+            .before_acquire(|c, _| Box::pin(async move { Ok(!c.is_in_transaction()) }))
+            .after_release(|c, _| Box::pin(release_check(c)))
             .connect_with(opts.application_name("aidledger"))
             .await
-            .map_err(|e| Error::config(format!("cannot connect to PostgreSQL: {e}")))?;
+            .map_err(|e| unreachable(e.to_string()))?;
         Ok(Store::Pg(pool))
     }
 
@@ -200,6 +240,28 @@ impl Store {
                 Tx::Pg(t)
             }
         })
+    }
+
+    /// Whether the database takes writes now: opens a write transaction, touches the
+    /// checkpoint table without changing it and rolls back, all within `limit`. `Err` says why
+    /// not in plain words (for `/healthz`).
+    pub async fn probe_write(&self, limit: Duration) -> Result<(), String> {
+        const TOUCH: &str = "UPDATE audit_checkpoint SET outcome = outcome WHERE id < 0";
+        let probe = async {
+            let mut tx = self.write().await?;
+            exec!(&mut tx, c => sqlx::query(TOUCH).execute(&mut *c).await)?;
+            drop(tx);
+            Ok::<(), Error>(())
+        };
+        match rocket::tokio::time::timeout(limit, probe).await {
+            Err(_) => Err(format!(
+                "the database did not answer within {} s",
+                limit.as_secs()
+            )),
+            Ok(Err(Error::Unavailable { message, .. })) => Err(message),
+            Ok(Err(e)) => Err(format!("the database refused a write: {e}")),
+            Ok(Ok(())) => Ok(()),
+        }
     }
 
     pub async fn close(&self) {

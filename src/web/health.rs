@@ -1,26 +1,86 @@
-//! `GET /healthz`: whether the database answers, which backend it is and the schema version,
-//! for load balancers and for the person installing the application.
+//! `GET /healthz`: whether the database answers and takes writes, which backend it is and the
+//! schema version, for load balancers and for the person installing the application.
+//!
+//! Every probe is bounded by [`PROBE_LIMIT`], so an unreachable database is reported in
+//! seconds rather than after the pool's timeouts. `"status": "degraded"` lists the reasons:
+//! the database cannot be read (answered with 503), cannot be written (read-only, full,
+//! locked), or the audit trail failed its last verification (writes are refused until it is
+//! repaired); reads still work in the last two cases, so the answer stays 200.
 
 use crate::actions::Ctx;
-use crate::error::Result;
+use crate::db::audit;
 use rocket::State;
+use rocket::http::Status;
 use rocket::serde::json::Json;
+use std::time::Duration;
+
+/// How long each probe may take.
+pub const PROBE_LIMIT: Duration = Duration::from_secs(2);
 
 #[derive(serde::Serialize)]
 pub struct Health {
     pub status: &'static str,
     pub backend: crate::db::Backend,
-    pub schema_version: i64,
+    pub schema_version: Option<i64>,
     pub version: &'static str,
+    /// Why the status is degraded (empty when ok).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub reasons: Vec<String>,
 }
 
 #[rocket::get("/healthz")]
-pub async fn healthz(ctx: &State<Ctx>) -> Result<Json<Health>> {
-    let schema_version = ctx.store.schema_version().await?;
-    Ok(Json(Health {
-        status: "ok",
-        backend: ctx.store.backend(),
+pub async fn healthz(ctx: &State<Ctx>) -> (Status, Json<Health>) {
+    let store = &ctx.store;
+    let mut reasons = Vec::new();
+    let read = async {
+        let v = store.schema_version().await?;
+        let mut tx = store.read().await?;
+        let cp = audit::last_checkpoint(&mut tx).await?;
+        Ok::<_, crate::error::Error>((v, cp))
+    };
+    let (schema_version, readable) = match rocket::tokio::time::timeout(PROBE_LIMIT, read).await {
+        Ok(Ok((v, cp))) => {
+            if let Some(why) = cp.and_then(|c| c.reason) {
+                reasons.push(format!(
+                    "the audit trail failed verification, so changes are refused: {why}"
+                ));
+            }
+            (Some(v), true)
+        }
+        Ok(Err(e)) => {
+            reasons.push(format!("the database cannot be read: {}", plain(&e)));
+            (None, false)
+        }
+        Err(_) => {
+            reasons.push(format!(
+                "the database did not answer within {} s",
+                PROBE_LIMIT.as_secs()
+            ));
+            (None, false)
+        }
+    };
+    if readable && let Err(why) = store.probe_write(PROBE_LIMIT).await {
+        reasons.push(format!("the database cannot save changes: {why}"));
+    }
+    let status = if readable {
+        Status::Ok
+    } else {
+        Status::ServiceUnavailable
+    };
+    let health = Health {
+        status: if reasons.is_empty() { "ok" } else { "degraded" },
+        backend: store.backend(),
         schema_version,
         version: env!("CARGO_PKG_VERSION"),
-    }))
+        reasons,
+    };
+    (status, Json(health))
+}
+
+/// An error in words fit for a health answer: an outage's own message, else the error's kind.
+fn plain(e: &crate::error::Error) -> String {
+    match e {
+        crate::error::Error::Unavailable { message, .. } => message.clone(),
+        other => other.to_string(),
+    }
 }

@@ -56,7 +56,10 @@ pub fn page(
         return Caught::Login(Box::new(login_redirect(req.uri().path().as_str())));
     }
     let lang: Lang = viewer.map_or_else(|| cookie_lang(req.cookies()), |v| v.lang);
-    let (message, reference) = if status.code >= 500 {
+    let (message, reference) = if let Some(e @ Error::Unavailable { .. }) = error {
+        // An outage is not a bug: say it plainly, with no reference to quote.
+        (e.to_string(), None)
+    } else if status.code >= 500 {
         let reference = crate::error::reference_id();
         match error {
             Some(e) => rocket::error!("internal error on a page [ref {reference}]: {e}"),
