@@ -19,7 +19,6 @@ use chrono::NaiveDate;
 
 /// Also refuses a date no period can report on (`domain::period::reportable`).
 fn not_in_future(field: &str, what: &str, date: NaiveDate) -> Result<()> {
-    crate::domain::period::reportable_field(field, date)?;
     if date > today_in_vietnam() {
         return Err(Error::invalid(
             field,
@@ -27,6 +26,7 @@ fn not_in_future(field: &str, what: &str, date: NaiveDate) -> Result<()> {
             format!("{what} cannot be dated in the future ({date})"),
         ));
     }
+    crate::domain::period::reportable_field(field, date)?;
     Ok(())
 }
 

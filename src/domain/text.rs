@@ -153,16 +153,14 @@ pub fn at_least(text: String, min: usize) -> Result<String, TextError> {
 fn clean(input: &str, max: usize, multiline: bool) -> Result<String, TextError> {
     // Refuse controls on the input itself, so a megabyte of junk is not normalised first.
     for c in input.chars() {
-        if c == '\n' || (c == '\r' && multiline) {
-            if !multiline {
+        match c {
+            '\n' | '\r' | '\u{2028}' | '\u{2029}' if !multiline => {
                 return Err(TextError::LineBreak);
             }
-        } else if c == '\r' {
-            return Err(TextError::LineBreak);
-        } else if c.is_control() {
-            return Err(TextError::Control(u32::from(c)));
-        } else if is_bidi_control(c) {
-            return Err(TextError::Bidi(u32::from(c)));
+            '\n' | '\r' => {}
+            c if c.is_control() => return Err(TextError::Control(u32::from(c))),
+            c if is_bidi_control(c) => return Err(TextError::Bidi(u32::from(c))),
+            _ => {}
         }
     }
     let unix = if multiline {

@@ -320,6 +320,28 @@ async fn hostile_text_in_a_form_comes_back_with_the_field_s_error_in_the_person_
         "no range shown"
     );
     assert_eq!(count(&app, "milestone").await, 0);
+    // An amount above the maximum is refused in the disbursement form, naming the maximum in
+    // the reader's format.
+    app.rates().await;
+    let path = format!("/items/{}/disbursements/new", app.item_a);
+    let page = app.client.get(path.clone()).dispatch().await;
+    let token = csrf(&page.into_string().await.unwrap());
+    let body =
+        format!("_csrf={token}&amount=236.901.679.028.804,00&currency=USD&value_date=2025-03-10");
+    let r = app
+        .client
+        .post(path)
+        .header(ContentType::Form)
+        .body(body)
+        .dispatch()
+        .await;
+    assert_eq!(r.status(), Status::UnprocessableEntity);
+    let html = r.into_string().await.unwrap();
+    assert!(
+        html.contains("10.000.000.000,00 USD") || html.contains("10,000,000,000.00 USD"),
+        "maximum not shown"
+    );
+    assert_eq!(count(&app, "disbursement").await, 0);
 }
 
 #[rocket::async_test]

@@ -17,6 +17,8 @@ fn the_issue_s_hostile_texts_are_refused() {
     );
     assert_eq!(clean_line("a\r\nb", 50), Err(TextError::LineBreak));
     assert_eq!(clean_line("a\nb", 50), Err(TextError::LineBreak));
+    assert_eq!(clean_line("a\u{2028}b", 50), Err(TextError::LineBreak));
+    assert_eq!(clean_line("a\rb", 50), Err(TextError::LineBreak));
     assert_eq!(clean_line("a\u{85}b", 50), Err(TextError::Control(0x85)));
     assert_eq!(clean_line("a\tb", 50), Err(TextError::Control(9)));
     assert_eq!(clean_line("   ", 50), Err(TextError::Blank));

@@ -172,18 +172,12 @@ impl Form {
         }
         let d = NaiveDate::parse_from_str(&s, "%Y-%m-%d")
             .or_else(|_| NaiveDate::parse_from_str(&s, "%d/%m/%Y"));
-        match d {
-            Err(_) => {
-                self.fail(name, "forms.err.date");
-                None
-            }
-            // A date no period can report on is refused here, with the range.
-            Ok(d) if crate::domain::period::reportable(d).is_err() => {
-                self.fail(name, "forms.err.date_out_of_range");
-                None
-            }
-            Ok(d) => Some(d),
+        // A date no period can report on is refused by the action (`date_out_of_range`), shown
+        // beside the field in the reader's language.
+        if d.is_err() {
+            self.fail(name, "forms.err.date");
         }
+        d.ok()
     }
 
     /// A required choice from a closed vocabulary (or an id).
