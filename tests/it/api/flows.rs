@@ -551,7 +551,7 @@ async fn audit_verify_catches_a_row_changed_behind_the_applications_back() {
         assert!(!out.status.success());
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(
-            err.contains(&format!("audit trail broken at entry {id}")),
+            err.contains(&format!("broken at entry {id}")),
             "{err}"
         );
     }
