@@ -12,6 +12,7 @@ mod auth;
 mod cli;
 mod conversion;
 mod cross_backend;
+mod hardening_auth;
 mod health;
 mod pages;
 mod pages_dash;
