@@ -5,6 +5,8 @@
 use crate::error::Error;
 use std::env;
 
+pub mod server;
+
 /// Where the embedded database lives unless `DATABASE_URL` says otherwise.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/aidledger.db";
 
@@ -24,6 +26,10 @@ pub struct Config {
     pub place_en: String,
     /// Use the 15 December cut-off for six-month and annual periods.
     pub vn_reporting_periods: bool,
+    /// The header a trusted reverse proxy puts the client's address in
+    /// (`AIDLEDGER_TRUSTED_IP_HEADER`, or Rocket's `ROCKET_IP_HEADER`). `None`: the socket's
+    /// peer address is the client's, and no client-address header is believed.
+    pub trusted_ip_header: Option<String>,
 }
 
 impl Default for Config {
@@ -38,6 +44,7 @@ impl Default for Config {
             place_vi: "Huế".to_string(),
             place_en: "Hue".to_string(),
             vn_reporting_periods: false,
+            trusted_ip_header: None,
         }
     }
 }
@@ -96,6 +103,7 @@ impl Config {
                 )),
             }
         }
+        c.trusted_ip_header = trusted_ip_header(&mut problems);
         if problems.is_empty() {
             Ok(c)
         } else {
@@ -105,4 +113,30 @@ impl Config {
             )))
         }
     }
+}
+
+/// The client-address header to believe, from `AIDLEDGER_TRUSTED_IP_HEADER` (which wins) or
+/// `ROCKET_IP_HEADER`; `false`, `off` or `none` (or neither set) trusts no header. Rocket
+/// itself would trust `X-Real-IP` by default, which lets anyone without a proxy in front
+/// choose the address the login throttle counts against.
+fn trusted_ip_header(problems: &mut Vec<String>) -> Option<String> {
+    for name in ["AIDLEDGER_TRUSTED_IP_HEADER", "ROCKET_IP_HEADER"] {
+        let Ok(v) = env::var(name) else { continue };
+        let v = v.trim();
+        if ["false", "off", "none"]
+            .iter()
+            .any(|no| v.eq_ignore_ascii_case(no))
+        {
+            return None;
+        }
+        let token = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
+        if v.is_empty() || !v.bytes().all(token) {
+            problems.push(format!(
+                "{name} must be a header name such as X-Real-IP (or false to trust none), not {v:?}"
+            ));
+            return None;
+        }
+        return Some(v.to_string());
+    }
+    None
 }

@@ -99,7 +99,10 @@ pub(crate) async fn authenticate(
     let mut tx = ctx.store.write().await?;
     let attempt = logins::insert_failure(&mut tx, &name, &address, now).await?;
     if let Some(minutes) = throttled(&mut tx, &name, &address, now).await? {
-        tx.commit().await?;
+        // A refused attempt is not kept: counting it would let anyone who keeps knocking
+        // keep the account locked for ever. The lock ends one window after the oldest of
+        // the failures that caused it.
+        drop(tx);
         return Err(Error::TooManyRequests(throttle::refusal(minutes)));
     }
     let user = users::get_user_by_name(&mut tx, &name).await?;
@@ -137,16 +140,10 @@ async fn throttled(
         (throttle::FAILURES_PER_ADDRESS, false),
     ] {
         let key = if by_name { name } else { address };
-        // More than `limit` failures counting this one means `limit` came before it.
-        if nth_failure(tx, by_name, key, since, limit + 1)
-            .await?
-            .is_some()
-        {
-            // The next attempt is allowed once fewer than `limit` failures, counting this
-            // one, remain in the window: when the `limit`-th newest leaves it.
-            let blocking = nth_failure(tx, by_name, key, since, limit)
-                .await?
-                .unwrap_or(now);
+        // More than `limit` failures counting this one means `limit` came before it. This
+        // attempt is then not kept, so the lock lifts when the oldest of those `limit`
+        // leaves the window.
+        if let Some(blocking) = nth_failure(tx, by_name, key, since, limit + 1).await? {
             return Ok(Some(throttle::minutes_to_wait(blocking, now)));
         }
     }
@@ -250,8 +247,35 @@ pub async fn actor_from_token_at(
     )))
 }
 
-/// Ends every open session of `user_id`, in the caller's transaction (a password, role,
-/// organisation or status change must not leave a session acting on the old facts).
-pub async fn end_sessions_in(tx: &mut Tx, user_id: i64, at: DateTime<Utc>) -> Result<u64> {
-    sessions::end_user_sessions(tx, user_id, at).await
+/// Ends every open session of `user_id` (except the one whose hash is `keep`, if any) and
+/// revokes every API token of that user, in the caller's transaction: a password, role,
+/// organisation or status change must leave nothing acting on the old facts or proving
+/// identity with the old password. The revocation is audited (one entry with the count).
+/// Returns (sessions ended, tokens revoked).
+pub async fn end_access_in(
+    tx: &mut Tx,
+    actor: &Actor,
+    user_id: i64,
+    keep: Option<&str>,
+    at: DateTime<Utc>,
+) -> Result<(u64, u64)> {
+    let ended = match keep {
+        Some(hash) => sessions::end_user_sessions_except(tx, user_id, hash, at).await?,
+        None => sessions::end_user_sessions(tx, user_id, at).await?,
+    };
+    let revoked = tokens::revoke_user_tokens(tx, user_id, at).await?;
+    if revoked > 0 {
+        super::record::<(), _>(
+            tx,
+            actor,
+            "token.revoke_all",
+            "app_user",
+            user_id,
+            None,
+            Some(&serde_json::json!({ "tokens_revoked": revoked })),
+            at,
+        )
+        .await?;
+    }
+    Ok((ended, revoked))
 }

@@ -3,10 +3,11 @@
 //!
 //! A change that alters what a user may do (role, organisation, deactivation) or how they
 //! prove who they are (password) ends their open sessions in the same transaction, so no
-//! session keeps acting on the old facts. API tokens are not revoked: they act with the
-//! user's current role and stop working while the user is inactive.
+//! session keeps acting on the old facts; the user's API tokens are revoked too (a token made
+//! before a password reset must not outlive it). The last active administrator cannot be
+//! deactivated or demoted, so the application always has someone who can manage accounts.
 
-use super::auth::end_sessions_in;
+use super::auth::end_access_in;
 use super::{Actor, Ctx, record};
 use crate::auth::password;
 use crate::db::{Tx, orgs, users};
@@ -131,7 +132,7 @@ pub async fn set_password(
         .ok_or_else(|| Error::NotFound(format!("user {username}")))?;
     let now = crate::db::now();
     users::set_password_hash(&mut tx, user.id, &hash).await?;
-    end_sessions_in(&mut tx, user.id, now).await?;
+    end_access_in(&mut tx, actor, user.id, None, now).await?;
     record::<(), _>(
         &mut tx,
         actor,
@@ -253,13 +254,27 @@ pub async fn update_user_in(
     if (after.role, after.organisation_id) != (before.role, before.organisation_id) {
         check_organisation(tx, after.role, after.organisation_id).await?;
     }
+    let stays_admin = after.role == Role::Admin && after.active;
+    if before.role == Role::Admin
+        && before.active
+        && !stays_admin
+        && users::count_other_active_admins(tx, id).await? == 0
+    {
+        return Err(Error::conflict(
+            "last_admin",
+            format!(
+                "{} is the last active administrator: make another account an administrator first",
+                before.username
+            ),
+        ));
+    }
     let now = crate::db::now();
     users::update_user(tx, &after).await?;
     if after.role != before.role
         || after.organisation_id != before.organisation_id
         || after.active != before.active
     {
-        end_sessions_in(tx, id, now).await?;
+        end_access_in(tx, actor, id, None, now).await?;
     }
     record(
         tx,

@@ -3,8 +3,10 @@
 //! refused until enough of those failures are older than the window.
 //!
 //! Names are throttled whether or not an account has them, so the throttle does not reveal
-//! which accounts exist. A refused attempt counts as a failure too: whoever keeps guessing
-//! keeps the door shut. The counting is SQL in `db::logins`; this module only decides.
+//! which accounts exist. A refused attempt (made while throttled) is not counted: otherwise
+//! anyone could keep an account locked for ever by knocking, so a lock ends at most one
+//! window after the oldest failure that caused it. The counting is SQL in `db::logins`; this
+//! module only decides.
 
 use chrono::{DateTime, Duration, Utc};
 

@@ -134,6 +134,33 @@ fn read_password(from_stdin: bool) -> Result<(String, bool)> {
     }
 }
 
+/// Runs the web server with the checked settings; prints the address it really listens on
+/// once it does.
+async fn serve(config: Config, store: Store, server: crate::config::server::Server) -> Result<()> {
+    let (address, port) = (server.address, server.port);
+    let banner = rocket::fairing::AdHoc::on_liftoff("banner", |rocket| {
+        Box::pin(async move {
+            let c = rocket.config();
+            println!(
+                "aidledger is listening on {} (stop it with Ctrl+C)",
+                crate::config::server::url(c.address, c.port, c.tls_enabled())
+            );
+        })
+    });
+    crate::build(config, store)
+        .configure(server.figment)
+        .attach(banner)
+        .launch()
+        .await
+        .map(drop)
+        .map_err(|e| match e.kind() {
+            rocket::error::ErrorKind::Bind(io) => Error::config(format!(
+                "cannot listen on {address}:{port} (set by ROCKET_ADDRESS and ROCKET_PORT): {io}"
+            )),
+            _ => Error::config(format!("the server stopped: {e}")),
+        })
+}
+
 /// Runs the command line; returns the process exit code.
 pub async fn run(cli: Cli) -> Result<()> {
     let mut config = Config::from_env()?;
@@ -141,6 +168,16 @@ pub async fn run(cli: Cli) -> Result<()> {
         config.database_url = url;
     }
     let command = cli.command.unwrap_or(Command::Serve(ServeArgs::default()));
+    // Everything the server needs is checked before the database is opened (which creates
+    // the file) or demo data is loaded, so a bad setting leaves nothing behind.
+    let server = match &command {
+        Command::Serve(_) => {
+            let server = crate::config::server::check(&config)?;
+            crate::config::server::check_bind(&server)?;
+            Some(server)
+        }
+        _ => None,
+    };
     let store = open(&config).await?;
     let ctx = Ctx {
         store: store.clone(),
@@ -179,10 +216,10 @@ pub async fn run(cli: Cli) -> Result<()> {
             }
             drop(tx);
             maintenance::check_at_start(&store).await?;
-            crate::build(config, store.clone())
-                .launch()
-                .await
-                .map_err(|e| Error::config(format!("the server stopped: {e}")))?;
+            let Some(server) = server else {
+                return Err(Error::Internal("serve without checked settings".into()));
+            };
+            serve(config, store.clone(), server).await?;
         }
         Command::User(UserCommand::Add(a)) => {
             let (pw, generated) = read_password(a.password_stdin)?;

@@ -1,6 +1,7 @@
 //! Login attempts, kept for the throttle (see `auth::throttle`). An attempt is stored as a
 //! failure before the password is checked and marked a success afterwards, so concurrent
-//! guesses each see the others and a burst cannot slip past the limit.
+//! guesses each see the others and a burst cannot slip past the limit; an attempt refused by
+//! the throttle is rolled back, so it does not extend the lock.
 
 use super::{Tx, exec, on};
 use crate::error::Result;

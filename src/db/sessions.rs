@@ -65,3 +65,16 @@ pub async fn end_user_sessions(tx: &mut Tx, user_id: i64, at: DateTime<Utc>) -> 
         "UPDATE user_session SET ended_at = $1 WHERE user_id = $2 AND ended_at IS NULL";
     Ok(exec!(tx, c => sqlx::query(SQL).bind(at).bind(user_id).execute(&mut *c).await)?)
 }
+
+/// Ends every open session of a user but the one with hash `keep` (the session that just
+/// changed its own password stays signed in); returns how many were ended.
+pub async fn end_user_sessions_except(
+    tx: &mut Tx,
+    user_id: i64,
+    keep: &str,
+    at: DateTime<Utc>,
+) -> Result<u64> {
+    const SQL: &str = "UPDATE user_session SET ended_at = $1 \
+                       WHERE user_id = $2 AND ended_at IS NULL AND token_hash <> $3";
+    Ok(exec!(tx, c => sqlx::query(SQL).bind(at).bind(user_id).bind(keep).execute(&mut *c).await)?)
+}

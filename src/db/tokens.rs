@@ -92,3 +92,10 @@ pub async fn revoke_token(tx: &mut Tx, id: i64, at: DateTime<Utc>) -> Result<boo
     let n = exec!(tx, c => sqlx::query(SQL).bind(at).bind(id).execute(&mut *c).await)?;
     Ok(n > 0)
 }
+
+/// Revokes every open token of a user; returns how many were revoked.
+pub async fn revoke_user_tokens(tx: &mut Tx, user_id: i64, at: DateTime<Utc>) -> Result<u64> {
+    const SQL: &str =
+        "UPDATE api_token SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL";
+    Ok(exec!(tx, c => sqlx::query(SQL).bind(at).bind(user_id).execute(&mut *c).await)?)
+}

@@ -78,3 +78,12 @@ pub async fn update_user(tx: &mut Tx, u: &User) -> Result<()> {
         .execute(&mut *c).await)?;
     Ok(())
 }
+
+/// How many active administrators there are other than `except`.
+pub async fn count_other_active_admins(tx: &mut Tx, except: i64) -> Result<i64> {
+    const SQL: &str = "SELECT CAST(COUNT(*) AS BIGINT) FROM app_user \
+                       WHERE role = $1 AND active = $2 AND id <> $3";
+    Ok(on!(tx, c => sqlx::query_scalar(SQL)
+        .bind(Role::Admin).bind(true).bind(except)
+        .fetch_one(&mut *c).await)?)
+}

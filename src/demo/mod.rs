@@ -185,7 +185,7 @@ fn summary(c: &Counts, planned: &[plan::Item], accounts: &[users::Prepared]) -> 
     }
     let _ = writeln!(
         s,
-        "The server listens on http://127.0.0.1:8000 (`aidledger serve`): the JSON API is under /api/v1 (described at /api/v1/openapi.json); log in with POST /api/v1/auth/login or get a token with POST /api/v1/auth/token. Reports: `aidledger report --period 2025-H1`."
+        "Start the server with `aidledger serve` (it prints the address it listens on): the JSON API is under /api/v1 (described at /api/v1/openapi.json); log in with POST /api/v1/auth/login or get a token with POST /api/v1/auth/token. Reports: `aidledger report --period 2025-H1`."
     );
     s
 }

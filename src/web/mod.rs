@@ -3,9 +3,14 @@
 //! route, a failed guard, a bad path segment) reach the catchers here and get the same JSON
 //! error body as the handlers' own refusals; a path that exists under other methods answers
 //! 405 with `Allow`.
+//!
+//! Two fairings guard every request: a state-changing request (POST, PUT, PATCH, DELETE)
+//! whose `Origin` names another site is refused before any route runs (see [`origin`]), and
+//! every answer carries the security headers (and `Strict-Transport-Security` over TLS).
 
 pub mod api;
 pub mod health;
+pub mod origin;
 pub mod pages;
 
 use crate::actions::Ctx;
@@ -18,9 +23,12 @@ use rocket::{Build, Request, Rocket};
 use std::io::Cursor;
 
 pub fn mount(rocket: Rocket<Build>, ctx: Ctx) -> Rocket<Build> {
+    let figment = crate::config::server::figment_over(rocket.figment().clone(), &ctx.config);
     rocket
+        .configure(figment)
         .manage(ctx)
-        .mount("/", rocket::routes![health::healthz])
+        .mount("/", rocket::routes![health::healthz, origin::refused])
+        .attach(origin::fairing())
         .mount(api::BASE, api::routes())
         .mount("/", pages::routes())
         .register("/", rocket::catchers![default_catcher])
@@ -35,25 +43,31 @@ pub fn mount(rocket: Rocket<Build>, ctx: Ctx) -> Rocket<Build> {
                     res.set_header(Header::new("Content-Security-Policy", CSP));
                     res.set_header(Header::new("Referrer-Policy", "same-origin"));
                 }
+                if origin::over_tls(req) {
+                    res.set_header(Header::new("Strict-Transport-Security", HSTS));
+                }
             })
         }))
 }
+
+/// Browsers that saw the site over TLS use only TLS for it for a year.
+const HSTS: &str = "max-age=31536000";
 
 /// No inline script or style, nothing from elsewhere, no framing, forms only to this site.
 const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
                    form-action 'self'; frame-ancestors 'none'; base-uri 'none'; connect-src 'self'";
 
 /// Whether the request is for the JSON API (or the health check), which answer in JSON.
-fn is_api(req: &Request<'_>) -> bool {
+pub(crate) fn is_api(req: &Request<'_>) -> bool {
     let path = req.uri().path();
     path.starts_with(api::BASE) || path == "/healthz"
 }
 
 /// A catcher's answer: the JSON error body, and `Allow` for a 405.
-struct Caught {
-    status: Status,
-    body: Value,
-    allow: Option<String>,
+pub(crate) struct Caught {
+    pub(crate) status: Status,
+    pub(crate) body: Value,
+    pub(crate) allow: Option<String>,
 }
 
 impl<'r> Responder<'r, 'static> for Caught {
@@ -70,7 +84,7 @@ impl<'r> Responder<'r, 'static> for Caught {
     }
 }
 
-fn body(code: &str, message: &str, field: Option<&str>) -> Value {
+pub(crate) fn body(code: &str, message: &str, field: Option<&str>) -> Value {
     json!({ "error": { "code": code, "message": message, "field": field } })
 }
 

@@ -312,7 +312,7 @@ async fn a_deactivated_user_loses_sessions_and_tokens() {
     assert_eq!(actor_from_session(&db.ctx, &s.session).await.unwrap(), None);
     assert_eq!(actor_from_token(&db.ctx, &t.secret).await.unwrap(), None);
 
-    // Reactivated, the token works again (it was not revoked); the session stays ended.
+    // Reactivated, neither comes back: the token was revoked, the session ended.
     let patch = UserPatch {
         active: Some(true),
         ..UserPatch::default()
@@ -321,12 +321,7 @@ async fn a_deactivated_user_loses_sessions_and_tokens() {
         .await
         .unwrap();
     assert_eq!(actor_from_session(&db.ctx, &s.session).await.unwrap(), None);
-    assert!(
-        actor_from_token(&db.ctx, &t.secret)
-            .await
-            .unwrap()
-            .is_some()
-    );
+    assert_eq!(actor_from_token(&db.ctx, &t.secret).await.unwrap(), None);
 }
 
 #[tokio::test]
@@ -354,9 +349,8 @@ async fn password_and_role_changes_end_sessions() {
         .await
         .unwrap();
     assert_eq!(actor_from_session(&db.ctx, &s.session).await.unwrap(), None);
-    // A token acts with the current role.
-    let via_token = actor_from_token(&db.ctx, &t.secret).await.unwrap().unwrap();
-    assert_eq!(via_token.role, Some(Role::Reviewer));
+    // The token made under the old role is revoked with the sessions.
+    assert_eq!(actor_from_token(&db.ctx, &t.secret).await.unwrap(), None);
 
     // A language change does not end sessions.
     let s = login(&db.ctx, "alice", "another long password", ADDRESS)

@@ -13,6 +13,7 @@ mod cli;
 mod conversion;
 mod cross_backend;
 mod fuzz_bodies;
+mod hardening_auth;
 mod hardening_faults;
 mod hardening_input;
 mod hardening_storage;

@@ -98,7 +98,7 @@ async fn a_login_without_the_forms_token_is_refused_and_a_wrong_password_keeps_t
         .dispatch()
         .await;
     assert_eq!(res.status(), Status::Forbidden);
-    assert!(body(res).await.contains("Không được phép"));
+    assert!(body(res).await.contains("Biểu mẫu đăng nhập đã hết hạn"));
     let res = post_form(
         &app.client,
         "/login",

@@ -1,7 +1,7 @@
 //! Logging in and out, and API tokens: `POST /auth/login` opens a session (a new id every
 //! time, in a private HttpOnly SameSite=Strict cookie), `POST /auth/logout` ends it,
 //! `POST /auth/token` trades credentials for an API token shown once, and `/tokens` lists and
-//! revokes a user's tokens.
+//! revokes a user's tokens; `POST /auth/password` changes one's own password.
 
 use super::body::JsonBody;
 use super::guard::{
@@ -9,7 +9,7 @@ use super::guard::{
 };
 use super::reply::Reply;
 use crate::actions::idempotency::write;
-use crate::actions::{Ctx, auth, tokens};
+use crate::actions::{Ctx, account, auth, tokens};
 use crate::error::Result;
 use rocket::State;
 use rocket::http::{CookieJar, Status};
@@ -34,6 +34,13 @@ pub struct TokenRequest {
 #[serde(deny_unknown_fields)]
 pub struct NewTokenBody {
     name: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordBody {
+    current_password: String,
+    new_password: String,
 }
 
 #[derive(Serialize)]
@@ -118,6 +125,32 @@ pub async fn token(
             info: new.token,
         })?,
     ))
+}
+
+/// Changes the caller's own password: the session making the change stays open, every other
+/// session ends and every API token (the one used included) is revoked.
+#[rocket::post("/auth/password", data = "<body>")]
+pub async fn change_password(
+    ctx: &State<Ctx>,
+    user: CurrentUser,
+    body: Result<JsonBody<PasswordBody>>,
+    addr: ClientAddress,
+    cookies: &CookieJar<'_>,
+    meta: WriteMeta,
+) -> Result<Status> {
+    meta.refuse_key()?;
+    let b = body?.value;
+    let session = cookies
+        .get_private(SESSION_COOKIE)
+        .map(|c| c.value().to_string());
+    let cmd = account::PasswordChange {
+        current: &b.current_password,
+        new: b.new_password,
+        address: &addr.0,
+        keep_session: session.as_deref(),
+    };
+    account::change_password(ctx, &user.0, cmd).await?;
+    Ok(Status::NoContent)
 }
 
 #[rocket::get("/tokens")]

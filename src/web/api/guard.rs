@@ -13,18 +13,24 @@ use rocket::request::{self, FromRequest, Request};
 pub const SESSION_COOKIE: &str = "aidledger_session";
 
 /// A private cookie as every secret of ours travels: HttpOnly, SameSite=Strict, for the whole
-/// site, and Secure when the request came over TLS.
+/// site, Secure when the request came over TLS, and kept no longer than a session can live
+/// (Rocket would otherwise keep a private cookie a week).
 #[must_use]
 pub fn secret_cookie(
     name: &'static str,
     value: String,
     tls: bool,
 ) -> rocket::http::Cookie<'static> {
+    let lifetime = crate::auth::session::SESSION_ABSOLUTE.num_seconds();
     let mut c = rocket::http::Cookie::new(name, value);
     c.set_http_only(true);
     c.set_same_site(rocket::http::SameSite::Strict);
     c.set_secure(tls);
     c.set_path("/");
+    c.set_max_age(rocket::time::Duration::seconds(lifetime));
+    c.set_expires(
+        rocket::time::OffsetDateTime::now_utc() + rocket::time::Duration::seconds(lifetime),
+    );
     c
 }
 
@@ -133,18 +139,33 @@ impl<'r> FromRequest<'r> for WriteMeta {
     }
 }
 
-/// The client's address for login throttling (the socket's peer; behind a proxy, Rocket's
-/// `ip_header` setting names the header that carries the real one).
+/// The client's address for login throttling: the socket's peer, unless a trusted proxy's
+/// header is configured (`Config::trusted_ip_header`) and carries a valid address. Without
+/// that setting no header is believed, so a client cannot pick the address it is counted as.
 pub struct ClientAddress(pub String);
+
+/// The address `req` is counted as (see [`ClientAddress`]).
+#[must_use]
+pub fn client_address(req: &Request<'_>) -> Option<std::net::IpAddr> {
+    let trusted = req
+        .rocket()
+        .state::<Ctx>()
+        .and_then(|ctx| ctx.config.trusted_ip_header.as_deref());
+    let from_header = trusted.and_then(|h| {
+        req.headers()
+            .get_one(h)
+            .and_then(|v| v.split(',').next())
+            .and_then(|v| v.trim().parse().ok())
+    });
+    from_header.or_else(|| req.remote().map(|r| r.ip()))
+}
 
 #[rocket::async_trait]
 impl<'r> FromRequest<'r> for ClientAddress {
     type Error = ();
 
     async fn from_request(req: &'r Request<'_>) -> request::Outcome<Self, ()> {
-        let ip = req
-            .client_ip()
-            .map_or_else(|| "unknown".to_string(), |ip| ip.to_string());
+        let ip = client_address(req).map_or_else(|| "unknown".to_string(), |ip| ip.to_string());
         Outcome::Success(ClientAddress(ip))
     }
 }

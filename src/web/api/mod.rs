@@ -28,6 +28,7 @@ pub fn routes() -> Vec<rocket::Route> {
         auth::login,
         auth::logout,
         auth::whoami,
+        auth::change_password,
         auth::token,
         auth::list_tokens,
         auth::create_token,

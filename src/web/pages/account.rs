@@ -1,17 +1,21 @@
 //! The signed-in person's own API tokens (an administrator's page lists everyone's): listed
 //! with their last use, created (the secret is shown once, on the page that created it) and
 //! revoked. This module is also the pattern the
-//! other pages follow: a `Viewer` guard, one action per request, `Posted` forms, a
+//! other pages follow. The person also changes their own password here (`/account/password`).
+//! The token pages are the pattern the other pages follow: a `Viewer` guard, one action per request, `Posted` forms, a
 //! redirect with a flash message after a change, and the form shown again with the person's
 //! input and the field's error when something is refused.
 
 use super::fmt;
 use super::frame::{Frame, Page, Posted, Viewer};
-use crate::actions::{Ctx, tokens, users};
+use super::i18n::text;
+use crate::actions::{Ctx, account, tokens, users};
 use crate::domain::item::Role;
 use crate::error::{Error, Result};
+use crate::web::api::guard::{ClientAddress, SESSION_COOKIE};
 use askama::Template;
 use rocket::State;
+use rocket::http::CookieJar;
 use rocket::http::Status;
 use rocket::request::FlashMessage;
 use rocket::response::{Flash, Redirect};
@@ -125,4 +129,85 @@ pub async fn revoke(
         Redirect::to("/account/tokens"),
         super::i18n::text(v.lang, "tokens.revoked"),
     ))
+}
+
+#[derive(Template)]
+#[template(path = "account/password.html", config = "src/web/pages/askama.toml")]
+struct PasswordPage {
+    f: Frame,
+    current_error: Option<String>,
+    new_error: Option<String>,
+}
+
+#[derive(rocket::FromForm)]
+pub struct PasswordForm {
+    current_password: String,
+    new_password: String,
+}
+
+#[rocket::get("/account/password")]
+pub fn password(v: Viewer, flash: Option<FlashMessage<'_>>) -> Result<Page> {
+    Page::render(&PasswordPage {
+        f: Frame::new(&v, "/account/password", "account.password.title", flash),
+        current_error: None,
+        new_error: None,
+    })
+}
+
+/// Changes the viewer's own password; this session stays open, the others end and every API
+/// token is revoked. A refusal shows the form again with the reason beside the field.
+#[rocket::post("/account/password", data = "<form>")]
+pub async fn change_password(
+    ctx: &State<Ctx>,
+    v: Viewer,
+    addr: ClientAddress,
+    cookies: &CookieJar<'_>,
+    form: Posted<PasswordForm>,
+) -> Result<std::result::Result<Flash<Redirect>, Page>> {
+    let form = form.value;
+    let session = cookies
+        .get_private(SESSION_COOKIE)
+        .map(|c| c.value().to_string());
+    let cmd = account::PasswordChange {
+        current: &form.current_password,
+        new: form.new_password,
+        address: &addr.0,
+        keep_session: session.as_deref(),
+    };
+    let lang = v.lang;
+    let (current_error, new_error) = match account::change_password(ctx, &v.actor, cmd).await {
+        Ok(()) => {
+            return Ok(Ok(Flash::success(
+                Redirect::to("/account/tokens"),
+                text(lang, "account.password.changed"),
+            )));
+        }
+        Err(Error::Invalid {
+            code: "wrong_password",
+            ..
+        }) => (Some(text(lang, "account.password.wrong").to_string()), None),
+        Err(Error::Invalid { code, .. }) => {
+            let key = match code {
+                "password_too_short" => "forms.err.password_too_short",
+                "password_too_long" => "forms.err.password_too_long",
+                _ => "account.password.hint",
+            };
+            (None, Some(text(lang, key).to_string()))
+        }
+        Err(e @ Error::TooManyRequests(_)) => {
+            let page = PasswordPage {
+                f: Frame::new(&v, "/account/password", "account.password.title", None),
+                current_error: Some(text(lang, "login.throttled").to_string()),
+                new_error: None,
+            };
+            return Ok(Err(Page::with_status(e.status(), &page)?));
+        }
+        Err(e) => return Err(e),
+    };
+    let page = PasswordPage {
+        f: Frame::new(&v, "/account/password", "account.password.title", None),
+        current_error,
+        new_error,
+    };
+    Ok(Err(Page::with_status(Status::UnprocessableEntity, &page)?))
 }

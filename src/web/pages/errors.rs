@@ -71,7 +71,14 @@ pub fn page(
         )
     } else {
         let text = match status.code {
-            403 => super::i18n::text(lang, "error.forbidden.text").to_string(),
+            403 => {
+                let key = match error.map(Error::code) {
+                    Some("cross_origin") => "error.cross_origin.text",
+                    Some("form_expired") => "error.expired.text",
+                    _ => "error.forbidden.text",
+                };
+                super::i18n::text(lang, key).to_string()
+            }
             404 => super::i18n::text(lang, "error.not_found.text").to_string(),
             // A refusal with a specific reason (a bad form, a locked period) says it.
             _ => error.map_or_else(

@@ -114,10 +114,13 @@ fn posted_token(req: &Request<'_>) -> Option<String> {
 }
 
 fn forged() -> Error {
-    Error::Forbidden(
-        "this form has expired or did not come from this site: reload the page and send it again"
-            .into(),
-    )
+    Error::Request {
+        status: 403,
+        code: "form_expired",
+        message:
+            "this form has expired or did not come from this site: reload the page and send it again"
+                .into(),
+    }
 }
 
 #[rocket::async_trait]

@@ -27,6 +27,8 @@ pub fn routes() -> Vec<rocket::Route> {
         account::list,
         account::create,
         account::revoke,
+        account::password,
+        account::change_password,
     ];
     routes.extend(dash::routes());
     routes.extend(items::routes());

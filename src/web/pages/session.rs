@@ -1,6 +1,9 @@
 //! Logging in and out of the pages, and choosing their language. The login form carries a
-//! CSRF token bound to a private cookie set when the form is shown; a successful login opens
-//! a session (a new id each time) in the same cookie the API accepts.
+//! CSRF token bound to a private cookie set when the form is shown (never to a session
+//! cookie the browser may still hold from a session that has ended, so the first login after
+//! an idle timeout or a role change works); a successful login opens a session (a new id each
+//! time) in the same cookie the API accepts. A form without the right token gets the login
+//! page again saying the form expired, in the page's language.
 
 use super::frame::{
     Frame, LANG_COOKIE, LOGIN_COOKIE, Page, Posted, Viewer, cookie_lang, csrf_token,
@@ -12,7 +15,8 @@ use crate::error::{Error, Result};
 use crate::web::api::guard::{ClientAddress, SESSION_COOKIE, Transport, secret_cookie};
 use askama::Template;
 use rocket::State;
-use rocket::http::{Cookie, CookieJar, SameSite};
+use rocket::form::Form;
+use rocket::http::{Cookie, CookieJar, SameSite, Status};
 use rocket::response::Redirect;
 
 #[derive(Template)]
@@ -24,10 +28,14 @@ struct LoginPage {
     error: Option<String>,
 }
 
+/// Every field is optional so a partial or forged form still gets the login page (with the
+/// reason) rather than a bare 422.
 #[derive(rocket::FromForm)]
 pub struct LoginForm {
-    username: String,
-    password: String,
+    #[field(name = "_csrf")]
+    csrf: Option<String>,
+    username: Option<String>,
+    password: Option<String>,
     next: Option<String>,
 }
 
@@ -37,10 +45,24 @@ pub struct LangForm {
     next: Option<String>,
 }
 
-/// Only a local path may be a place to go back to, never another site.
-fn safe_next(next: Option<&str>) -> String {
+/// Only a local path may be a place to go back to, never another site: a path starting with
+/// one `/`, of visible ASCII without quotes, backslashes or angle brackets, that parses as
+/// an origin-form URI. Anything else (spaces, control characters, `//host`, `\\host`,
+/// `http:`…) goes to `/`, so a redirect is never malformed and never leaves the site.
+#[must_use]
+pub fn safe_next(next: Option<&str>) -> String {
+    const MAX: usize = 2000;
+    let ok = |n: &str| {
+        n.len() <= MAX
+            && n.starts_with('/')
+            && !n.starts_with("//")
+            && n.bytes().all(|b| {
+                b.is_ascii_graphic() && !matches!(b, b'"' | b'\'' | b'\\' | b'<' | b'>' | b'`')
+            })
+            && rocket::http::uri::Origin::parse(n).is_ok()
+    };
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        Some(n) if ok(n) => n.to_string(),
         _ => "/".to_string(),
     }
 }
@@ -70,7 +92,8 @@ fn login_page(
 }
 
 #[rocket::get("/login?<lang>&<next>")]
-pub fn show_login(
+pub async fn show_login(
+    ctx: &State<Ctx>,
     cookies: &CookieJar<'_>,
     transport: Transport,
     lang: Option<&str>,
@@ -87,6 +110,7 @@ pub fn show_login(
         }
         None => cookie_lang(cookies),
     };
+    clear_ended_session(ctx, cookies).await?;
     Page::render(&login_page(
         cookies,
         &transport,
@@ -97,18 +121,59 @@ pub fn show_login(
     )?)
 }
 
+/// Forgets a session cookie whose session has ended (idle, logged out elsewhere, role
+/// changed), so the browser stops sending it.
+async fn clear_ended_session(ctx: &Ctx, cookies: &CookieJar<'_>) -> Result<()> {
+    if let Some(c) = cookies.get_private(SESSION_COOKIE)
+        && auth::actor_from_session(ctx, c.value()).await?.is_none()
+    {
+        cookies.remove_private(SESSION_COOKIE);
+    }
+    Ok(())
+}
+
+/// Whether the posted `_csrf` is the token of this browser's login cookie.
+fn login_token_ok(cookies: &CookieJar<'_>, sent: Option<&str>) -> bool {
+    let expected = cookies
+        .get_private(LOGIN_COOKIE)
+        .map(|c| csrf_token(c.value()));
+    matches!((sent, expected), (Some(s), Some(e)) if constant_eq(s, &e))
+}
+
+fn constant_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0_u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
 #[rocket::post("/login", data = "<form>")]
 pub async fn login(
     ctx: &State<Ctx>,
     cookies: &CookieJar<'_>,
     addr: ClientAddress,
     transport: Transport,
-    form: Posted<LoginForm>,
+    form: Form<LoginForm>,
 ) -> Result<std::result::Result<Redirect, Page>> {
-    let form = form.value;
+    let form = form.into_inner();
     let lang = cookie_lang(cookies);
     let next = safe_next(form.next.as_deref());
-    match auth::login(ctx, form.username.trim(), &form.password, &addr.0).await {
+    let username = form.username.unwrap_or_default();
+    if !login_token_ok(cookies, form.csrf.as_deref()) {
+        clear_ended_session(ctx, cookies).await?;
+        let page = login_page(
+            cookies,
+            &transport,
+            lang,
+            next,
+            username,
+            Some(i18n::text(lang, "login.expired").to_string()),
+        )?;
+        return Ok(Err(Page::with_status(Status::Forbidden, &page)?));
+    }
+    let password = form.password.unwrap_or_default();
+    match auth::login(ctx, username.trim(), &password, &addr.0).await {
         Ok(out) => {
             cookies.remove_private(LOGIN_COOKIE);
             cookies.add_private(secret_cookie(SESSION_COOKIE, out.session, transport.tls));
@@ -126,7 +191,7 @@ pub async fn login(
                 &transport,
                 lang,
                 next,
-                form.username,
+                username,
                 Some(i18n::text(lang, key).to_string()),
             )?;
             Ok(Err(Page::with_status(status, &page)?))

@@ -422,6 +422,19 @@ async fn every_role_against_every_route() {
         ),
         case("GET", "/reports/{file}", pdf, None, STAFF),
         case("GET", "/audit", "/audit".into(), None, STAFF),
+        // Last: it revokes the actor's token.
+        Case {
+            actor: Some("coordinator2"),
+            ..case(
+                "POST",
+                "/auth/password",
+                "/auth/password".into(),
+                Some(
+                    json!({"current_password": super::PASSWORD, "new_password": "another long passphrase"}),
+                ),
+                EVERYONE,
+            )
+        },
     ];
     let mut covered = BTreeSet::new();
     for c in &mut cases {

@@ -54,6 +54,13 @@ pub(super) fn entries() -> Vec<(&'static str, Value)> {
         ),
         ("NewToken", body_obj(vec![("name", text(100))], &["name"])),
         (
+            "PasswordChange",
+            body_obj(
+                vec![("current_password", s()), ("new_password", s())],
+                &["current_password", "new_password"],
+            ),
+        ),
+        (
             "ApiToken",
             obj(
                 vec![

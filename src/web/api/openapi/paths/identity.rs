@@ -42,6 +42,15 @@ pub(super) fn accounts() -> Vec<Op> {
             200,
             Some(r("Me")),
         ),
+        op(
+            "post",
+            "/auth/password",
+            "changePassword",
+            "Change your own password (current one required); other sessions end, tokens are revoked",
+            Some("PasswordChange"),
+            204,
+            None,
+        ),
         public(op(
             "post",
             "/auth/token",
