@@ -86,7 +86,7 @@ async fn render_in(tx: &mut Tx, config: &Config, cmd: &IssueCmd, draft: bool) ->
             return Err(Error::conflict(
                 "already_issued",
                 format!(
-                    "the {} report for {code} is already issued (version {}) and the period is locked: unlock the period first (with a reason, on the period page or POST /api/periods/{code}/unlock), then issue a new version",
+                    "the {} report for {code} is already issued (version {}) and the period is locked: unlock the period first (with a reason, on the period page or POST /api/v1/periods/{code}/unlock), then issue a new version",
                     cmd.lang.code(),
                     last.version
                 ),

@@ -293,3 +293,59 @@ async fn the_archive_row_keeps_signer_recipients_and_the_audit_anchor() {
         assert!(raw_exec(&db, sql, issued.id).await.is_err(), "{sql}");
     }
 }
+
+#[rocket::async_test]
+async fn the_api_refuses_alike_with_the_field_named() {
+    use rocket::http::Status;
+    use serde_json::json;
+    let app = crate::api::App::new().await;
+    let before = counts(&app.db).await;
+    for (body, status, code, field) in [
+        (
+            json!({"period": "2024-Q4"}),
+            Status::UnprocessableEntity,
+            "signer_missing",
+            "signer_name",
+        ),
+        (
+            json!({"period": "2024-Q4", "signer_name": "Nguyễn Văn A"}),
+            Status::UnprocessableEntity,
+            "recipients_missing",
+            "recipients",
+        ),
+        (
+            json!({"period": "2024-Q4", "signer_name": "Nguyễn Văn A", "recipients": ["Lưu: VT"]}),
+            Status::UnprocessableEntity,
+            "empty_sections",
+            "allow_empty_sections",
+        ),
+    ] {
+        let (s, b) = app.post("/reports", "reviewer", &body).await;
+        assert_eq!(
+            (s, b["error"]["code"].as_str(), b["error"]["field"].as_str()),
+            (status, Some(code), Some(field)),
+            "{b}"
+        );
+    }
+    assert_eq!(counts(&app.db).await, before, "nothing stored");
+    let ok = json!({"period": "2024-Q4", "signer_name": "Nguyễn Văn A", "signer_authority": "",
+        "signer_title": "GIÁM ĐỐC", "recipients": ["UBND thành phố Huế", "Lưu: VT"], "allow_empty_sections": true});
+    let (s, b) = app.post("/reports", "reviewer", &ok).await;
+    assert_eq!(s, Status::Created, "{b}");
+    assert_eq!(b["signer_name"], "Nguyễn Văn A");
+    assert_eq!(
+        b["signer_lines"], "GIÁM ĐỐC",
+        "an empty authority prints no line"
+    );
+    assert_eq!(b["recipients"], "UBND thành phố Huế\nLưu: VT");
+    assert!(
+        b["audit_entry_id"].is_i64() && b["audit_head"].is_string(),
+        "{b}"
+    );
+    let (s, b) = app.post("/reports", "reviewer", &ok).await;
+    assert_eq!(
+        (s, b["error"]["code"].as_str()),
+        (Status::Conflict, Some("already_issued")),
+        "{b}"
+    );
+}
