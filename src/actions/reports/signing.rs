@@ -56,7 +56,7 @@ pub fn resolve(config: &Signing, cmd: &IssueCmd) -> Result<(Option<Signature>, V
         .into_iter()
         .filter(|l| !l.is_empty())
         .collect();
-    let signer = (!name.is_empty() || !lines.is_empty()).then(|| Signature {
+    let signer = (!name.is_empty() || !lines.is_empty()).then_some(Signature {
         authority: lines,
         name,
     });
