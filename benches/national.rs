@@ -202,17 +202,25 @@ async fn run() -> Result<(), BoxError> {
 /// Issues the year's official report on the loaded database (figures, document, PDF, archive
 /// row) exactly as `aidledger report` does, and prints its time, size and peak memory.
 async fn year_report(args: &Args, b: &Bench) -> Result<(), BoxError> {
-    use aidledger::actions::reports::{IssueCmd, issue_report};
+    use aidledger::actions::reports::{IssueCmd, SignerInput, issue_report};
     let ctx = aidledger::actions::Ctx {
         store: b.store.clone(),
         config: aidledger::Config::default(),
     };
     let period = aidledger::domain::period::Period::parse(&args.year.to_string(), false)?;
     let cmd = IssueCmd {
-        period,
-        lang: aidledger::domain::Lang::Vi,
-        issued_on: data::ymd(args.year + 1, 1, 5),
-        number: "1/BC-BENCH".into(),
+        signer: SignerInput {
+            name: Some("Bench".into()),
+            ..SignerInput::default()
+        },
+        recipients: Some(vec!["Lưu: VT".into()]),
+        allow_empty_sections: true,
+        ..IssueCmd::new(
+            period,
+            aidledger::domain::Lang::Vi,
+            data::ymd(args.year + 1, 1, 5),
+            "1/BC-BENCH".into(),
+        )
     };
     let probe = query::Probe::start();
     let started = std::time::Instant::now();

@@ -30,6 +30,89 @@ pub struct Config {
     /// (`AIDLEDGER_TRUSTED_IP_HEADER`, or Rocket's `ROCKET_IP_HEADER`). `None`: the socket's
     /// peer address is the client's, and no client-address header is believed.
     pub trusted_ip_header: Option<String>,
+    /// Who signs the report and whom it is sent to, unless overridden per issue.
+    pub signing: Signing,
+}
+
+/// The signature block and "Nơi nhận" defaults (`AIDLEDGER_SIGNER_*`, `AIDLEDGER_RECIPIENTS_*`).
+/// Empty means "not configured": a draft prints what there is, issuing refuses without a
+/// signer name and at least one recipient.
+#[derive(Debug, Clone, Default)]
+pub struct Signing {
+    /// The authority line above the title ("KT. GIÁM ĐỐC"); may be empty.
+    pub authority_vi: String,
+    pub authority_en: String,
+    /// The signer's title ("PHÓ GIÁM ĐỐC", or "GIÁM ĐỐC" alone).
+    pub title_vi: String,
+    pub title_en: String,
+    pub name: String,
+    /// Recipients in order, the last being the archive line ("Lưu: VT, QLNN"), without the
+    /// leading "- " and the final punctuation.
+    pub recipients_vi: Vec<String>,
+    pub recipients_en: Vec<String>,
+}
+
+impl Signing {
+    /// Splits `;`-separated recipients, dropping the "- " and punctuation people type.
+    #[must_use]
+    pub fn split_recipients(s: &str, sep: char) -> Vec<String> {
+        s.split(sep)
+            .map(|r| {
+                r.trim()
+                    .trim_start_matches(['-', '–', '•'])
+                    .trim_end_matches([';', '.', ','])
+                    .trim()
+                    .to_string()
+            })
+            .filter(|r| !r.is_empty())
+            .collect()
+    }
+
+    /// Reads the signer block of settings; problems are added to `problems`.
+    fn from_env(problems: &mut Vec<String>) -> Signing {
+        let mut s = Signing::default();
+        let line = |name: &str, target: &mut String, problems: &mut Vec<String>| {
+            if let Ok(v) = env::var(name) {
+                let v = v.trim();
+                if v.chars().count() > 100 {
+                    problems.push(format!("{name} may have at most 100 characters"));
+                } else {
+                    *target = v.to_string();
+                }
+            }
+        };
+        line(
+            "AIDLEDGER_SIGNER_AUTHORITY_VI",
+            &mut s.authority_vi,
+            problems,
+        );
+        line(
+            "AIDLEDGER_SIGNER_AUTHORITY_EN",
+            &mut s.authority_en,
+            problems,
+        );
+        line("AIDLEDGER_SIGNER_TITLE_VI", &mut s.title_vi, problems);
+        line("AIDLEDGER_SIGNER_TITLE_EN", &mut s.title_en, problems);
+        line("AIDLEDGER_SIGNER_NAME", &mut s.name, problems);
+        for (name, target) in [
+            ("AIDLEDGER_RECIPIENTS_VI", &mut s.recipients_vi),
+            ("AIDLEDGER_RECIPIENTS_EN", &mut s.recipients_en),
+        ] {
+            if let Ok(v) = env::var(name) {
+                let list = Signing::split_recipients(&v, ';');
+                if list.is_empty() && !v.trim().is_empty() {
+                    problems.push(format!("{name} lists no recipient: separate them with ';'"));
+                } else if list.len() > 30 || list.iter().any(|r| r.chars().count() > 200) {
+                    problems.push(format!(
+                        "{name} may list at most 30 recipients of at most 200 characters each"
+                    ));
+                } else {
+                    *target = list;
+                }
+            }
+        }
+        s
+    }
 }
 
 impl Default for Config {
@@ -45,6 +128,7 @@ impl Default for Config {
             place_en: "Hue".to_string(),
             vn_reporting_periods: false,
             trusted_ip_header: None,
+            signing: Signing::default(),
         }
     }
 }
@@ -104,6 +188,7 @@ impl Config {
             }
         }
         c.trusted_ip_header = trusted_ip_header(&mut problems);
+        c.signing = Signing::from_env(&mut problems);
         if problems.is_empty() {
             Ok(c)
         } else {

@@ -1,7 +1,10 @@
 //! Issuing the period's report: figures, document, PDF, SHA-256 and the archive row, all from
 //! one transaction so the archived PDF is exactly what the ledger said at that moment. A
 //! report is refused, with every blocking transaction named, while any money in the period
-//! has no usable exchange rate. Issuing locks the period in the same transaction.
+//! has no usable exchange rate, without a signer and recipients, with sections IV-VI empty
+//! (unless confirmed), or while the same report is already issued and its period locked.
+//! Issuing locks the period in the same transaction. A draft renders the same document,
+//! marked, from a read transaction: nothing is archived, locked or audited.
 
 use super::{Actor, Ctx, record};
 use crate::config::Config;
@@ -20,6 +23,9 @@ use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeSet;
 
+mod signing;
+pub use signing::{SignerInput, empty_sections};
+
 /// The free-text sections, in the order the report prints them.
 pub const FREE_TEXT_SECTIONS: [&str; 3] = ["assessment", "tasks", "recommendations"];
 
@@ -29,6 +35,123 @@ pub struct IssueCmd {
     pub lang: Lang,
     pub issued_on: NaiveDate,
     pub number: String,
+    /// Overrides of the configured signer (`AIDLEDGER_SIGNER_*`).
+    pub signer: SignerInput,
+    /// Replaces the configured recipients (`AIDLEDGER_RECIPIENTS_*`) when given; one per
+    /// entry (an entry may also hold several lines).
+    pub recipients: Option<Vec<String>>,
+    /// Issue even though sections IV-VI are empty: they then print "Không có nội dung".
+    pub allow_empty_sections: bool,
+}
+
+impl IssueCmd {
+    /// A command with the configured signer and recipients and no confirmation of empty
+    /// sections.
+    #[must_use]
+    pub fn new(period: Period, lang: Lang, issued_on: NaiveDate, number: String) -> IssueCmd {
+        IssueCmd {
+            period,
+            lang,
+            issued_on,
+            number,
+            signer: SignerInput::default(),
+            recipients: None,
+            allow_empty_sections: false,
+        }
+    }
+}
+
+/// The rendered document and what was printed in it, before anything is stored.
+struct Rendered {
+    pdf: Vec<u8>,
+    signer: Option<crate::reports::model::Signature>,
+    recipients: Vec<String>,
+    anchor: Option<(i64, String)>,
+}
+
+/// Builds and renders the report for `cmd`. An issue (`draft == false`) is checked against
+/// every rule first and carries the audit anchor; a draft is checked only for missing rates.
+async fn render_in(tx: &mut Tx, config: &Config, cmd: &IssueCmd, draft: bool) -> Result<Rendered> {
+    let code = cmd.period.code();
+    if !draft {
+        let issued = reports::list_issued(tx, Some(&code)).await?;
+        if let Some(last) = issued
+            .iter()
+            .filter(|r| r.lang == cmd.lang)
+            .max_by_key(|r| r.version)
+            && periods::active_lock_covering(tx, cmd.period.from, cmd.period.to)
+                .await?
+                .is_some()
+        {
+            return Err(Error::conflict(
+                "already_issued",
+                format!(
+                    "the {} report for {code} is already issued (version {}) and the period is locked: unlock the period first (with a reason, on the period page or POST /api/v1/periods/{code}/unlock), then issue a new version",
+                    cmd.lang.code(),
+                    last.version
+                ),
+            ));
+        }
+    }
+    let look = LookupData::load(tx).await?;
+    let fig = figures(tx, &look, &cmd.period).await?;
+    if !fig.unconverted.is_empty() {
+        return Err(Error::conflict(
+            "missing_rates",
+            missing_rates_message(&cmd.period, &fig.unconverted),
+        ));
+    }
+    let (signer, recipients) = signing::resolve(&config.signing, cmd)?;
+    if !draft {
+        signing::require(signer.as_ref(), &recipients, cmd.lang)?;
+    }
+    let mut free_text: [Option<String>; 3] = [None, None, None];
+    for (slot, section) in free_text.iter_mut().zip(FREE_TEXT_SECTIONS) {
+        *slot = reports::get_text(tx, &code, cmd.lang, section).await?;
+    }
+    if !draft || cmd.allow_empty_sections {
+        signing::check_sections(&mut free_text, cmd.lang, cmd.allow_empty_sections)?;
+    }
+    // The anchor is the chain head before this report's own entry is written.
+    let anchor = if draft {
+        None
+    } else {
+        reports::audit_head(tx).await?
+    };
+    let info = IssueInfo {
+        lang: cmd.lang,
+        issued_on: cmd.issued_on,
+        number: cmd.number.clone(),
+        free_text,
+        signer: signer.clone(),
+        recipients: recipients.clone(),
+        draft,
+        audit_anchor: anchor.as_ref().map(|(id, hash)| {
+            let word = match cmd.lang {
+                Lang::Vi => "Nhật ký",
+                Lang::En => "Audit",
+            };
+            format!("{word} #{id} · {}", hash.get(..12).unwrap_or(hash))
+        }),
+    };
+    let doc = document::build(config, &look, &cmd.period, &fig, &info)
+        .map_err(|e| Error::Internal(e.to_string()))?;
+    let pdf = crate::reports::pdf::render(&doc)
+        .map_err(|e| Error::Internal(format!("rendering the report failed: {e}")))?;
+    Ok(Rendered {
+        pdf,
+        signer,
+        recipients,
+        anchor,
+    })
+}
+
+/// The report as it would be issued now, marked "DỰ THẢO" / "DRAFT", from a read
+/// transaction: nothing is archived, locked or audited. Signer and recipients may be missing.
+pub async fn draft_report(ctx: &Ctx, actor: &Actor, cmd: &IssueCmd) -> Result<Vec<u8>> {
+    actor.require(Permission::IssueReports)?;
+    let mut tx = ctx.store.read().await?;
+    Ok(render_in(&mut tx, &ctx.config, cmd, true).await?.pdf)
 }
 
 /// The message that blocks issuing: which transactions, and which rates would unblock them.
@@ -92,32 +215,12 @@ pub async fn issue_report_in(
     crate::domain::period::reportable_field("issued_on", cmd.issued_on)?;
     crate::domain::text::clean_opt_line(Some(&cmd.number), 50)
         .map_err(|e| e.into_error("number"))?;
-    let look = LookupData::load(tx).await?;
-    let fig = figures(tx, &look, &cmd.period).await?;
-    if !fig.unconverted.is_empty() {
-        return Err(Error::conflict(
-            "missing_rates",
-            missing_rates_message(&cmd.period, &fig.unconverted),
-        ));
-    }
-    let mut free_text: [Option<String>; 3] = [None, None, None];
-    for (slot, section) in free_text.iter_mut().zip(FREE_TEXT_SECTIONS) {
-        *slot = reports::get_text(tx, &cmd.period.code(), cmd.lang, section).await?;
-    }
-    let info = IssueInfo {
-        lang: cmd.lang,
-        issued_on: cmd.issued_on,
-        number: cmd.number.clone(),
-        free_text,
-        signer: None,
-        recipients: Vec::new(),
-        draft: false,
-        audit_anchor: None,
-    };
-    let doc = document::build(config, &look, &cmd.period, &fig, &info)
-        .map_err(|e| Error::Internal(e.to_string()))?;
-    let pdf = crate::reports::pdf::render(&doc)
-        .map_err(|e| Error::Internal(format!("rendering the report failed: {e}")))?;
+    let Rendered {
+        pdf,
+        signer,
+        recipients,
+        anchor,
+    } = render_in(tx, config, cmd, false).await?;
     let sha256 = hex::encode(Sha256::digest(&pdf));
     let now = crate::db::now();
     let new = NewIssuedReport {
@@ -129,6 +232,10 @@ pub async fn issue_report_in(
         issued_by: actor.user_id,
         sha256,
         pdf: &pdf,
+        audit_anchor: anchor,
+        signer_name: signer.as_ref().map(|s| s.name.clone()),
+        signer_lines: signer.as_ref().map(|s| s.authority.join("\n")),
+        recipients: Some(recipients.join("\n")),
     };
     let issued = reports::insert_issued(tx, &new, now).await?;
     // An issued report closes its period, unless one lock already covers all of it: what

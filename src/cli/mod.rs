@@ -51,7 +51,8 @@ pub enum Command {
     Restore(RestoreArgs),
     /// Print a period's committed and disbursed totals by one dimension, then the total row.
     Rollup(RollupArgs),
-    /// Issue the period's official report: archive the PDF (with its SHA-256) and write it.
+    /// Issue the period's official report: archive the PDF (with its SHA-256), LOCK THE
+    /// PERIOD and write the PDF; or write a draft (--draft) or an archived version (--version).
     Report(ReportArgs),
     /// Write the period's rollup by every dimension as an XLSX workbook (one sheet each).
     Export(ExportArgs),

@@ -1,11 +1,22 @@
-//! The `aidledger` binary as a person uses it: help, migrate, demo, user add, audit verify.
+//! The `aidledger` binary as a person uses it: help, migrate, demo, user add, audit verify,
+//! and `report`: drafts, refusals, the writable-output check and archived versions.
 
 use std::io::Write;
 use std::process::{Command, Stdio};
 
 fn aidledger(db_url: &str, args: &[&str], stdin: Option<&str>) -> (bool, String, String) {
+    aidledger_env(db_url, args, stdin, &[])
+}
+
+fn aidledger_env(
+    db_url: &str,
+    args: &[&str],
+    stdin: Option<&str>,
+    envs: &[(&str, &str)],
+) -> (bool, String, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_aidledger"))
         .args(args)
+        .envs(envs.iter().copied())
         .env("DATABASE_URL", db_url)
         .env_remove("AIDLEDGER_TEST_PG_URL")
         .stdin(Stdio::piped())
@@ -151,4 +162,200 @@ fn audit_verify_catches_a_row_changed_behind_the_applications_back() {
     let (ok, _, err) = aidledger(&url, &["audit", "verify"], None);
     assert!(!ok);
     assert!(err.contains("broken at entry 1"), "{err}");
+}
+
+/// (audit entries, issued reports, period locks) of a SQLite file, read behind the binary.
+fn counts(url: &str) -> (i64, i64, i64) {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let pool = sqlx::SqlitePool::connect(url).await.unwrap();
+        let mut out = Vec::new();
+        for t in ["audit_entry", "issued_report", "period_lock"] {
+            let sql = sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {t}"));
+            out.push(
+                sqlx::query_scalar::<_, i64>(sql)
+                    .fetch_one(&pool)
+                    .await
+                    .unwrap(),
+            );
+        }
+        pool.close().await;
+        (out[0], out[1], out[2])
+    })
+}
+
+#[test]
+fn report_drafts_refuses_and_issues_once_then_rewrites_an_archived_version() {
+    let (ok, help, _) = aidledger("sqlite::memory:", &["report", "--help"], None);
+    assert!(
+        ok && help.contains("LOCKS THE PERIOD") && help.contains("--draft"),
+        "{help}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("report.db").display());
+    let (ok, _, err) = aidledger(&url, &["demo"], None);
+    assert!(ok, "{err}");
+    let out = dir.path().join("h1.pdf");
+    let out_s = out.to_str().unwrap();
+    let base = [
+        "report",
+        "--period",
+        "2025-H1",
+        "--issued-on",
+        "2025-07-05",
+        "--out",
+    ];
+    let args = |out: &str, extra: &[&'static str]| -> Vec<String> {
+        base.iter()
+            .map(|s| (*s).to_string())
+            .chain([out.to_string()])
+            .chain(extra.iter().map(|s| (*s).to_string()))
+            .collect()
+    };
+    let run = |a: &[String], envs: &[(&str, &str)]| {
+        let a: Vec<&str> = a.iter().map(String::as_str).collect();
+        aidledger_env(&url, &a, None, envs)
+    };
+    let before = counts(&url);
+
+    let (ok, said, err) = run(&args(out_s, &["--draft"]), &[]);
+    assert!(ok, "{err}");
+    assert!(
+        said.contains("DRAFT") && said.contains("nothing was archived"),
+        "{said}"
+    );
+    let draft = std::fs::read(&out).unwrap();
+    assert!(draft.starts_with(b"%PDF"));
+    assert_eq!(
+        counts(&url),
+        before,
+        "a draft archives, locks and audits nothing"
+    );
+
+    let (ok, _, err) = run(&args(out_s, &["--allow-empty-sections"]), &[]);
+    assert!(
+        !ok && err.contains("AIDLEDGER_SIGNER_NAME or --signer-name"),
+        "{err}"
+    );
+    let signer = [
+        ("AIDLEDGER_SIGNER_NAME", "Nguyễn Văn A"),
+        ("AIDLEDGER_SIGNER_AUTHORITY_VI", "KT. GIÁM ĐỐC"),
+        ("AIDLEDGER_SIGNER_TITLE_VI", "PHÓ GIÁM ĐỐC"),
+    ];
+    let (ok, _, err) = run(&args(out_s, &["--allow-empty-sections"]), &signer);
+    assert!(
+        !ok && err.contains("AIDLEDGER_RECIPIENTS_VI") && err.contains("--recipient"),
+        "{err}"
+    );
+    let mut configured = signer.to_vec();
+    configured.push((
+        "AIDLEDGER_RECIPIENTS_VI",
+        "UBND thành phố Huế; Lưu: VT, QLNN",
+    ));
+    let (ok, _, err) = run(&args(out_s, &[]), &configured);
+    assert!(
+        !ok && err.contains("IV (assessment), V (tasks), VI (recommendations)"),
+        "{err}"
+    );
+    assert!(err.contains("--allow-empty-sections"), "{err}");
+    // An unwritable --out is refused before anything is archived.
+    let missing = dir.path().join("no-such-folder").join("h1.pdf");
+    let (ok, _, err) = run(
+        &args(missing.to_str().unwrap(), &["--allow-empty-sections"]),
+        &configured,
+    );
+    assert!(!ok && err.contains("does not exist"), "{err}");
+    let (ok, _, err) = run(
+        &args(dir.path().to_str().unwrap(), &["--allow-empty-sections"]),
+        &configured,
+    );
+    assert!(!ok && err.contains("is a folder"), "{err}");
+    let (ok, _, err) = aidledger_env(&url, &["audit", "verify"], None, &[]);
+    assert!(ok, "{err}");
+    assert_eq!(counts(&url), before, "nothing stored by any refusal");
+    assert_eq!(
+        std::fs::read(&out).unwrap(),
+        draft,
+        "the draft file was not touched"
+    );
+
+    let (ok, said, err) = run(
+        &args(
+            out_s,
+            &[
+                "--allow-empty-sections",
+                "--recipient",
+                "Bộ Ngoại giao",
+                "--recipient",
+                "Lưu: VT",
+            ],
+        ),
+        &configured,
+    );
+    assert!(ok, "{err}");
+    assert!(
+        said.contains("version 1") && said.contains("LOCKED"),
+        "{said}"
+    );
+    let issued = std::fs::read(&out).unwrap();
+    let sha = said.split("SHA-256 ").nth(1).unwrap()[..64].to_string();
+    let after = counts(&url);
+    assert_eq!(
+        (after.1, after.2),
+        (before.1 + 1, before.2 + 1),
+        "archived and locked"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".part"))
+        .collect();
+    assert!(leftovers.is_empty(), "no temporary file is left behind");
+
+    let (ok, _, err) = run(&args(out_s, &["--allow-empty-sections"]), &configured);
+    assert!(!ok && err.contains("unlock the period first"), "{err}");
+    assert_eq!(counts(&url), after, "no silent version 2");
+
+    let again = dir.path().join("again.pdf");
+    let (ok, said, err) = aidledger(
+        &url,
+        &[
+            "report",
+            "--period",
+            "2025-H1",
+            "--version",
+            "1",
+            "--out",
+            again.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(ok, "{err}");
+    assert!(
+        said.contains(&sha),
+        "the printed SHA-256 is the one recorded: {said}"
+    );
+    assert_eq!(
+        std::fs::read(&again).unwrap(),
+        issued,
+        "the stored bytes, again"
+    );
+    let (ok, _, err) = aidledger(
+        &url,
+        &[
+            "report",
+            "--period",
+            "2025-H1",
+            "--version",
+            "2",
+            "--out",
+            again.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(!ok && err.contains("version 2"), "{err}");
+    assert_eq!(counts(&url), after);
 }

@@ -274,7 +274,7 @@ async fn pages_dash_periods_lock_unlock_text_issue_and_download() {
     let (s, _, to) = post(
         &app,
         "/periods/2025-H1/reports",
-        "lang=vi&issued_on=2025-07-10&number=12%2FBC",
+        &format!("lang=vi&issued_on=2025-07-10&number=12%2FBC&{SIGNED}&allow_empty_sections=true"),
         Some(&token),
     )
     .await;
@@ -308,4 +308,137 @@ async fn pages_dash_periods_lock_unlock_text_issue_and_download() {
         .await;
     assert_eq!(res.status(), Status::Ok);
     assert!(res.into_bytes().await.unwrap().starts_with(b"PK"));
+}
+
+/// A signer and recipients as the form sends them ("Nguyễn Văn A"; two recipient lines).
+const SIGNED: &str = "signer_authority=KT.%20GI%C3%81M%20%C4%90%E1%BB%90C&signer_title=PH%C3%93%20GI%C3%81M%20%C4%90%E1%BB%90C&signer_name=Nguy%E1%BB%85n%20V%C4%83n%20A&recipients=UBND%20th%C3%A0nh%20ph%E1%BB%91%20Hu%E1%BA%BF%0AL%C6%B0u%3A%20VT%2C%20QLNN";
+
+#[rocket::async_test]
+async fn pages_dash_period_draft_and_issue_with_signer_recipients_and_confirmations() {
+    let mut app = App::new().await;
+    let mut config = app.db.ctx.config.clone();
+    config.signing = crate::report_issue::signing();
+    app.client = rocket::local::asynchronous::Client::tracked(aidledger::build(
+        config,
+        app.db.store().clone(),
+    ))
+    .await
+    .unwrap();
+    let id = seed_money(&app).await;
+    let reviewer2 = app.actors["reviewer2"].clone();
+    aidledger::actions::review::verify_disbursement(&app.db.ctx, &reviewer2, id)
+        .await
+        .unwrap();
+    let token = login(&app, "reviewer").await;
+    let (_, html) = get(&app, "/periods/2025-H1").await;
+    assert_eq!(
+        attr(&html, "signer-name", "value").as_deref(),
+        Some("Nguyễn Văn A"),
+        "prefilled from configuration"
+    );
+    assert_eq!(
+        attr(&html, "signer-authority", "value").as_deref(),
+        Some("KT. GIÁM ĐỐC")
+    );
+    assert!(html.contains(">UBND thành phố Huế\nLưu: VT, QLNN</textarea>"));
+    let confirm = attr(&html, "issue-button", "data-confirm").unwrap();
+    assert!(
+        confirm.contains("KHÓA"),
+        "the confirmation says issuing locks: {confirm}"
+    );
+    assert_eq!(
+        attr(&html, "draft-button", "formaction").as_deref(),
+        Some("/periods/2025-H1/draft")
+    );
+    assert!(html.contains("id=\"allow-empty\""));
+
+    let before = crate::report_issue::counts(&app.db).await;
+    // A draft without a signer and with empty sections is still a PDF, and changes nothing.
+    let res = app
+        .client
+        .post("/periods/2025-H1/draft")
+        .header(ContentType::Form)
+        .body(format!(
+            "_csrf={token}&lang=vi&issued_on=2025-07-10&number=12%2FBC&signer_name=&recipients="
+        ))
+        .dispatch()
+        .await;
+    assert_eq!(res.status(), Status::Ok);
+    assert!(res.into_bytes().await.unwrap().starts_with(b"%PDF"));
+    assert_eq!(crate::report_issue::counts(&app.db).await, before);
+
+    let form = |extra: &str| format!("lang=vi&issued_on=2025-07-10&number=12%2FBC&{extra}");
+    let (s, html, _) = post(
+        &app,
+        "/periods/2025-H1/reports",
+        &form(SIGNED),
+        Some(&token),
+    )
+    .await;
+    assert_eq!(s, Status::UnprocessableEntity);
+    let at = html
+        .find("id=\"allow-empty-error\"")
+        .expect("the empty sections are named");
+    let named = &html[at..at + html[at..].find("</span>").unwrap()];
+    for title in ["IV. Đánh giá", "V. Nhiệm vụ kỳ tới", "VI. Kiến nghị"] {
+        assert!(named.contains(title), "{named}");
+    }
+    let (s, html, _) = post(
+        &app,
+        "/periods/2025-H1/reports",
+        &form("signer_name=%20&recipients=L%C6%B0u&allow_empty_sections=true"),
+        Some(&token),
+    )
+    .await;
+    assert_eq!(s, Status::UnprocessableEntity);
+    assert!(html.contains("id=\"signer-error\""));
+    assert!(html.contains(" checked"), "the confirmation is kept");
+    let (s, html, _) = post(
+        &app,
+        "/periods/2025-H1/reports",
+        &form("signer_name=A&recipients=%0A%20&allow_empty_sections=true"),
+        Some(&token),
+    )
+    .await;
+    assert_eq!(s, Status::UnprocessableEntity);
+    assert!(html.contains("id=\"recipients-error\""));
+    assert_eq!(
+        crate::report_issue::counts(&app.db).await,
+        before,
+        "nothing stored"
+    );
+
+    let (s, _, to) = post(
+        &app,
+        "/periods/2025-H1/reports",
+        &form(&format!("{SIGNED}&allow_empty_sections=true")),
+        Some(&token),
+    )
+    .await;
+    assert_eq!(
+        (s, to.as_str()),
+        (Status::SeeOther, "/periods/2025-H1#reports")
+    );
+    let (_, html) = get(&app, "/periods/2025-H1").await;
+    assert!(
+        html.contains("<td>Nguyễn Văn A</td>"),
+        "the history shows who signed"
+    );
+    assert!(
+        html.contains("Kỳ báo cáo đã được khóa."),
+        "the flash says the period is locked"
+    );
+    let (s, html, _) = post(
+        &app,
+        "/periods/2025-H1/reports",
+        &form(&format!("{SIGNED}&allow_empty_sections=true")),
+        Some(&token),
+    )
+    .await;
+    assert_eq!(s, Status::Conflict);
+    let error = html.split("id=\"period-error\">").nth(1).unwrap();
+    assert!(
+        error.starts_with("Báo cáo của kỳ này đã được ban hành"),
+        "{error}"
+    );
 }

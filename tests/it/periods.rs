@@ -8,7 +8,7 @@ use aidledger::actions::ledger::{record_commitment, record_disbursement, record_
 use aidledger::actions::periods::{list_periods, lock_period, unlock_period};
 use aidledger::actions::queries::{AuditFilter, get_issued_pdf, list_audit, list_issued_reports};
 use aidledger::actions::rates::{RateCmd, enter_rate};
-use aidledger::actions::reports::{IssueCmd, issue_report};
+use aidledger::actions::reports::{IssueCmd, SignerInput, issue_report};
 use aidledger::actions::review::{Reversal, reverse_disbursement, verify_disbursement};
 use aidledger::db::ledger::{Disbursement, NewCommitment, NewDisbursement};
 use aidledger::domain::item::{CommitmentKind, DisbursementStatus, Role};
@@ -243,10 +243,18 @@ async fn issuing_locks_the_period_and_reissuing_after_an_unlock_gives_version_2(
         .unwrap();
     verify_disbursement(&db.ctx, &reviewer, d.id).await.unwrap();
     let cmd = IssueCmd {
-        period: period("2025-M01"),
-        lang: Lang::En,
-        issued_on: date("2025-02-05"),
-        number: "1/BC".into(),
+        signer: SignerInput {
+            name: Some("Nguyen Van A".into()),
+            ..SignerInput::default()
+        },
+        recipients: Some(vec!["Archive: VT".into()]),
+        allow_empty_sections: true,
+        ..IssueCmd::new(
+            period("2025-M01"),
+            Lang::En,
+            date("2025-02-05"),
+            "1/BC".into(),
+        )
     };
     let (v1, pdf1) = issue_report(&db.ctx, &reviewer, &cmd).await.unwrap();
     assert_eq!(v1.version, 1);

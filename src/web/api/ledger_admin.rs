@@ -42,6 +42,14 @@ pub struct IssueBody {
     lang: Option<String>,
     issued_on: Option<String>,
     number: Option<String>,
+    /// Overrides of the configured signer; absent keeps the configuration.
+    signer_authority: Option<String>,
+    signer_title: Option<String>,
+    signer_name: Option<String>,
+    /// Replaces the configured recipients when present.
+    recipients: Option<Vec<String>>,
+    #[serde(default)]
+    allow_empty_sections: bool,
 }
 
 fn rate_value(field: &str, s: &str) -> Result<RateValue> {
@@ -186,6 +194,13 @@ pub async fn issue(
         issued_on: parse::opt_date("issued_on", b.issued_on.as_deref())?
             .unwrap_or_else(crate::actions::today_in_vietnam),
         number: parse::opt_text("number", b.number.as_deref(), 50)?.unwrap_or_default(),
+        signer: crate::actions::reports::SignerInput {
+            authority: b.signer_authority,
+            title: b.signer_title,
+            name: b.signer_name,
+        },
+        recipients: b.recipients,
+        allow_empty_sections: b.allow_empty_sections,
     };
     let actor = &user.0;
     let config = &ctx.config;

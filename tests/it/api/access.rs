@@ -102,7 +102,7 @@ async fn every_role_against_every_route() {
         .post(
             "/reports",
             "reviewer",
-            &json!({"period": "2024-Q4", "lang": "vi"}),
+            &json!({"period": "2024-Q4", "lang": "vi", "signer_name": "A", "recipients": ["VT"], "allow_empty_sections": true}),
         )
         .await;
     assert_eq!(s, Status::Created, "{issued}");
@@ -417,7 +417,9 @@ async fn every_role_against_every_route() {
             "POST",
             "/reports",
             "/reports".into(),
-            Some(json!({"period": "2024-Q3", "lang": "en"})),
+            Some(
+                json!({"period": "2024-Q3", "lang": "en", "signer_name": "A", "recipients": ["VT"], "allow_empty_sections": true}),
+            ),
             &["reviewer"],
         ),
         case("GET", "/reports/{file}", pdf, None, STAFF),

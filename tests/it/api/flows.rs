@@ -192,7 +192,8 @@ async fn unlocking_needs_a_reason_and_a_reissued_report_is_version_2_beside_vers
         )
         .await;
     assert_eq!(s, Status::Created, "{b}");
-    let issue = json!({"period": "2025-H1", "lang": "en", "issued_on": "2025-07-05", "number": "12/BC-SNgV"});
+    let issue = json!({"period": "2025-H1", "lang": "en", "issued_on": "2025-07-05", "number": "12/BC-SNgV",
+        "signer_name": "Nguyen Van A", "recipients": ["Archive: VT"], "allow_empty_sections": true});
     let (s, v1) = app.post("/reports", "reviewer", &issue).await;
     assert_eq!(s, Status::Created, "{v1}");
     assert_eq!(v1["version"], 1);

@@ -55,7 +55,7 @@ async fn an_ngo_user_never_sees_another_organisations_marker() {
         .post(
             "/reports",
             "reviewer",
-            &json!({"period": "2025-H1", "lang": "en"}),
+            &json!({"period": "2025-H1", "lang": "en", "signer_name": "A", "recipients": ["VT"], "allow_empty_sections": true}),
         )
         .await;
     assert_eq!(s, Status::Created, "{issued}");

@@ -141,6 +141,11 @@ pub(super) fn entries() -> Vec<(&'static str, Value)> {
                         json!({"type": "string", "pattern": "^[0-9a-f]{64}$"}),
                     ),
                     ("byte_size", int()),
+                    ("audit_entry_id", nint()),
+                    ("audit_head", ns()),
+                    ("signer_name", ns()),
+                    ("signer_lines", ns()),
+                    ("recipients", ns()),
                 ],
                 &[
                     "id",
@@ -183,6 +188,23 @@ pub(super) fn entries() -> Vec<(&'static str, Value)> {
                     ("lang", ncodes(&["vi", "en"])),
                     ("issued_on", ndate()),
                     ("number", ntext(50)),
+                    (
+                        "signer_authority",
+                        json!({"type": "string", "maxLength": 100, "nullable": true}),
+                    ),
+                    (
+                        "signer_title",
+                        json!({"type": "string", "maxLength": 100, "nullable": true}),
+                    ),
+                    (
+                        "signer_name",
+                        json!({"type": "string", "maxLength": 100, "nullable": true}),
+                    ),
+                    (
+                        "recipients",
+                        json!({"type": "array", "items": {"type": "string", "maxLength": 200}, "maxItems": 30, "nullable": true}),
+                    ),
+                    ("allow_empty_sections", boolean()),
                 ],
                 &["period"],
             ),

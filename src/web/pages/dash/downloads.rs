@@ -17,7 +17,7 @@ pub struct Download {
     disposition: Header<'static>,
 }
 
-fn download(body: Vec<u8>, content_type: ContentType, name: &str) -> Download {
+pub(super) fn download(body: Vec<u8>, content_type: ContentType, name: &str) -> Download {
     Download {
         body,
         content_type,

@@ -31,6 +31,7 @@ pub fn routes() -> Vec<rocket::Route> {
         periods::unlock,
         periods::save_text,
         periods::issue,
+        periods::draft,
         downloads::pdf,
         downloads::xlsx,
     ]

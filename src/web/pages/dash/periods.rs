@@ -1,10 +1,10 @@
 //! Reporting periods: the periods that have a lock or a report, and one period's page with
 //! its lock (taken by a reviewer, lifted with a reason that stays on record), the report's
-//! free-text sections IV-VI in each language, the form that issues the report, the XLSX
-//! export of its tables (see `downloads`) and the history of issued reports with version and SHA-256.
+//! free-text sections IV-VI in each language, the form that previews a draft of the report or
+//! issues it (see `issue`), the XLSX export of its tables (see `downloads`) and the history of
+//! issued reports with version, signer and SHA-256.
 
 use super::{field_message, may, parse_period, t};
-use crate::actions::reports::IssueCmd;
 use crate::actions::{Ctx, dash_views, periods, queries, reports, today_in_vietnam};
 use crate::domain::Lang;
 use crate::domain::period::Period;
@@ -18,6 +18,9 @@ use rocket::State;
 use rocket::http::Status;
 use rocket::request::FlashMessage;
 use rocket::response::{Flash, Redirect};
+
+mod issuing;
+pub use issuing::{draft, issue};
 
 pub struct PeriodRow {
     pub code: String,
@@ -51,6 +54,7 @@ pub struct ReportRow {
     pub issued_at: String,
     pub sha256: String,
     pub size: i64,
+    pub signer: String,
 }
 
 #[derive(Template)]
@@ -74,6 +78,14 @@ struct PeriodPage {
     issue_number: String,
     issue_date_error: Option<String>,
     issue_number_error: Option<String>,
+    signer_authority: String,
+    signer_title: String,
+    signer_name: String,
+    signer_error: Option<String>,
+    recipients: String,
+    recipients_error: Option<String>,
+    allow_empty: bool,
+    sections_error: Option<String>,
     reports: Vec<ReportRow>,
 }
 
@@ -178,6 +190,14 @@ async fn page(
         issue_number: String::new(),
         issue_date_error: None,
         issue_number_error: None,
+        signer_authority: String::new(),
+        signer_title: String::new(),
+        signer_name: String::new(),
+        signer_error: None,
+        recipients: String::new(),
+        recipients_error: None,
+        allow_empty: false,
+        sections_error: None,
         reports: issued
             .into_iter()
             .rev()
@@ -189,10 +209,27 @@ async fn page(
                 issued_at: fmt::time(r.issued_at, lang),
                 sha256: r.sha256,
                 size: r.byte_size,
+                signer: r.signer_name.unwrap_or_default(),
             })
             .collect(),
         code,
-    })
+    }
+    .prefilled(&ctx.config.signing, lang))
+}
+
+impl PeriodPage {
+    /// The signer and recipients fields as configured for the report's language.
+    fn prefilled(mut self, c: &crate::config::Signing, lang: Lang) -> PeriodPage {
+        let (authority, title, recipients) = match lang {
+            Lang::Vi => (&c.authority_vi, &c.title_vi, &c.recipients_vi),
+            Lang::En => (&c.authority_en, &c.title_en, &c.recipients_en),
+        };
+        self.signer_authority.clone_from(authority);
+        self.signer_title.clone_from(title);
+        self.signer_name.clone_from(&c.name);
+        self.recipients = recipients.join("\n");
+        self
+    }
 }
 
 #[rocket::get("/periods/<code>", rank = 2)]
@@ -313,55 +350,6 @@ pub async fn save_text(ctx: &State<Ctx>, v: Viewer, code: &str, form: Posted<Tex
                     }
                     None => false,
                 }
-            })
-            .await
-        }
-    }
-}
-
-#[derive(rocket::FromForm)]
-pub struct IssueForm {
-    lang: String,
-    issued_on: String,
-    number: String,
-}
-
-#[rocket::post("/periods/<code>/reports", data = "<form>")]
-pub async fn issue(ctx: &State<Ctx>, v: Viewer, code: &str, form: Posted<IssueForm>) -> Outcome {
-    let p = parse_period(ctx, code)?;
-    let f = form.value;
-    let parsed = (|| -> Result<IssueCmd> {
-        Ok(IssueCmd {
-            period: p,
-            lang: crate::web::api::parse::lang("lang", Some(f.lang.as_str()))?,
-            issued_on: crate::web::api::parse::date("issued_on", f.issued_on.trim())?,
-            number: crate::web::api::parse::text("number", &f.number, 50)?,
-        })
-    })();
-    let result = match parsed {
-        Ok(cmd) => reports::issue_report(ctx, &v.actor, &cmd).await,
-        Err(e) => Err(e),
-    };
-    match result {
-        Ok((issued, _pdf)) => Ok(Ok(Flash::success(
-            Redirect::to(format!("/periods/{}#reports", p.code())),
-            format!(
-                "{} {}",
-                t(v.lang, "dash.period.issued_done"),
-                issued.version
-            ),
-        ))),
-        Err(e) => {
-            refused(ctx, &v, &p, e, |page, field, m| {
-                page.issue_lang = f.lang;
-                page.issue_on = f.issued_on;
-                page.issue_number = f.number;
-                match field {
-                    Some("issued_on") => page.issue_date_error = Some(m),
-                    Some("number") => page.issue_number_error = Some(m),
-                    _ => return false,
-                }
-                true
             })
             .await
         }
