@@ -152,7 +152,7 @@ pub(crate) fn chart(flow: &mut Flow<'_>, c: &BarChart) {
             &caption,
             ParagraphSpec::centred(Style::bold(TITLE_SIZE), TITLE_LINE),
         );
-        let unit_style = Style::oblique(8.0);
+        let unit_style = Style::italic(8.0);
         let unit_lines = text::wrap(flow.fonts, unit_style, &unit, width);
         if let Some(line) = unit_lines.first() {
             let baseline = flow.fonts.baseline(unit_style, flow.y, UNIT_LINE);

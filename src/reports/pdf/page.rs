@@ -1,6 +1,6 @@
 //! Pages before they become PDF: page geometry (A4 portrait for the report body, A4 landscape
-//! for the appendices, margins after Decree 30/2020/NĐ-CP: top and bottom 20 mm, left 30 mm,
-//! right 15 mm), a small list of positioned drawing items per page, and the [`Flow`] that fills
+//! for the appendices, margins after Decree 30/2020/NĐ-CP: top and bottom 20 mm, left (binding)
+//! 30 mm, right 15 mm, the same on landscape pages), a small list of positioned drawing items per page, and the [`Flow`] that fills
 //! pages from top to bottom and starts a new page when the next piece does not fit. Coordinates
 //! are PDF points with the origin at the bottom-left of the page.
 
@@ -40,15 +40,16 @@ impl Geometry {
                 top: 20.0 * MM,
                 bottom: 20.0 * MM,
             },
-            // Landscape appendix pages are bound on the same (long) edge as the body once
-            // turned, so the wide margin goes to the top.
+            // Landscape appendix pages keep every margin of the decree: the 30 mm binding
+            // margin on the left as on the body pages, and the top at 25 mm (the edge that
+            // meets the spine when the sheet is bound with the text turned towards it).
             Orientation::Landscape => Self {
                 width: A4_LONG,
                 height: A4_SHORT,
-                left: 15.0 * MM,
+                left: 30.0 * MM,
                 right: 15.0 * MM,
                 top: 25.0 * MM,
-                bottom: 17.0 * MM,
+                bottom: 20.0 * MM,
             },
         }
     }
@@ -152,6 +153,8 @@ pub(crate) struct Flow<'a> {
     pub y: f32,
     /// Figures are numbered across the document.
     pub figures: usize,
+    /// Justified paragraphs are allowed (Vietnamese); otherwise text is set ragged right.
+    pub justify: bool,
     pages: Vec<Page>,
     page: Page,
 }
@@ -165,6 +168,7 @@ impl<'a> Flow<'a> {
             geom,
             y: geom.y_top(),
             figures: 0,
+            justify: true,
             pages: Vec::new(),
             page: Page {
                 orientation,
@@ -329,6 +333,11 @@ impl<'a> Flow<'a> {
                 width,
             )
         };
+        let total = lines.len() as f32 * spec.line_height;
+        if spec.keep_together && total <= self.full_height() {
+            self.ensure(total);
+        }
+        let space_w = self.fonts.char_width(spec.style, ' ');
         for (i, line) in lines.iter().enumerate() {
             self.ensure(spec.line_height);
             let indent = if i == 0 { spec.first_indent } else { 0.0 };
@@ -336,11 +345,13 @@ impl<'a> Flow<'a> {
             let avail = width - indent;
             let baseline = self.fonts.baseline(spec.style, self.y, spec.line_height);
             let gaps = line.text.matches(' ').count();
-            let extra = if spec.justify && !line.last && gaps > 0 {
+            let extra = if spec.justify && self.justify && !line.last && gaps > 0 {
                 ((avail - line.width) / gaps as f32).max(0.0)
             } else {
                 0.0
             };
+            // A line with few words would be stretched into holes: leave it ragged instead.
+            let extra = if extra > space_w * 1.2 { 0.0 } else { extra };
             let x = match spec.align {
                 Align::Left => x,
                 Align::Center => x + (avail - line.width) / 2.0,
@@ -370,6 +381,9 @@ pub(crate) struct ParagraphSpec {
     pub align: Align,
     /// Even out line lengths (for centred titles).
     pub balance: bool,
+    /// Move the whole block to the next page rather than split it (list items), when it fits
+    /// on a page.
+    pub keep_together: bool,
 }
 
 impl ParagraphSpec {
@@ -382,6 +396,7 @@ impl ParagraphSpec {
             justify: false,
             align: Align::Left,
             balance: false,
+            keep_together: false,
         }
     }
 

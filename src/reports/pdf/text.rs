@@ -1,4 +1,5 @@
-//! Text for the PDF: the three embedded DejaVu Sans faces, width measurement from the fonts'
+//! Text for the PDF: the four embedded Liberation Serif faces (metric-compatible with Times New
+//! Roman, full Vietnamese coverage), width measurement from the fonts'
 //! own glyph advances, Unicode NFC normalisation and word wrapping. printpdf draws one glyph per
 //! code point with no shaping and no kerning, so a string's drawn width is exactly the sum of its
 //! glyphs' advances; that is what is measured here. Text is normalised to NFC first, because a
@@ -10,34 +11,38 @@ use unicode_normalization::char::is_combining_mark;
 
 use super::RenderError;
 
-const REGULAR: &[u8] = include_bytes!("../../../reports/fonts/DejaVuSans.ttf");
-const BOLD: &[u8] = include_bytes!("../../../reports/fonts/DejaVuSans-Bold.ttf");
-const OBLIQUE: &[u8] = include_bytes!("../../../reports/fonts/DejaVuSans-Oblique.ttf");
+const REGULAR: &[u8] = include_bytes!("../../../reports/fonts/LiberationSerif-Regular.ttf");
+const BOLD: &[u8] = include_bytes!("../../../reports/fonts/LiberationSerif-Bold.ttf");
+const ITALIC: &[u8] = include_bytes!("../../../reports/fonts/LiberationSerif-Italic.ttf");
+const BOLD_ITALIC: &[u8] = include_bytes!("../../../reports/fonts/LiberationSerif-BoldItalic.ttf");
 
-/// The three faces of the report.
+/// The four faces of the report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub(crate) enum Face {
     Regular,
     Bold,
-    Oblique,
+    Italic,
+    BoldItalic,
 }
 
 impl Face {
-    pub(crate) const ALL: [Face; 3] = [Face::Regular, Face::Bold, Face::Oblique];
+    pub(crate) const ALL: [Face; 4] = [Face::Regular, Face::Bold, Face::Italic, Face::BoldItalic];
 
     pub(crate) fn index(self) -> usize {
         match self {
             Face::Regular => 0,
             Face::Bold => 1,
-            Face::Oblique => 2,
+            Face::Italic => 2,
+            Face::BoldItalic => 3,
         }
     }
 
     pub(crate) fn name(self) -> &'static str {
         match self {
-            Face::Regular => "DejaVuSans",
-            Face::Bold => "DejaVuSans-Bold",
-            Face::Oblique => "DejaVuSans-Oblique",
+            Face::Regular => "LiberationSerif",
+            Face::Bold => "LiberationSerif-Bold",
+            Face::Italic => "LiberationSerif-Italic",
+            Face::BoldItalic => "LiberationSerif-BoldItalic",
         }
     }
 }
@@ -59,8 +64,11 @@ impl Style {
     pub(crate) const fn bold(size: f32) -> Self {
         Self::new(Face::Bold, size)
     }
-    pub(crate) const fn oblique(size: f32) -> Self {
-        Self::new(Face::Oblique, size)
+    pub(crate) const fn italic(size: f32) -> Self {
+        Self::new(Face::Italic, size)
+    }
+    pub(crate) const fn bold_italic(size: f32) -> Self {
+        Self::new(Face::BoldItalic, size)
     }
 }
 
@@ -74,7 +82,7 @@ struct LoadedFace {
 
 /// The parsed faces with their metrics.
 pub(crate) struct Fonts {
-    faces: [LoadedFace; 3],
+    faces: [LoadedFace; 4],
 }
 
 impl Fonts {
@@ -83,13 +91,14 @@ impl Fonts {
             faces: [
                 load_face(REGULAR, Face::Regular)?,
                 load_face(BOLD, Face::Bold)?,
-                load_face(OBLIQUE, Face::Oblique)?,
+                load_face(ITALIC, Face::Italic)?,
+                load_face(BOLD_ITALIC, Face::BoldItalic)?,
             ],
         })
     }
 
     fn face(&self, face: Face) -> &LoadedFace {
-        // `index` is 0..3 by construction, matching the array.
+        // `index` is 0..4 by construction, matching the array.
         &self.faces[face.index()]
     }
 
@@ -163,9 +172,9 @@ pub(crate) struct Line {
     pub last: bool,
 }
 
-/// Wraps `text` (normalised here) into lines no wider than `max_width`: greedy, by words, with
-/// `\n` as a hard break. A word wider than the line is broken, preferably after `-`, `/`, `.`
-/// or `,`, never before a combining mark. Empty text gives no lines.
+/// Wraps `text` (normalised here) into lines no wider than `max_width`: greedy, at spaces only,
+/// with `\n` as a hard break. A word wider than the line is broken as a last resort, after a
+/// `-` or `/` of its own or with an added hyphen (see [`break_word`]). Empty text gives no lines.
 pub(crate) fn wrap(fonts: &Fonts, style: Style, text: &str, max_width: f32) -> Vec<Line> {
     wrap_indented(fonts, style, text, max_width, max_width)
 }
@@ -268,27 +277,38 @@ pub(crate) fn wrap_balanced(fonts: &Fonts, style: Style, text: &str, max_width: 
     wrap(fonts, style, text, wide)
 }
 
-/// Splits a word wider than `max_width` into pieces that fit.
+/// Splits a word wider than `max_width` into pieces that fit: the last resort for a word longer
+/// than its column. A piece ends after a `-` or `/` of the word when there is one; otherwise it
+/// ends with a hyphen, so no word is ever split invisibly. Never before a combining mark.
 fn break_word(fonts: &Fonts, style: Style, word: &str, max_width: f32) -> Vec<String> {
+    let hyphen = fonts.char_width(style, '-');
     let mut pieces = Vec::new();
     let mut cur = String::new();
     let mut cur_w = 0.0_f32;
-    // Byte index in `cur` just after the last preferred break character.
+    // Byte index in `cur` just after the last `-` or `/`.
     let mut soft_break: Option<usize> = None;
     for c in word.chars() {
         let w = fonts.char_width(style, c);
-        if !cur.is_empty() && cur_w + w > max_width + 0.01 && !is_combining_mark(c) {
-            let cut = soft_break
-                .filter(|&i| i > 0 && i < cur.len())
-                .unwrap_or(cur.len());
-            let rest = cur.split_off(cut);
-            pieces.push(std::mem::replace(&mut cur, rest));
+        if !cur.is_empty() && cur_w + w + hyphen > max_width + 0.01 && !is_combining_mark(c) {
+            match soft_break.filter(|&i| i > 0 && i < cur.len()) {
+                Some(cut) => {
+                    let rest = cur.split_off(cut);
+                    pieces.push(std::mem::replace(&mut cur, rest));
+                }
+                None if cur.chars().count() > 1 => {
+                    let mut piece = std::mem::take(&mut cur);
+                    piece.push('-');
+                    pieces.push(piece);
+                }
+                // One glyph wider than the column: it goes alone on its line.
+                None => pieces.push(std::mem::take(&mut cur)),
+            }
             cur_w = fonts.width(style, &cur);
             soft_break = None;
         }
         cur.push(c);
         cur_w += w;
-        if matches!(c, '-' | '/' | '.' | ',' | '_') {
+        if matches!(c, '-' | '/') {
             soft_break = Some(cur.len());
         }
     }
@@ -362,6 +382,14 @@ mod tests {
         assert!(lines.len() > 1);
         assert!(lines.iter().all(|l| l.width <= 40.01));
         assert_eq!(lines.concat_text(), "1234/QĐ-UBND-2025-viện-trợ");
+        let lines = wrap(&fonts, style, "Morgenthau", 25.0);
+        assert!(lines.len() > 1);
+        assert!(lines.iter().all(|l| l.width <= 25.01));
+        assert!(
+            lines.iter().rev().skip(1).all(|l| l.text.ends_with('-')),
+            "{lines:?}"
+        );
+        assert_eq!(lines.concat_text().replace('-', ""), "Morgenthau");
     }
 
     #[test]
