@@ -12,21 +12,37 @@ use crate::reports::model::{Align, Table};
 /// with a hyphen, see [`super::text::wrap`]).
 pub(crate) fn column_widths(flow: &Flow<'_>, t: &Table, size: f32, pad_x: f32) -> Vec<f32> {
     let total = flow.geom.content_width();
+    // A word of a text column may break after its own "-" or "/" without an added hyphen, so
+    // only the longest such piece counts there.
+    let longest_piece = |style: Style, text: &str| {
+        text.split_whitespace()
+            .flat_map(|w| w.split_inclusive(['-', '/']))
+            .map(|w| flow.fonts.width(style, w))
+            .fold(0.0_f32, f32::max)
+    };
     let longest_word = |style: Style, text: &str| {
         text.split_whitespace()
             .map(|w| flow.fonts.width(style, w))
             .fold(0.0_f32, f32::max)
     };
     let body_longest = |i: usize| {
+        let text = t.columns.get(i).is_some_and(|c| c.align == Align::Left);
+        let measure = |style: Style, cell: &String| {
+            if text {
+                longest_piece(style, cell)
+            } else {
+                longest_word(style, cell)
+            }
+        };
         t.rows
             .iter()
             .filter_map(|r| r.get(i))
-            .map(|cell| longest_word(Style::regular(size), cell))
+            .map(|cell| measure(Style::regular(size), cell))
             .chain(
                 t.total_row
                     .iter()
                     .filter_map(|r| r.get(i))
-                    .map(|cell| longest_word(Style::bold(size), cell)),
+                    .map(|cell| measure(Style::bold(size), cell)),
             )
             .fold(0.0_f32, f32::max)
     };
@@ -34,7 +50,7 @@ pub(crate) fn column_widths(flow: &Flow<'_>, t: &Table, size: f32, pad_x: f32) -
     let header_mins: Vec<f32> = t
         .columns
         .iter()
-        .map(|c| longest_word(Style::bold(size), &c.header) + pad)
+        .map(|c| longest_piece(Style::bold(size), &c.header) + pad)
         .collect();
     let word_mins: Vec<f32> = (0..t.columns.len())
         .map(|i| {
@@ -53,14 +69,37 @@ pub(crate) fn column_widths(flow: &Flow<'_>, t: &Table, size: f32, pad_x: f32) -
     if word_mins.iter().sum::<f32>() <= total {
         return share(total, &weights, &word_mins);
     }
-    // Text columns fall back to their header's longest word.
-    let mins: Vec<f32> = t
-        .columns
+    // Text columns give way, each by the same share of its excess over its header's longest
+    // word, just enough for the table to fit.
+    let is_text: Vec<bool> = t.columns.iter().map(|c| c.align == Align::Left).collect();
+    let fixed: f32 = word_mins
         .iter()
-        .zip(word_mins.iter().zip(&header_mins))
-        .map(|(c, (word, header))| {
-            if c.align == Align::Left {
-                *header
+        .zip(&is_text)
+        .filter(|(_, text)| !**text)
+        .map(|(m, _)| m)
+        .sum();
+    let (text_words, text_headers) = word_mins
+        .iter()
+        .zip(&header_mins)
+        .zip(&is_text)
+        .filter(|(_, text)| **text)
+        .fold((0.0_f32, 0.0_f32), |(w, h), ((word, header), _)| {
+            (w + word, h + header.min(*word))
+        });
+    let excess = text_words - text_headers;
+    let keep = if excess > 0.0 {
+        ((total - fixed - text_headers) / excess).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    let mins: Vec<f32> = word_mins
+        .iter()
+        .zip(&header_mins)
+        .zip(&is_text)
+        .map(|((word, header), text)| {
+            if *text {
+                let floor = header.min(*word);
+                floor + (word - floor) * keep
             } else {
                 *word
             }

@@ -24,6 +24,8 @@ mod text;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_print;
 
 use std::collections::BTreeSet;
 

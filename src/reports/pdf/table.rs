@@ -229,7 +229,7 @@ fn prepare<'t>(
         }
     }
 
-    let pad_x = (spec.size * 0.35).max(2.0);
+    let pad_x = (spec.size * 0.25).max(2.0);
     let geo = Geometry {
         x0: flow.geom.x0(),
         widths: column_widths(flow, t, spec.size, pad_x),

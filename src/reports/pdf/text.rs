@@ -290,7 +290,7 @@ fn break_word(fonts: &Fonts, style: Style, word: &str, max_width: f32) -> Vec<St
     for c in word.chars() {
         let w = fonts.char_width(style, c);
         if !cur.is_empty() && cur_w + w + hyphen > max_width + 0.01 && !is_combining_mark(c) {
-            match soft_break.filter(|&i| i > 0 && i < cur.len()) {
+            match soft_break.filter(|&i| i > 0 && i <= cur.len()) {
                 Some(cut) => {
                     let rest = cur.split_off(cut);
                     pieces.push(std::mem::replace(&mut cur, rest));
@@ -382,6 +382,10 @@ mod tests {
         assert!(lines.len() > 1);
         assert!(lines.iter().all(|l| l.width <= 40.01));
         assert_eq!(lines.concat_text(), "1234/QĐ-UBND-2025-viện-trợ");
+        // A break right after the word's own hyphen adds none.
+        let narrow = fonts.width(style, "1000/QĐ-") + 1.0;
+        let lines = wrap(&fonts, style, "1000/QĐ-UBND,", narrow);
+        assert_eq!(lines.concat_text(), "1000/QĐ-UBND,", "{lines:?}");
         let lines = wrap(&fonts, style, "Morgenthau", 25.0);
         assert!(lines.len() > 1);
         assert!(lines.iter().all(|l| l.width <= 25.01));
