@@ -4,7 +4,8 @@
 
 use super::RenderError;
 use super::chart;
-use super::page::{Flow, Orientation, ParagraphSpec, mm};
+use super::page::{Flow, Orientation, mm};
+use super::paragraph::ParagraphSpec;
 use super::table::{self, TableSpec};
 use super::text::{self, Style};
 use crate::domain::Lang;

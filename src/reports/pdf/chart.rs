@@ -5,7 +5,8 @@
 //! integers and only the geometry is in points. A chart that does not fit on one page continues
 //! on the next with the same scale.
 
-use super::page::{BAR_FILL, Flow, GREY, LIGHT_GREY, ParagraphSpec};
+use super::page::{BAR_FILL, Flow, GREY, LIGHT_GREY};
+use super::paragraph::ParagraphSpec;
 use super::text::{self, Style};
 use crate::reports::labels::fill;
 use crate::reports::model::{Align, BarChart};

@@ -19,8 +19,10 @@ mod columns;
 mod emit;
 mod header;
 mod page;
+mod paragraph;
 mod table;
 mod text;
+mod wrap;
 
 #[cfg(test)]
 mod tests;

@@ -7,7 +7,8 @@
 
 use super::RenderError;
 use super::columns::column_widths;
-use super::page::{Flow, HEADER_FILL, ParagraphSpec};
+use super::page::{Flow, HEADER_FILL};
+use super::paragraph::ParagraphSpec;
 use super::text::{self, Line, Style};
 use crate::reports::model::{Align, Table};
 
