@@ -267,3 +267,43 @@ fn write_samples_to_tmp_b() {
         .expect("write");
     }
 }
+
+#[test]
+fn list_items_move_whole_and_headings_stay_with_what_follows() {
+    let item = "Tổ chức Morgenthau Foundation for International Investment đã hoàn thành việc \
+                bàn giao trang thiết bị y tế cho các trạm y tế xã trên địa bàn thành phố";
+    for filler in 0..12 {
+        let mut doc = sample::document(Lang::Vi);
+        doc.appendices.clear();
+        doc.charts.clear();
+        let mut sections = vec![Section {
+            heading: "A. DANH SÁCH".into(),
+            blocks: vec![
+                Block::Paragraph("Mở đầu. ".repeat(filler * 9)),
+                Block::Bullets((0..30).map(|i| format!("{i}. {item}")).collect()),
+            ],
+        }];
+        sections.append(&mut doc.sections);
+        doc.sections = sections;
+        let headings: Vec<String> = doc.sections.iter().map(|s| s.heading.clone()).collect();
+        let pages = pages_of(&doc);
+        assert!(pages.len() >= 3);
+        for (n, page) in pages.iter().enumerate() {
+            let texts = page_text(page);
+            if n > 0 {
+                let first = texts.first().copied().unwrap_or_default();
+                assert!(
+                    first.starts_with("- ") || !item.contains(first),
+                    "filler {filler}: page {} starts inside a list item: {first}",
+                    n + 1
+                );
+            }
+            let last = texts.last().copied().unwrap_or_default();
+            assert!(
+                !headings.iter().any(|h| h.ends_with(last)),
+                "filler {filler}: page {} ends with a heading: {last}",
+                n + 1
+            );
+        }
+    }
+}
