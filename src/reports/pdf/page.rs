@@ -1,8 +1,9 @@
 //! Pages before they become PDF: page geometry (A4 portrait for the report body, A4 landscape
 //! for the appendices, margins after Decree 30/2020/NĐ-CP: top and bottom 20 mm, left (binding)
 //! 30 mm, right 15 mm; landscape pages the same but 25 mm at the top), a small list of
-//! positioned drawing items per page, and the [`Flow`] that fills pages from top to bottom and starts a new page when the next piece does not fit. Coordinates
-//! are PDF points with the origin at the bottom-left of the page.
+//! positioned drawing items per page, and the [`Flow`] that fills pages from top to bottom and
+//! starts a new page when the next piece does not fit. Coordinates are PDF points with the
+//! origin at the bottom-left of the page.
 
 use super::text::{Fonts, Line, Style};
 use crate::reports::labels::Labels;
