@@ -29,6 +29,7 @@ pub struct Labels {
     pub common: CommonLabels,
     pub charts: ChartLabels,
     pub appendix: AppendixLabels,
+    pub document: DocumentLabels,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -112,6 +113,20 @@ pub struct AppendixLabels {
     pub milestones: AppendixText,
 }
 
+/// Fixed text the PDF renderer draws around the content (Decree 30/2020/NĐ-CP layout).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentLabels {
+    /// The mark on every page of a draft: "DỰ THẢO".
+    pub draft: String,
+    /// "Phụ lục {n}", `{n}` in Roman numerals.
+    pub appendix: String,
+    /// "(Kèm theo Báo cáo số {number} ngày {day2} tháng {month_admin} năm {year} của {agency})"
+    pub attached: String,
+    /// What follows the clerk's blank in "Số:      /BC-SNgV" when no number is given.
+    pub number_suffix: String,
+}
+
 /// Title and column headers of one appendix table.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -144,7 +159,9 @@ impl Labels {
         self.date_with(&self.header.date_short, "", date)
     }
 
-    fn date_with(&self, template: &str, place: &str, date: NaiveDate) -> String {
+    /// `template` with the date placeholders (`{day}`, `{day2}`, `{month}`, `{month_admin}`,
+    /// `{month_name}`, `{year}`) and `{place}` filled in.
+    pub(crate) fn date_with(&self, template: &str, place: &str, date: NaiveDate) -> String {
         let month = date.month();
         let month_name = usize::try_from(date.month0())
             .ok()

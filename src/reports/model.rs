@@ -25,9 +25,11 @@ pub struct ReportDocument {
     pub charts: Vec<BarChart>,
     /// Who signs; `None` prints no signature block.
     pub signature: Option<Signature>,
-    /// "Nơi nhận" list, printed left of the signature; empty prints nothing.
+    /// "Nơi nhận" list, printed left of the signature, one per line; given without the leading
+    /// "- " and the final punctuation (the renderer adds "- …;" and "." after the last, which
+    /// is usually "Lưu: VT, …"). Empty prints nothing.
     pub recipients: Vec<String>,
-    /// Appendix tables, numbered "PHỤ LỤC 1", "PHỤ LỤC 2", … in order.
+    /// Appendix tables, captioned "Phụ lục I", "Phụ lục II", … in order.
     pub appendices: Vec<Table>,
     /// One line per exchange rate used, e.g. "1 USD = 25.450 đồng (NHNN, 30/6/2025)".
     pub rates_footnote: Vec<String>,
@@ -35,7 +37,7 @@ pub struct ReportDocument {
     #[serde(default)]
     pub draft: bool,
     /// The audit chain anchor the issued report witnesses, e.g. "Audit 4182 · 3f9a1c2e"; printed
-    /// small in the last page's footer. `None` prints nothing (drafts, renderer tests).
+    /// small in the bottom margin of every page. `None` prints nothing (drafts, renderer tests).
     #[serde(default)]
     pub audit_anchor: Option<String>,
 }
@@ -45,9 +47,11 @@ pub struct ReportDocument {
 pub struct Header {
     /// e.g. "UBND TỈNH THỪA THIÊN HUẾ" (printed in upper case).
     pub parent_agency: String,
-    /// e.g. "SỞ NGOẠI VỤ" (printed bold, in upper case).
+    /// e.g. "SỞ NGOẠI VỤ" (printed bold, in upper case; the appendix captions write it as in a
+    /// sentence, "Sở Ngoại vụ", unless it is given in mixed case already).
     pub issuing_agency: String,
-    /// e.g. "123/BC-SNgV" (the renderer adds "Số:").
+    /// e.g. "123/BC-SNgV" (the renderer adds "Số:"). Blank, or blank before the slash
+    /// ("      /BC-SNgV"), prints "Số:" with a blank for the clerk before "/BC-SNgV".
     pub number: String,
     /// e.g. "Huế" (English: "Hue").
     pub place: String,

@@ -20,7 +20,7 @@ struct Ngo {
     country_en: &'static str,
 }
 
-const NGOS: [Ngo; 12] = [
+const NGOS: [Ngo; 13] = [
     Ngo {
         vi: "Tổ chức Tầm nhìn Thế giới (World Vision International) tại Việt Nam",
         en: "World Vision International in Viet Nam",
@@ -86,6 +86,12 @@ const NGOS: [Ngo; 12] = [
         en: "German Action for Persons with Disabilities and Community Development",
         country_vi: "CHLB Đức",
         country_en: "Germany",
+    },
+    Ngo {
+        vi: "Quỹ Morgenthau vì Đầu tư Quốc tế (Morgenthau Foundation for International Investment)",
+        en: "Morgenthau Foundation for International Investment",
+        country_vi: "Hoa Kỳ",
+        country_en: "United States",
     },
     Ngo {
         vi: "Quỹ Hỗ trợ Giáo dục và Phát triển Nông thôn Pháp - Việt",
@@ -288,6 +294,7 @@ pub(crate) fn document(lang: Lang) -> ReportDocument {
         }
     };
     let sector_name = |i: usize| if vi { SECTORS[i].0 } else { SECTORS[i].1 };
+    let text = |v: &str, e: &str| if vi { v.to_owned() } else { e.to_owned() };
 
     // Appendix 1: approved items, 13 columns.
     let a = &labels.appendix;
@@ -400,8 +407,14 @@ pub(crate) fn document(lang: Lang) -> ReportDocument {
                 ]
             })
             .collect(),
-        unit: None,
-        notes: Vec::new(),
+        unit: Some(text(
+            "Đơn vị tính: USD; triệu đồng",
+            "Unit: USD; VND million",
+        )),
+        notes: vec![text(
+            "Giá trị bằng triệu đồng được làm tròn; tổng cộng là tổng của các giá trị chưa làm tròn.",
+            "Amounts in VND million are rounded; the total is the sum of the unrounded amounts.",
+        )],
         total_row: Some(vec![
             String::new(),
             labels.common.total.clone(),
@@ -571,8 +584,14 @@ pub(crate) fn document(lang: Lang) -> ReportDocument {
                 r
             })
             .collect(),
-        unit: None,
-        notes: Vec::new(),
+        unit: Some(text(
+            "Đơn vị tính: USD; triệu đồng",
+            "Unit: USD; VND million",
+        )),
+        notes: vec![text(
+            "Giá trị bằng triệu đồng được làm tròn; tổng cộng là tổng của các giá trị chưa làm tròn.",
+            "Amounts in VND million are rounded; the total is the sum of the unrounded amounts.",
+        )],
         total_row: Some(vec![
             String::new(),
             labels.common.total.clone(),
@@ -583,7 +602,6 @@ pub(crate) fn document(lang: Lang) -> ReportDocument {
     };
 
     let s = &labels.sections;
-    let text = |v: &str, e: &str| if vi { v.to_owned() } else { e.to_owned() };
     let sections = vec![
         Section {
             heading: s.overview.clone(),
@@ -701,18 +719,15 @@ pub(crate) fn document(lang: Lang) -> ReportDocument {
         }),
         recipients: vec![
             text(
-                "Ủy ban Công tác về các tổ chức PCPNN;",
-                "Committee for Foreign NGO Affairs;",
+                "Ủy ban Công tác về các tổ chức PCPNN",
+                "Committee for Foreign NGO Affairs",
             ),
-            text("Bộ Ngoại giao;", "Ministry of Foreign Affairs;"),
+            text("Bộ Ngoại giao", "Ministry of Foreign Affairs"),
             text(
-                "UBND thành phố (báo cáo);",
-                "City People's Committee (for reporting);",
+                "UBND thành phố (báo cáo)",
+                "City People's Committee (for reporting)",
             ),
-            text(
-                "Lưu: VT, HTQT.",
-                "Archive: Office, International Cooperation.",
-            ),
+            text("Lưu: VT, QLNN", "Archive: Office, NGO Management"),
         ],
         appendices: vec![
             approved,

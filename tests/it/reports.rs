@@ -322,7 +322,7 @@ async fn the_report_pdf_carries_the_rollup_totals_and_is_byte_identical_on_reiss
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
         "TÌNH HÌNH HOẠT ĐỘNG CỦA CÁC TỔ CHỨC PCPNN",
         "KẾT QUẢ VẬN ĐỘNG VIỆN TRỢ PCPNN TRONG KỲ",
-        "PHỤ LỤC 1",
+        "Phụ lục I",
     ] {
         assert!(text.contains(heading), "the PDF text has {heading:?}");
     }

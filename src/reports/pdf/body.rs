@@ -4,14 +4,18 @@
 
 use super::RenderError;
 use super::chart;
-use super::page::{Flow, Orientation, ParagraphSpec, mm};
+use super::page::{Flow, Orientation, mm};
+use super::paragraph::ParagraphSpec;
 use super::table::{self, TableSpec};
 use super::text::{self, Style};
-use crate::reports::labels::fill;
+use crate::domain::Lang;
+use crate::reports::labels::{Labels, fill};
 use crate::reports::model::{Block, ReportDocument, Section, Table};
 
-const BODY_SIZE: f32 = 11.0;
-const BODY_LINE: f32 = 15.5;
+/// Body text: 13 pt, single-and-a-bit line spacing, 6 pt between paragraphs (Decree 30/2020).
+const BODY_SIZE: f32 = 13.0;
+const BODY_LINE: f32 = 17.0;
+const PARAGRAPH_GAP: f32 = 6.0;
 
 fn body_spec() -> ParagraphSpec {
     ParagraphSpec {
@@ -22,15 +26,22 @@ fn body_spec() -> ParagraphSpec {
 }
 
 pub(crate) fn section(flow: &mut Flow<'_>, section: &Section) -> Result<(), RenderError> {
-    heading(flow, &section.heading);
+    let follow = section.blocks.first().map_or(0.0, |b| lead_height(flow, b));
+    heading(flow, &section.heading, follow);
     for block in &section.blocks {
         match block {
             Block::Paragraph(text) => paragraph(flow, text),
             Block::Bullets(items) => {
+                // An item moves to the next page whole rather than split.
+                let spec = ParagraphSpec {
+                    keep_together: true,
+                    ..body_spec()
+                };
                 for item in items {
-                    flow.paragraph(&format!("- {}", item.trim()), body_spec());
+                    flow.paragraph(&format!("- {}", item.trim()), spec);
+                    flow.skip(PARAGRAPH_GAP / 2.0);
                 }
-                flow.skip(3.0);
+                flow.skip(PARAGRAPH_GAP / 2.0);
             }
             Block::Table(t) => {
                 flow.space(4.0);
@@ -48,17 +59,45 @@ pub(crate) fn section(flow: &mut Flow<'_>, section: &Section) -> Result<(), Rend
 }
 
 fn paragraph(flow: &mut Flow<'_>, text: &str) {
-    flow.paragraph(text, body_spec());
-    flow.skip(3.0);
+    for segment in text.split('\n').filter(|s| !s.trim().is_empty()) {
+        flow.paragraph(segment, body_spec());
+        flow.skip(PARAGRAPH_GAP);
+    }
 }
 
-/// A bold heading that is never left alone at the bottom of a page.
-fn heading(flow: &mut Flow<'_>, heading: &str) {
+/// Height of the start of `block` that its heading must stay with: two lines of text, a list
+/// item, or a table's title, head and first row.
+fn lead_height(flow: &Flow<'_>, block: &Block) -> f32 {
+    let width = flow.geom.content_width();
+    let lines = |text: &str| {
+        text::wrap(
+            flow.fonts,
+            Style::regular(BODY_SIZE),
+            text,
+            width - mm(10.0),
+        )
+        .len()
+    };
+    match block {
+        Block::Paragraph(p) => lines(p).min(2) as f32 * BODY_LINE,
+        Block::Bullets(items) => items
+            .first()
+            .map_or(0.0, |i| lines(&format!("- {i}")) as f32 * BODY_LINE),
+        Block::Table(t) => 4.0 + table::lead_height(flow, t, &TableSpec::body()),
+        Block::Chart(_) => 4.0 * BODY_LINE,
+    }
+}
+
+/// A bold heading that is never left alone at the bottom of a page: it moves to the next page
+/// with the first `follow` points of what comes under it.
+fn heading(flow: &mut Flow<'_>, heading: &str, follow: f32) {
     let style = Style::bold(BODY_SIZE);
     let lines = text::wrap(flow.fonts, style, heading, flow.geom.content_width());
-    flow.space(8.0);
-    // Room for the heading and the start of what follows (three lines, or a table's head).
-    flow.ensure(lines.len() as f32 * BODY_LINE + 3.0 * BODY_LINE);
+    flow.space(PARAGRAPH_GAP);
+    let need = lines.len() as f32 * BODY_LINE + 2.0 + follow.max(BODY_LINE);
+    if need <= flow.full_height() {
+        flow.ensure(need);
+    }
     flow.paragraph(heading, ParagraphSpec::body(style, BODY_LINE));
     flow.skip(2.0);
 }
@@ -71,8 +110,9 @@ pub(crate) fn charts(flow: &mut Flow<'_>, doc: &ReportDocument) {
     }
 }
 
-/// One appendix on fresh landscape pages: "PHỤ LỤC n", its title, the "attached to" line and
-/// the table, whose continuation pages are captioned "PHỤ LỤC n (tiếp theo)".
+/// One appendix on fresh landscape pages: "Phụ lục I" (centred, bold), its title (bold), the
+/// italic "(Kèm theo Báo cáo số … ngày … của Sở Ngoại vụ)" line, then the table, whose
+/// continuation pages are captioned "Phụ lục I (tiếp theo)".
 pub(crate) fn appendix(
     flow: &mut Flow<'_>,
     doc: &ReportDocument,
@@ -81,20 +121,15 @@ pub(crate) fn appendix(
 ) -> Result<(), RenderError> {
     let labels = flow.labels;
     flow.new_page(Orientation::Landscape);
-    let n = number.to_string();
-    let caption = fill(&labels.common.appendix, &[("n", &n)]);
+    let n = roman(number);
+    let caption = fill(&labels.document.appendix, &[("n", &n)]);
     let centred = ParagraphSpec::centred;
-    flow.paragraph(&caption, centred(Style::bold(11.5), 15.0));
-    flow.paragraph(&t.title, centred(Style::bold(11.0), 14.5));
-    let attached = fill(
-        &labels.common.attached,
-        &[
-            ("number", &doc.header.number),
-            ("date", &labels.date_short(doc.header.issued_on)),
-            ("agency", &doc.header.issuing_agency),
-        ],
+    flow.paragraph(&caption, centred(Style::bold(14.0), 17.0));
+    flow.paragraph(&t.title, centred(Style::bold(13.0), 16.0));
+    flow.paragraph(
+        &attached_line(doc, labels),
+        centred(Style::italic(13.0), 16.0),
     );
-    flow.paragraph(&attached, centred(Style::oblique(9.0), 12.0));
     flow.skip(8.0);
     let untitled = Table {
         title: String::new(),
@@ -107,11 +142,89 @@ pub(crate) fn appendix(
     table::table(flow, &untitled, &spec)
 }
 
+/// "(Kèm theo Báo cáo số 123/BC-SNgV ngày 05 tháng 7 năm 2025 của Sở Ngoại vụ)": a blank
+/// number becomes "…/BC-SNgV", the agency is written as in a sentence.
+pub(crate) fn attached_line(doc: &ReportDocument, labels: &Labels) -> String {
+    let number = doc.header.number.trim();
+    let number = match number.split_once('/') {
+        _ if number.is_empty() => format!("…{}", labels.document.number_suffix),
+        Some((before, after)) if before.trim().is_empty() => format!("…/{}", after.trim()),
+        _ => number.to_owned(),
+    };
+    let agency = sentence_case(&doc.header.issuing_agency, doc.lang);
+    let template = fill(
+        &labels.document.attached,
+        &[("number", &number), ("agency", &agency)],
+    );
+    labels.date_with(&template, "", doc.header.issued_on)
+}
+
+/// An agency name as written inside a sentence: "SỞ NGOẠI VỤ" → "Sở Ngoại vụ",
+/// "DEPARTMENT OF FOREIGN AFFAIRS" → "Department of Foreign Affairs". A name already in mixed
+/// case is kept as given.
+pub(crate) fn sentence_case(name: &str, lang: Lang) -> String {
+    let name = name.trim();
+    if name.chars().any(char::is_lowercase) {
+        return name.to_owned();
+    }
+    let capitalise = |w: &str| {
+        let mut chars = w.chars();
+        chars.next().map_or_else(String::new, |c| {
+            c.to_uppercase().chain(chars).collect::<String>()
+        })
+    };
+    let words: Vec<String> = name.split_whitespace().map(str::to_lowercase).collect();
+    words
+        .iter()
+        .enumerate()
+        .map(|(i, w)| match lang {
+            // Vietnamese capitalises the kind of body and the first word of its proper name:
+            // "Sở Ngoại vụ", "Ủy ban nhân dân".
+            Lang::Vi if i == 0 || (i == 1 && words.first().is_some_and(|f| f == "sở")) => {
+                capitalise(w)
+            }
+            Lang::Vi => w.clone(),
+            Lang::En if i > 0 && matches!(w.as_str(), "of" | "and" | "for" | "the" | "in") => {
+                w.clone()
+            }
+            Lang::En => capitalise(w),
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// 1 → "I", 4 → "IV", 14 → "XIV".
+pub(crate) fn roman(mut n: usize) -> String {
+    const DIGITS: [(usize, &str); 13] = [
+        (1000, "M"),
+        (900, "CM"),
+        (500, "D"),
+        (400, "CD"),
+        (100, "C"),
+        (90, "XC"),
+        (50, "L"),
+        (40, "XL"),
+        (10, "X"),
+        (9, "IX"),
+        (5, "V"),
+        (4, "IV"),
+        (1, "I"),
+    ];
+    let mut out = String::new();
+    for (value, digits) in DIGITS {
+        while n >= value {
+            out.push_str(digits);
+            n -= value;
+        }
+    }
+    out
+}
+
 /// The footnote that states the conversion method and every rate used.
 pub(crate) fn rates_footnote(flow: &mut Flow<'_>, doc: &ReportDocument) {
     let labels = flow.labels;
-    let size = 8.5;
-    let line = 11.5;
+    let size = 11.0;
+    let line = 14.0;
     flow.space(14.0);
     flow.ensure(4.0 * line + 6.0);
     let x0 = flow.geom.x0();
@@ -123,7 +236,7 @@ pub(crate) fn rates_footnote(flow: &mut Flow<'_>, doc: &ReportDocument) {
         ..ParagraphSpec::body(style, line)
     };
     flow.paragraph(&labels.common.rates_heading, justified(Style::bold(size)));
-    flow.paragraph(&labels.common.rates_method, justified(Style::oblique(size)));
+    flow.paragraph(&labels.common.rates_method, justified(Style::italic(size)));
     for rate in &doc.rates_footnote {
         let spec = ParagraphSpec {
             hang: mm(4.0),

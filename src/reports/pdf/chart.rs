@@ -5,7 +5,8 @@
 //! integers and only the geometry is in points. A chart that does not fit on one page continues
 //! on the next with the same scale.
 
-use super::page::{BAR_FILL, Flow, GREY, LIGHT_GREY, ParagraphSpec};
+use super::page::{BAR_FILL, Flow, GREY, LIGHT_GREY};
+use super::paragraph::ParagraphSpec;
 use super::text::{self, Style};
 use crate::reports::labels::fill;
 use crate::reports::model::{Align, BarChart};
@@ -152,7 +153,7 @@ pub(crate) fn chart(flow: &mut Flow<'_>, c: &BarChart) {
             &caption,
             ParagraphSpec::centred(Style::bold(TITLE_SIZE), TITLE_LINE),
         );
-        let unit_style = Style::oblique(8.0);
+        let unit_style = Style::italic(8.0);
         let unit_lines = text::wrap(flow.fonts, unit_style, &unit, width);
         if let Some(line) = unit_lines.first() {
             let baseline = flow.fonts.baseline(unit_style, flow.y, UNIT_LINE);

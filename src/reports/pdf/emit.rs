@@ -49,7 +49,7 @@ fn text_items(text: &str, size: f32, extra: f32) -> Vec<TextItem> {
 /// printpdf page for `page`, items drawn in their order (so bars cover grid lines and text
 /// covers shading); `fonts` holds the resource id of each face. Consecutive text items share
 /// one text object, and colour, line width and font are set only when they change.
-pub(crate) fn page(page: &Page, fonts: &[FontId; 3]) -> PdfPage {
+pub(crate) fn page(page: &Page, fonts: &[FontId; 4]) -> PdfPage {
     let geom = Geometry::of(page.orientation);
     let mut ops = Vec::new();
     let mut fill: Option<Rgb> = None;

@@ -1,8 +1,10 @@
 //! The PDF of the aid-mobilisation report: a pure function from a [`ReportDocument`] to bytes.
 //! Layout runs in two passes: the first fills pages (A4 portrait body, A4 landscape appendices)
-//! with positioned text, rules and bars; the second, knowing the page count, adds "Trang n/N"
-//! to every page. Then the pages become printpdf operations over DejaVu Sans, embedded as
-//! subsets. The output is byte-for-byte reproducible: dates come from the report's issue date,
+//! with positioned text, rules and bars; the second adds what every page carries: the page
+//! number centred in the top margin from page 2 (Decree 30/2020/NĐ-CP; none on page 1), the
+//! boxed "DỰ THẢO" / "DRAFT" mark of a draft, and the audit anchor of an issued report in small
+//! italics in the bottom margin. Then the pages become printpdf operations over Liberation Serif
+//! (a Times New Roman metric twin), embedded as subsets. The output is byte-for-byte reproducible: dates come from the report's issue date,
 //! and the ids printpdf would draw from its process-wide counter (font resource names, which
 //! also make the subset tags, and the trailer `/ID`) are derived from a SHA-256 of the
 //! normalised document instead.
@@ -13,14 +15,19 @@
 
 mod body;
 mod chart;
+mod columns;
 mod emit;
 mod header;
 mod page;
+mod paragraph;
 mod table;
 mod text;
+mod wrap;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_print;
 
 use std::collections::BTreeSet;
 
@@ -30,7 +37,8 @@ use sha2::{Digest, Sha256};
 
 use self::page::{Flow, Item, Orientation, Page};
 use self::text::{Face, Fonts, Style};
-use crate::reports::labels::{Labels, LabelsError, fill};
+use crate::domain::Lang;
+use crate::reports::labels::{Labels, LabelsError};
 use crate::reports::model::{
     BarChart, Block, Column, Header, ReportDocument, Section, Signature, Table,
 };
@@ -67,7 +75,7 @@ pub fn render(doc: &ReportDocument) -> Result<Vec<u8>, RenderError> {
     let fonts = Fonts::load()?;
 
     let mut pages = layout(&doc, &labels, &fonts)?;
-    number_pages(&mut pages, &labels, &fonts);
+    decorate_pages(&mut pages, &doc, &labels, &fonts);
 
     let digest =
         Sha256::digest(serde_json::to_vec(&doc).map_err(|e| RenderError::Write(e.to_string()))?);
@@ -124,6 +132,8 @@ pub fn render(doc: &ReportDocument) -> Result<Vec<u8>, RenderError> {
 /// Pass one: every page of the report, without page numbers.
 fn layout(doc: &ReportDocument, labels: &Labels, fonts: &Fonts) -> Result<Vec<Page>, RenderError> {
     let mut flow = Flow::new(fonts, labels, Orientation::Portrait);
+    // English is set ragged right; Vietnamese officers expect justified text.
+    flow.justify = doc.lang == Lang::Vi;
     header::admin_header(&mut flow, doc);
     for section in &doc.sections {
         body::section(&mut flow, section)?;
@@ -137,31 +147,76 @@ fn layout(doc: &ReportDocument, labels: &Labels, fonts: &Fonts) -> Result<Vec<Pa
     Ok(flow.finish())
 }
 
-/// Pass two: "Trang n/N" centred in the bottom margin of every page.
-fn number_pages(pages: &mut [Page], labels: &Labels, fonts: &Fonts) {
-    let total = pages.len().to_string();
-    let style = Style::regular(8.5);
+/// Pass two: the page number (13 pt, centred in the top margin, from page 2), the draft mark
+/// (boxed, bold, top right in the top margin) and the audit anchor (bottom margin, left).
+fn decorate_pages(pages: &mut [Page], doc: &ReportDocument, labels: &Labels, fonts: &Fonts) {
+    let number_style = Style::regular(13.0);
+    let draft_style = Style::bold(13.0);
+    let anchor_style = Style::italic(8.0);
+    let draft = text::clean(&labels.document.draft);
+    let anchor = doc.audit_anchor.as_deref().map(text::clean);
     for (i, page) in pages.iter_mut().enumerate() {
         let geom = page::Geometry::of(page.orientation);
-        let n = (i + 1).to_string();
-        let label = text::clean(&fill(&labels.common.page, &[("n", &n), ("total", &total)]));
-        let width = fonts.width(style, &label);
-        page.items.push(Item::Text {
-            x: geom.x0() + (geom.content_width() - width) / 2.0,
-            baseline: geom.y_bottom() / 2.0,
-            style,
-            text: label,
-            color: page::BLACK,
-            extra_space: 0.0,
-        });
+        let margin_middle = geom.height - geom.top / 2.0;
+        if i > 0 {
+            let n = (i + 1).to_string();
+            let width = fonts.width(number_style, &n);
+            page.items.push(Item::Text {
+                x: geom.x0() + (geom.content_width() - width) / 2.0,
+                baseline: margin_middle - number_style.size * 0.35,
+                style: number_style,
+                text: n,
+                color: page::BLACK,
+                extra_space: 0.0,
+            });
+        }
+        if doc.draft {
+            let width = fonts.width(draft_style, &draft);
+            let (pad, height) = (5.0, draft_style.size * 1.5);
+            let (x1, y0) = (geom.x1(), margin_middle - height / 2.0);
+            let x0 = x1 - width - 2.0 * pad;
+            let y1 = y0 + height;
+            for (from, to) in [
+                ((x0, y0), (x1, y0)),
+                ((x1, y0), (x1, y1)),
+                ((x1, y1), (x0, y1)),
+                ((x0, y1), (x0, y0)),
+            ] {
+                page.items.push(Item::Line {
+                    from,
+                    to,
+                    width: 1.0,
+                    color: page::GREY,
+                });
+            }
+            page.items.push(Item::Text {
+                x: x0 + pad,
+                baseline: margin_middle - draft_style.size * 0.35,
+                style: draft_style,
+                text: draft.clone(),
+                color: page::GREY,
+                extra_space: 0.0,
+            });
+        }
+        if let Some(anchor) = anchor.as_ref().filter(|a| !a.trim().is_empty()) {
+            let text = text::truncate(fonts, anchor_style, anchor, geom.content_width());
+            page.items.push(Item::Text {
+                x: geom.x0(),
+                baseline: geom.y_bottom() / 2.0,
+                style: anchor_style,
+                text,
+                color: page::GREY,
+                extra_space: 0.0,
+            });
+        }
     }
 }
 
 /// The PDF resource name of each face. printpdf uses its first six letters as the subset tag
-/// ("ABCDEF+DejaVuSans"), which must be six capital letters and should change with the subset,
+/// ("ABCDEF+LiberationSerif"), which must be six capital letters and should change with the subset,
 /// so it is drawn from a hash of the face and of the characters drawn with it.
-fn font_ids(pages: &[Page], digest: &[u8]) -> [FontId; 3] {
-    let mut used: [BTreeSet<char>; 3] = Default::default();
+fn font_ids(pages: &[Page], digest: &[u8]) -> [FontId; 4] {
+    let mut used: [BTreeSet<char>; 4] = Default::default();
     for item in pages.iter().flat_map(|p| &p.items) {
         if let Item::Text { style, text, .. } = item
             && let Some(set) = used.get_mut(style.face.index())

@@ -1,10 +1,11 @@
 //! Pages before they become PDF: page geometry (A4 portrait for the report body, A4 landscape
-//! for the appendices, margins after Decree 30/2020/NĐ-CP: top and bottom 20 mm, left 30 mm,
-//! right 15 mm), a small list of positioned drawing items per page, and the [`Flow`] that fills
-//! pages from top to bottom and starts a new page when the next piece does not fit. Coordinates
-//! are PDF points with the origin at the bottom-left of the page.
+//! for the appendices, margins after Decree 30/2020/NĐ-CP: top and bottom 20 mm, left (binding)
+//! 30 mm, right 15 mm; landscape pages the same but 25 mm at the top), a small list of
+//! positioned drawing items per page, and the [`Flow`] that fills pages from top to bottom and
+//! starts a new page when the next piece does not fit. Coordinates are PDF points with the
+//! origin at the bottom-left of the page.
 
-use super::text::{self, Fonts, Line, Style};
+use super::text::{Fonts, Line, Style};
 use crate::reports::labels::Labels;
 use crate::reports::model::Align;
 
@@ -40,15 +41,16 @@ impl Geometry {
                 top: 20.0 * MM,
                 bottom: 20.0 * MM,
             },
-            // Landscape appendix pages are bound on the same (long) edge as the body once
-            // turned, so the wide margin goes to the top.
+            // Landscape appendix pages keep every margin of the decree: the 30 mm binding
+            // margin on the left as on the body pages, and the top at 25 mm (the edge that
+            // meets the spine when the sheet is bound with the text turned towards it).
             Orientation::Landscape => Self {
                 width: A4_LONG,
                 height: A4_SHORT,
-                left: 15.0 * MM,
+                left: 30.0 * MM,
                 right: 15.0 * MM,
                 top: 25.0 * MM,
-                bottom: 17.0 * MM,
+                bottom: 20.0 * MM,
             },
         }
     }
@@ -152,6 +154,8 @@ pub(crate) struct Flow<'a> {
     pub y: f32,
     /// Figures are numbered across the document.
     pub figures: usize,
+    /// Justified paragraphs are allowed (Vietnamese); otherwise text is set ragged right.
+    pub justify: bool,
     pages: Vec<Page>,
     page: Page,
 }
@@ -165,6 +169,7 @@ impl<'a> Flow<'a> {
             geom,
             y: geom.y_top(),
             figures: 0,
+            justify: true,
             pages: Vec::new(),
             page: Page {
                 orientation,
@@ -308,90 +313,11 @@ impl<'a> Flow<'a> {
         self.push(Item::Rect { x, y, w, h, color });
     }
 
-    /// Wraps `text` and places it line by line, breaking pages between lines. Each `\n` starts
-    /// a new paragraph. `first_indent` applies to a paragraph's first line; `hang` to every line.
-    pub(crate) fn paragraph(&mut self, text: &str, spec: ParagraphSpec) {
-        for segment in text.split('\n').filter(|s| !s.trim().is_empty()) {
-            self.paragraph_segment(segment, spec);
-        }
-    }
-
-    fn paragraph_segment(&mut self, text: &str, spec: ParagraphSpec) {
-        let width = self.geom.content_width() - spec.hang;
-        let lines = if spec.balance && spec.first_indent <= 0.0 {
-            text::wrap_balanced(self.fonts, spec.style, text, width)
-        } else {
-            text::wrap_indented(
-                self.fonts,
-                spec.style,
-                text,
-                width - spec.first_indent,
-                width,
-            )
-        };
-        for (i, line) in lines.iter().enumerate() {
-            self.ensure(spec.line_height);
-            let indent = if i == 0 { spec.first_indent } else { 0.0 };
-            let x = self.geom.x0() + spec.hang + indent;
-            let avail = width - indent;
-            let baseline = self.fonts.baseline(spec.style, self.y, spec.line_height);
-            let gaps = line.text.matches(' ').count();
-            let extra = if spec.justify && !line.last && gaps > 0 {
-                ((avail - line.width) / gaps as f32).max(0.0)
-            } else {
-                0.0
-            };
-            let x = match spec.align {
-                Align::Left => x,
-                Align::Center => x + (avail - line.width) / 2.0,
-                Align::Right => x + avail - line.width,
-            };
-            self.text_with(x, baseline, spec.style, line.text.clone(), BLACK, extra);
-            self.skip(spec.line_height);
-        }
-    }
-
     pub(crate) fn finish(mut self) -> Vec<Page> {
         if !self.is_fresh() || self.pages.is_empty() {
             self.pages.push(self.page);
         }
         self.pages
-    }
-}
-
-/// How [`Flow::paragraph`] sets a block of text.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct ParagraphSpec {
-    pub style: Style,
-    pub line_height: f32,
-    pub first_indent: f32,
-    pub hang: f32,
-    pub justify: bool,
-    pub align: Align,
-    /// Even out line lengths (for centred titles).
-    pub balance: bool,
-}
-
-impl ParagraphSpec {
-    pub(crate) fn body(style: Style, line_height: f32) -> Self {
-        Self {
-            style,
-            line_height,
-            first_indent: 0.0,
-            hang: 0.0,
-            justify: false,
-            align: Align::Left,
-            balance: false,
-        }
-    }
-
-    /// Centred, balanced lines: titles and captions.
-    pub(crate) fn centred(style: Style, line_height: f32) -> Self {
-        Self {
-            align: Align::Center,
-            balance: true,
-            ..Self::body(style, line_height)
-        }
     }
 }
 

@@ -6,7 +6,9 @@
 //! column's [`Align`].
 
 use super::RenderError;
-use super::page::{Flow, HEADER_FILL, ParagraphSpec};
+use super::columns::column_widths;
+use super::page::{Flow, HEADER_FILL};
+use super::paragraph::ParagraphSpec;
 use super::text::{self, Line, Style};
 use crate::reports::model::{Align, Table};
 
@@ -23,7 +25,7 @@ pub(crate) struct TableSpec {
 impl TableSpec {
     pub(crate) fn body() -> Self {
         Self {
-            size: 9.0,
+            size: 11.0,
             continued: None,
             numbered_columns: false,
         }
@@ -31,7 +33,7 @@ impl TableSpec {
 
     pub(crate) fn appendix() -> Self {
         Self {
-            size: 7.5,
+            size: 10.0,
             continued: None,
             numbered_columns: true,
         }
@@ -159,7 +161,7 @@ impl Head<'_> {
     fn continue_on_new_page(&self, flow: &mut Flow<'_>, geo: &Geometry) {
         flow.new_page(flow.orientation());
         if let Some(caption) = self.continued {
-            let spec = ParagraphSpec::body(Style::oblique(8.5), 12.0);
+            let spec = ParagraphSpec::body(Style::italic(8.5), 12.0);
             flow.paragraph(caption, spec);
             flow.skip(3.0);
         }
@@ -199,8 +201,18 @@ fn place_row(flow: &mut Flow<'_>, geo: &Geometry, head: &Head<'_>, row: &Row) {
     }
 }
 
-/// Draws `t` at the current position of `flow`, across the text width.
-pub(crate) fn table(flow: &mut Flow<'_>, t: &Table, spec: &TableSpec) -> Result<(), RenderError> {
+/// A table measured for the current page kind: its geometry, repeated head and wrapped rows.
+struct Prepared<'t> {
+    geo: Geometry,
+    head: Head<'t>,
+    rows: Vec<Row>,
+}
+
+fn prepare<'t>(
+    flow: &Flow<'_>,
+    t: &Table,
+    spec: &'t TableSpec,
+) -> Result<Prepared<'t>, RenderError> {
     let columns = t.columns.len();
     if columns == 0 {
         return Err(RenderError::NoColumns {
@@ -218,14 +230,14 @@ pub(crate) fn table(flow: &mut Flow<'_>, t: &Table, spec: &TableSpec) -> Result<
         }
     }
 
-    let pad_x = (spec.size * 0.35).max(2.0);
+    let pad_x = (spec.size * 0.25).max(2.0);
     let geo = Geometry {
         x0: flow.geom.x0(),
         widths: column_widths(flow, t, spec.size, pad_x),
         aligns: t.columns.iter().map(|c| c.align).collect(),
         pad_x,
         pad_y: spec.size * 0.3,
-        line_height: spec.size * 1.22,
+        line_height: spec.size * 1.2,
     };
 
     let headers: Vec<String> = t.columns.iter().map(|c| c.header.clone()).collect();
@@ -236,7 +248,7 @@ pub(crate) fn table(flow: &mut Flow<'_>, t: &Table, spec: &TableSpec) -> Result<
             flow,
             &geo,
             &numbers,
-            Style::oblique(spec.size - 0.5),
+            Style::italic(spec.size - 1.0),
             true,
         ));
     }
@@ -244,13 +256,37 @@ pub(crate) fn table(flow: &mut Flow<'_>, t: &Table, spec: &TableSpec) -> Result<
         rows: head_rows,
         continued: spec.continued.as_deref(),
     };
-
     let body_style = Style::regular(spec.size);
     let mut rows: Vec<Row> = t
         .rows
         .iter()
         .map(|r| wrap_row(flow, &geo, r, body_style, false))
         .collect();
+    if !rows.is_empty()
+        && let Some(total) = &t.total_row
+    {
+        rows.push(wrap_row(flow, &geo, total, Style::bold(spec.size), false));
+    }
+    Ok(Prepared { geo, head, rows })
+}
+
+/// Height of what must stay together at the start of `t`: its title, unit line, head and
+/// first row (for keeping a heading with the table under it).
+pub(crate) fn lead_height(flow: &Flow<'_>, t: &Table, spec: &TableSpec) -> f32 {
+    let Ok(p) = prepare(flow, t, spec) else {
+        return 0.0;
+    };
+    let first = p
+        .rows
+        .first()
+        .map_or(p.geo.lines_height(1), |r| p.geo.lines_height(row_lines(r)));
+    title_height(flow, t, spec, &p.geo) + p.head.height(&p.geo) + first
+}
+
+/// Draws `t` at the current position of `flow`, across the text width: title, unit line, the
+/// ruled table, then its notes in italics.
+pub(crate) fn table(flow: &mut Flow<'_>, t: &Table, spec: &TableSpec) -> Result<(), RenderError> {
+    let Prepared { geo, head, rows } = prepare(flow, t, spec)?;
     if rows.is_empty() {
         // One full-width cell saying there is nothing to show.
         let merged = Geometry {
@@ -262,111 +298,29 @@ pub(crate) fn table(flow: &mut Flow<'_>, t: &Table, spec: &TableSpec) -> Result<
             flow,
             &merged,
             std::slice::from_ref(&flow.labels.common.no_data),
-            Style::oblique(spec.size),
+            Style::italic(spec.size),
             false,
         );
         let title_h = title_height(flow, t, spec, &geo);
         flow.ensure(title_h + head.height(&geo) + merged.lines_height(1));
-        draw_title(flow, t, spec);
+        draw_title(flow, t, spec, &geo);
         head.draw(flow, &geo);
         draw_band(flow, &merged, &no_data, 0, 1, true);
-        return Ok(());
+    } else {
+        // Keep the title and the head with the first row.
+        let first = rows.first().map_or(0.0, |r| geo.lines_height(row_lines(r)));
+        let keep = title_height(flow, t, spec, &geo) + head.height(&geo) + first;
+        if keep <= flow.full_height() {
+            flow.ensure(keep);
+        }
+        draw_title(flow, t, spec, &geo);
+        head.draw(flow, &geo);
+        for row in &rows {
+            place_row(flow, &geo, &head, row);
+        }
     }
-    if let Some(total) = &t.total_row {
-        rows.push(wrap_row(flow, &geo, total, Style::bold(spec.size), false));
-    }
-
-    // Keep the title and the head with the first row.
-    let first = rows.first().map_or(0.0, |r| geo.lines_height(row_lines(r)));
-    let keep = title_height(flow, t, spec, &geo) + head.height(&geo) + first;
-    if keep <= flow.full_height() {
-        flow.ensure(keep);
-    }
-    draw_title(flow, t, spec);
-    head.draw(flow, &geo);
-    for row in &rows {
-        place_row(flow, &geo, &head, row);
-    }
+    draw_notes(flow, t, spec);
     Ok(())
-}
-
-/// Widths from the columns' weights over the text width, except that no column is narrower
-/// than the longest word of its header, nor (for right-aligned and centred columns, the
-/// amounts and codes) than its longest word in the body: an amount is never broken.
-fn column_widths(flow: &Flow<'_>, t: &Table, size: f32, pad_x: f32) -> Vec<f32> {
-    let total = flow.geom.content_width();
-    let bold = Style::bold(size);
-    let longest_word = |text: &str| {
-        text.split_whitespace()
-            .map(|w| flow.fonts.width(bold, w))
-            .fold(0.0_f32, f32::max)
-    };
-    let mins: Vec<f32> = t
-        .columns
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            let body = if c.align == Align::Left {
-                0.0
-            } else {
-                t.rows
-                    .iter()
-                    .chain(t.total_row.iter())
-                    .filter_map(|r| r.get(i))
-                    .map(|cell| longest_word(cell))
-                    .fold(0.0_f32, f32::max)
-            };
-            longest_word(&c.header).max(body) + 2.0 * pad_x + 0.5
-        })
-        .collect();
-    let weights: Vec<f32> = t
-        .columns
-        .iter()
-        .map(|c| f32::from(c.width_weight.max(1)))
-        .collect();
-    let min_sum: f32 = mins.iter().sum();
-    if min_sum >= total {
-        return mins.iter().map(|m| m * total / min_sum).collect();
-    }
-    // Pin the columns that would be too narrow at their minimum and share the rest by weight,
-    // until no further column falls below its minimum.
-    let mut pinned = vec![false; mins.len()];
-    loop {
-        let pinned_width: f32 = mins
-            .iter()
-            .zip(&pinned)
-            .filter(|(_, p)| **p)
-            .map(|(m, _)| m)
-            .sum();
-        let free_weight: f32 = weights
-            .iter()
-            .zip(&pinned)
-            .filter(|(_, p)| !**p)
-            .map(|(w, _)| w)
-            .sum();
-        let widths: Vec<f32> = weights
-            .iter()
-            .zip(&mins)
-            .zip(&pinned)
-            .map(|((w, m), p)| {
-                if *p || free_weight <= 0.0 {
-                    *m
-                } else {
-                    (total - pinned_width) * w / free_weight
-                }
-            })
-            .collect();
-        let mut changed = false;
-        for ((w, m), p) in widths.iter().zip(&mins).zip(pinned.iter_mut()) {
-            if !*p && *w < *m {
-                *p = true;
-                changed = true;
-            }
-        }
-        if !changed {
-            return widths;
-        }
-    }
 }
 
 fn title_style(spec: &TableSpec) -> Style {
@@ -377,20 +331,66 @@ fn title_line_height(spec: &TableSpec) -> f32 {
     (spec.size + 1.0) * 1.35
 }
 
-fn title_height(flow: &Flow<'_>, t: &Table, spec: &TableSpec, geo: &Geometry) -> f32 {
-    if t.title.trim().is_empty() {
-        return 0.0;
-    }
-    let lines =
-        text::wrap_balanced(flow.fonts, title_style(spec), &t.title, geo.total_width()).len();
-    lines as f32 * title_line_height(spec) + 4.0
+fn unit_style(spec: &TableSpec) -> Style {
+    Style::italic(spec.size)
 }
 
-fn draw_title(flow: &mut Flow<'_>, t: &Table, spec: &TableSpec) {
-    if t.title.trim().is_empty() {
+fn title_height(flow: &Flow<'_>, t: &Table, spec: &TableSpec, geo: &Geometry) -> f32 {
+    let title = if t.title.trim().is_empty() {
+        0.0
+    } else {
+        let lines =
+            text::wrap_balanced(flow.fonts, title_style(spec), &t.title, geo.total_width()).len();
+        lines as f32 * title_line_height(spec) + 4.0
+    };
+    let unit = match &t.unit {
+        Some(u) if !u.trim().is_empty() => {
+            text::wrap(flow.fonts, unit_style(spec), u, geo.total_width()).len() as f32
+                * geo.line_height
+                + 2.0
+        }
+        _ => 0.0,
+    };
+    title + unit
+}
+
+/// The title (centred, bold) and the unit line ("Đơn vị tính: …", right-aligned, italic).
+fn draw_title(flow: &mut Flow<'_>, t: &Table, spec: &TableSpec, geo: &Geometry) {
+    if !t.title.trim().is_empty() {
+        let p = ParagraphSpec::centred(title_style(spec), title_line_height(spec));
+        flow.paragraph(&t.title, p);
+        flow.skip(4.0);
+    }
+    if let Some(unit) = t.unit.as_deref().filter(|u| !u.trim().is_empty()) {
+        let style = unit_style(spec);
+        for line in text::wrap(flow.fonts, style, unit, geo.total_width()) {
+            let baseline = flow.fonts.baseline(style, flow.y, geo.line_height);
+            flow.aligned(
+                &line,
+                geo.x0,
+                geo.total_width(),
+                Align::Right,
+                baseline,
+                style,
+            );
+            flow.skip(geo.line_height);
+        }
+        flow.skip(2.0);
+    }
+}
+
+/// The notes under the table, one italic paragraph each.
+fn draw_notes(flow: &mut Flow<'_>, t: &Table, spec: &TableSpec) {
+    let notes: Vec<&String> = t.notes.iter().filter(|n| !n.trim().is_empty()).collect();
+    if notes.is_empty() {
         return;
     }
-    let p = ParagraphSpec::centred(title_style(spec), title_line_height(spec));
-    flow.paragraph(&t.title, p);
-    flow.skip(4.0);
+    flow.skip(3.0);
+    for note in notes {
+        let p = ParagraphSpec {
+            keep_together: true,
+            ..ParagraphSpec::body(Style::italic(spec.size), spec.size * 1.3)
+        };
+        flow.paragraph(note, p);
+    }
 }

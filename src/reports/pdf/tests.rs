@@ -88,7 +88,7 @@ fn appendices_are_landscape_and_repeat_the_table_header() {
     assert!(with_header >= 3, "header on {with_header} pages");
     let continued = pages
         .iter()
-        .filter(|p| page_text(p).contains(&"PHỤ LỤC 1 (tiếp theo)"))
+        .filter(|p| page_text(p).contains(&"Phụ lục I (tiếp theo)"))
         .count();
     assert_eq!(continued, with_header - 1);
 }
@@ -134,17 +134,31 @@ fn wrapped_cells_stay_inside_the_text_width() {
 }
 
 #[test]
-fn every_page_is_numbered_with_the_total() {
+fn pages_are_numbered_at_the_top_from_page_two() {
     let doc = sample::document(Lang::Vi);
     let mut pages = pages_of(&doc);
     let labels = Labels::load(Lang::Vi).expect("labels");
     let fonts = Fonts::load().expect("fonts");
-    number_pages(&mut pages, &labels, &fonts);
-    let total = pages.len();
-    assert!(total >= 6, "{total} pages");
+    decorate_pages(&mut pages, &doc, &labels, &fonts);
+    assert!(pages.len() >= 6, "{} pages", pages.len());
     for (i, page) in pages.iter().enumerate() {
-        let want = format!("Trang {}/{total}", i + 1);
-        assert!(page_text(page).contains(&want.as_str()), "page {i}");
+        let geom = page::Geometry::of(page.orientation);
+        let in_top_margin: Vec<&str> = page
+            .items
+            .iter()
+            .filter_map(|item| match item {
+                Item::Text { baseline, text, .. } if *baseline > geom.y_top() => {
+                    Some(text.as_str())
+                }
+                _ => None,
+            })
+            .collect();
+        if i == 0 {
+            assert!(in_top_margin.is_empty(), "page 1: {in_top_margin:?}");
+        } else {
+            assert_eq!(in_top_margin, vec![(i + 1).to_string()], "page {}", i + 1);
+        }
+        assert!(!page_text(page).iter().any(|t| t.contains("Trang")));
     }
 }
 
@@ -228,5 +242,68 @@ fn write_samples() {
         let path = std::env::temp_dir().join(name);
         std::fs::write(&path, &bytes).expect("write");
         println!("{} ({} bytes)", path.display(), bytes.len());
+    }
+}
+
+/// Writes the sample reports (vi and en, final and draft) to /tmp/b for looking at.
+#[test]
+#[ignore = "writes files for eyeballing"]
+fn write_samples_to_tmp_b() {
+    std::fs::create_dir_all("/tmp/b").expect("mkdir");
+    for lang in [Lang::Vi, Lang::En] {
+        let mut doc = sample::document(lang);
+        std::fs::write(
+            format!("/tmp/b/{}.pdf", lang.code()),
+            render(&doc).expect("render"),
+        )
+        .expect("write");
+        doc.draft = true;
+        doc.header.number = "      /BC-SNgV".into();
+        doc.audit_anchor = Some("Audit #4182 · 3f9a1c2e9b0d".into());
+        std::fs::write(
+            format!("/tmp/b/{}-draft.pdf", lang.code()),
+            render(&doc).expect("render"),
+        )
+        .expect("write");
+    }
+}
+
+#[test]
+fn list_items_move_whole_and_headings_stay_with_what_follows() {
+    let item = "Tổ chức Morgenthau Foundation for International Investment đã hoàn thành việc \
+                bàn giao trang thiết bị y tế cho các trạm y tế xã trên địa bàn thành phố";
+    for filler in 0..12 {
+        let mut doc = sample::document(Lang::Vi);
+        doc.appendices.clear();
+        doc.charts.clear();
+        let mut sections = vec![Section {
+            heading: "A. DANH SÁCH".into(),
+            blocks: vec![
+                Block::Paragraph("Mở đầu. ".repeat(filler * 9)),
+                Block::Bullets((0..30).map(|i| format!("{i}. {item}")).collect()),
+            ],
+        }];
+        sections.append(&mut doc.sections);
+        doc.sections = sections;
+        let headings: Vec<String> = doc.sections.iter().map(|s| s.heading.clone()).collect();
+        let pages = pages_of(&doc);
+        assert!(pages.len() >= 3);
+        for (n, page) in pages.iter().enumerate() {
+            let texts = page_text(page);
+            if n > 0 {
+                let first = texts.first().copied().unwrap_or_default();
+                assert!(
+                    first.starts_with("- ") || !item.contains(first),
+                    "filler {filler}: page {} starts inside a list item: {first}",
+                    n + 1
+                );
+            }
+            let last = texts.last().copied().unwrap_or_default();
+            assert!(
+                !headings.iter().any(|h| h.ends_with(last)),
+                "filler {filler}: page {} ends with a heading: {last}",
+                n + 1
+            );
+        }
     }
 }
