@@ -5,6 +5,7 @@
 //! document. Rendering is pure and deterministic: no database, no clock, no randomness.
 
 mod appendices;
+mod narrative;
 pub mod document;
 pub mod labels;
 pub mod model;
