@@ -87,10 +87,13 @@ impl Fmt {
     }
     /// A decimal with grouped digits and exactly its own decimals: "27.080,93" / "27,080.93".
     pub(crate) fn decimal(&self, d: Decimal) -> String {
-        let d = d.normalize();
         let text = d.abs().to_string();
         let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
-        let (group, point) = if self.lang == Lang::Vi { ('.', ',') } else { (',', '.') };
+        let (group, point) = if self.lang == Lang::Vi {
+            ('.', ',')
+        } else {
+            (',', '.')
+        };
         let mut grouped = String::new();
         for (i, c) in int.chars().enumerate() {
             if i > 0 && (int.len() - i) % 3 == 0 {
@@ -277,8 +280,14 @@ fn rates_footnote(f: &Fmt, fig: &Figures) -> Vec<String> {
             } else {
                 let to_usd = f.decimal(r.to_usd.value());
                 f.t(
-                    &format!("1 {} = {to_vnd} đồng = {to_usd} USD ({source}, {date})", r.currency),
-                    &format!("1 {} = VND {to_vnd} = USD {to_usd} ({source}, {date})", r.currency),
+                    &format!(
+                        "1 {} = {to_vnd} đồng = {to_usd} USD ({source}, {date})",
+                        r.currency
+                    ),
+                    &format!(
+                        "1 {} = VND {to_vnd} = USD {to_usd} ({source}, {date})",
+                        r.currency
+                    ),
                 )
             }
         })

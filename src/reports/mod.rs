@@ -5,10 +5,10 @@
 //! document. Rendering is pure and deterministic: no database, no clock, no randomness.
 
 mod appendices;
-mod narrative;
 pub mod document;
 pub mod labels;
 pub mod model;
+mod narrative;
 pub mod pdf;
 pub mod xlsx;
 

@@ -33,7 +33,10 @@ pub(crate) fn sections(
         heading: heading.to_string(),
         blocks: vec![Block::Paragraph(text_or_nothing(f, text))],
     };
-    out.push(free(&labels.sections.next_tasks, info.free_text[1].as_deref()));
+    out.push(free(
+        &labels.sections.next_tasks,
+        info.free_text[1].as_deref(),
+    ));
     out.push(free(
         &labels.sections.recommendations,
         info.free_text[2].as_deref(),
@@ -42,9 +45,10 @@ pub(crate) fn sections(
 }
 
 fn text_or_nothing(f: &Fmt, text: Option<&str>) -> String {
-    text.map(str::trim)
-        .filter(|t| !t.is_empty())
-        .map_or_else(|| f.t("Không có nội dung.", "Nothing to report."), str::to_string)
+    text.map(str::trim).filter(|t| !t.is_empty()).map_or_else(
+        || f.t("Không có nội dung.", "Nothing to report."),
+        str::to_string,
+    )
 }
 
 fn org_name(look: &LookupData, lang: Lang, id: i64) -> String {
@@ -80,7 +84,9 @@ fn overview(
         fig.ngos_new.len(),
     );
     let new_clause = match (new, lang) {
-        (0, Lang::Vi) => "; không có tổ chức nào lần đầu có khoản viện trợ được phê duyệt".to_string(),
+        (0, Lang::Vi) => {
+            "; không có tổ chức nào lần đầu có khoản viện trợ được phê duyệt".to_string()
+        }
         (0, Lang::En) => "; none had an aid item approved for the first time".to_string(),
         (n, Lang::Vi) => format!(", trong đó {n} tổ chức lần đầu có khoản viện trợ được phê duyệt"),
         (n, Lang::En) => format!(", of which {n} had an aid item approved for the first time"),
@@ -91,7 +97,10 @@ fn overview(
     )));
     if new > 0 {
         blocks.push(Block::Bullets(
-            fig.ngos_new.iter().map(|id| org_name(look, lang, *id)).collect(),
+            fig.ngos_new
+                .iter()
+                .map(|id| org_name(look, lang, *id))
+                .collect(),
         ));
     }
     // Certificates issued or expiring in the period.
@@ -101,18 +110,34 @@ fn overview(
         .iter()
         .filter(|o| o.kind == OrgKind::ForeignNgo)
     {
-        let name = if lang == Lang::Vi { &o.name_vi } else { &o.name_en };
+        let name = if lang == Lang::Vi {
+            &o.name_vi
+        } else {
+            &o.name_en
+        };
         let number = o.cert_number.clone().unwrap_or_default();
         if let Some(d) = o.cert_valid_from.filter(|d| period.contains(*d)) {
             certs.push(f.t(
-                &format!("{name}: được cấp giấy đăng ký số {number}, có hiệu lực từ ngày {};", f.date(d)),
-                &format!("{name}: registration certificate No. {number} issued, valid from {};", f.date(d)),
+                &format!(
+                    "{name}: được cấp giấy đăng ký số {number}, có hiệu lực từ ngày {};",
+                    f.date(d)
+                ),
+                &format!(
+                    "{name}: registration certificate No. {number} issued, valid from {};",
+                    f.date(d)
+                ),
             ));
         }
         if let Some(d) = o.cert_valid_to.filter(|d| period.contains(*d)) {
             certs.push(f.t(
-                &format!("{name}: giấy đăng ký số {number} hết hạn ngày {};", f.date(d)),
-                &format!("{name}: registration certificate No. {number} expired on {};", f.date(d)),
+                &format!(
+                    "{name}: giấy đăng ký số {number} hết hạn ngày {};",
+                    f.date(d)
+                ),
+                &format!(
+                    "{name}: registration certificate No. {number} expired on {};",
+                    f.date(d)
+                ),
             ));
         }
     }
@@ -140,13 +165,7 @@ fn overview(
     }
 }
 
-fn results(
-    labels: &Labels,
-    f: &Fmt,
-    look: &LookupData,
-    period: &Period,
-    fig: &Figures,
-) -> Section {
+fn results(labels: &Labels, f: &Fmt, look: &LookupData, period: &Period, fig: &Figures) -> Section {
     let lang = f.lang;
     let mut blocks = Vec::new();
     // Aid types in one fixed order (the vocabulary's), the same in both languages.
@@ -181,8 +200,14 @@ fn results(
             usd_cents: -fig.cancelled.usd_cents,
         };
         blocks.push(Block::Paragraph(f.t(
-            &format!("Giá trị cam kết bị hủy trong kỳ: {}, đã trừ vào giá trị cam kết nêu trên.", f.words(c)),
-            &format!("Commitments cancelled in the period: {}, deducted from the commitments above.", f.words(c)),
+            &format!(
+                "Giá trị cam kết bị hủy trong kỳ: {}, đã trừ vào giá trị cam kết nêu trên.",
+                f.words(c)
+            ),
+            &format!(
+                "Commitments cancelled in the period: {}, deducted from the commitments above.",
+                f.words(c)
+            ),
         )));
     }
     blocks.push(Block::Table(Table {
@@ -197,7 +222,12 @@ fn results(
                 f.t("Giá trị cam kết (USD)", "Committed (USD)"),
                 f.t("Giá trị cam kết (đồng)", "Committed (VND)"),
             ],
-            &[(5, Align::Left), (2, Align::Right), (3, Align::Right), (4, Align::Right)],
+            &[
+                (5, Align::Left),
+                (2, Align::Right),
+                (3, Align::Right),
+                (4, Align::Right),
+            ],
         ),
         rows,
         total_row: Some(vec![
@@ -211,8 +241,18 @@ fn results(
     }));
     let rate = measures::rate_text(measures::disbursement_rate(fig), lang);
     blocks.push(Block::Paragraph(f.t(
-        &format!("Lũy kế đến hết kỳ: giá trị cam kết {}, giá trị giải ngân {}. {}: {rate}.", f.words(fig.cumulative_committed), f.words(fig.cumulative_disbursed), measures::rate_label(lang)),
-        &format!("Cumulative to the end of the period: committed {}, disbursed {}. {}: {rate}.", f.words(fig.cumulative_committed), f.words(fig.cumulative_disbursed), measures::rate_label(lang)),
+        &format!(
+            "Lũy kế đến hết kỳ: giá trị cam kết {}, giá trị giải ngân {}. {}: {rate}.",
+            f.words(fig.cumulative_committed),
+            f.words(fig.cumulative_disbursed),
+            measures::rate_label(lang)
+        ),
+        &format!(
+            "Cumulative to the end of the period: committed {}, disbursed {}. {}: {rate}.",
+            f.words(fig.cumulative_committed),
+            f.words(fig.cumulative_disbursed),
+            measures::rate_label(lang)
+        ),
     )));
     if fig.unverified.vnd != 0 {
         blocks.push(Block::Paragraph(f.t(
@@ -220,7 +260,11 @@ fn results(
             &format!("Disbursements entered but not yet verified, worth {}, are not counted above.", measures::vnd_in_words(fig.unverified.vnd, lang)),
         )));
     }
-    if let Some(b) = fig.committed_by.get("region").filter(|b| !b.rows.is_empty()) {
+    if let Some(b) = fig
+        .committed_by
+        .get("region")
+        .filter(|b| !b.rows.is_empty())
+    {
         let mut rows: Vec<_> = b.rows.iter().collect();
         rows.sort_by(|x, y| y.vnd.cmp(&x.vnd).then_with(|| x.key.cmp(&y.key)));
         let parts: Vec<String> = rows
@@ -264,7 +308,11 @@ fn results(
                 .take(5)
                 .filter_map(|(id, x)| {
                     let i = look.item(**id)?;
-                    let title = if lang == Lang::Vi { &i.title_vi } else { &i.title_en };
+                    let title = if lang == Lang::Vi {
+                        &i.title_vi
+                    } else {
+                        &i.title_en
+                    };
                     Some(format!(
                         "{title} – {}: {}",
                         org_name(look, lang, i.donor_id),
@@ -350,7 +398,10 @@ fn management(labels: &Labels, f: &Fmt, look: &LookupData, fig: &Figures) -> Sec
         heading: labels.sections.management.clone(),
         blocks: vec![Block::Bullets(vec![
             f.t(&format!("Số quyết định phê duyệt khoản viện trợ trong kỳ: {}.", fig.items_approved.len()), &format!("Approval decisions in the period: {}.", fig.items_approved.len())),
-            f.t(&format!("Số lần điều chỉnh cam kết trong kỳ: {}; số khoản viện trợ có cam kết bị hủy trong kỳ: {cancellations}.", fig.amendments), &format!("Commitment amendments in the period: {}; aid items with a commitment cancelled in the period: {cancellations}.", fig.amendments)),
+            match cancellations {
+                0 => f.t(&format!("Số lần điều chỉnh cam kết trong kỳ: {}; không có khoản viện trợ nào bị hủy cam kết.", fig.amendments), &format!("Commitment amendments in the period: {}; no commitment was cancelled.", fig.amendments)),
+                n => f.t(&format!("Số lần điều chỉnh cam kết trong kỳ: {}; số khoản viện trợ có cam kết bị hủy trong kỳ: {n}.", fig.amendments), &format!("Commitment amendments in the period: {}; aid items with a commitment cancelled in the period: {n}.", fig.amendments)),
+            },
             f.t(&format!("Khoản viện trợ đang tạm dừng: {suspended}; đã thu hồi: {revoked}."), &format!("Aid items suspended: {suspended}; revoked: {revoked}.")),
             f.t(
                 &format!("Mốc tiến độ đến hạn trong kỳ: {}; hoàn thành trong kỳ: {}; quá hạn chưa hoàn thành: {}.", fig.milestones_due.len(), fig.milestones_done.len(), fig.milestones_overdue.len()),

@@ -315,10 +315,26 @@ pub async fn figures(tx: &mut Tx, look: &LookupData, period: &Period) -> Result<
         year_earlier_committed: Pair::of(&item_sums(tx, Flow::Committed, window_of(&ago)).await?)?,
         year_earlier_disbursed: Pair::of(&item_sums(tx, Flow::Disbursed, window_of(&ago)).await?)?,
         year_earlier_cumulative_committed: Pair::of(
-            &item_sums(tx, Flow::Committed, Window { to: ago.to, ..since_start }).await?,
+            &item_sums(
+                tx,
+                Flow::Committed,
+                Window {
+                    to: ago.to,
+                    ..since_start
+                },
+            )
+            .await?,
         )?,
         year_earlier_cumulative_disbursed: Pair::of(
-            &item_sums(tx, Flow::Disbursed, Window { to: ago.to, ..since_start }).await?,
+            &item_sums(
+                tx,
+                Flow::Disbursed,
+                Window {
+                    to: ago.to,
+                    ..since_start
+                },
+            )
+            .await?,
         )?,
         cancelled: Pair::of(&cancelled)?,
         committed_by,

@@ -13,25 +13,30 @@ pub async fn cancellations(tx: &mut Tx, window: Window) -> Result<Vec<ItemSum>> 
     const SQL: &str = "SELECT item_id, commitment_date, amount_vnd, amount_usd_cents FROM commitment \
         WHERE kind = 'cancellation' AND rate_id IS NOT NULL AND commitment_date >= $1 AND commitment_date <= $2 \
         ORDER BY item_id, commitment_date, id";
-    let rows: Vec<(i64, chrono::NaiveDate, Option<i64>, Option<i64>)> =
-        on!(tx, c => sqlx::query_as(SQL).bind(window.from).bind(window.to).fetch_all(&mut *c).await)?;
+    let rows: Vec<(i64, chrono::NaiveDate, Option<i64>, Option<i64>)> = on!(tx, c => sqlx::query_as(SQL).bind(window.from).bind(window.to).fetch_all(&mut *c).await)?;
     let overflow = || Error::conflict("overflow", "a total is too large to hold exactly");
     let mut acc: BTreeMap<(i64, bool), (i128, i128, i64)> = BTreeMap::new();
     for (item, date, vnd, usd) in rows {
         let e = acc.entry((item, date >= reform_date())).or_default();
-        e.0 = e.0.checked_add(i128::from(vnd.unwrap_or(0))).ok_or_else(overflow)?;
-        e.1 = e.1.checked_add(i128::from(usd.unwrap_or(0))).ok_or_else(overflow)?;
+        e.0 =
+            e.0.checked_add(i128::from(vnd.unwrap_or(0)))
+                .ok_or_else(overflow)?;
+        e.1 =
+            e.1.checked_add(i128::from(usd.unwrap_or(0)))
+                .ok_or_else(overflow)?;
         e.2 += 1;
     }
     Ok(acc
         .into_iter()
-        .map(|((item_id, after_reform), (vnd, usd_cents, rows))| ItemSum {
-            item_id,
-            after_reform,
-            vnd,
-            usd_cents,
-            rows,
-        })
+        .map(
+            |((item_id, after_reform), (vnd, usd_cents, rows))| ItemSum {
+                item_id,
+                after_reform,
+                vnd,
+                usd_cents,
+                rows,
+            },
+        )
         .collect())
 }
 

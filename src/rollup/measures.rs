@@ -265,9 +265,21 @@ mod tests {
         assert_eq!(r(1_000_000, 1_000_000), Some(10_000));
         assert_eq!(r(10_004, 10_000), Some(10_004));
         assert_eq!(r(1, 0), None);
-        assert!(Ratio { num: 10_004, den: 10_000 }.over_full());
+        assert!(
+            Ratio {
+                num: 10_004,
+                den: 10_000
+            }
+            .over_full()
+        );
         assert_eq!(
-            rate_text(Ratio { num: 10_004, den: 10_000 }, Lang::Vi),
+            rate_text(
+                Ratio {
+                    num: 10_004,
+                    den: 10_000
+                },
+                Lang::Vi
+            ),
             "100,04% (vượt giá trị cam kết)"
         );
         assert_eq!(Ratio { num: -1, den: 3 }.percent(Lang::En), "-33.33%");
@@ -279,7 +291,10 @@ mod tests {
         assert_eq!(vnd_in_words(29_960_161_622, Lang::En), "VND 29.96 billion");
         assert_eq!(vnd_in_words(845_300_000, Lang::Vi), "845,3 triệu đồng");
         assert_eq!(vnd_in_words(2_000_000_000, Lang::Vi), "2 tỷ đồng");
-        assert_eq!(vnd_in_words(1_234_567_890_123, Lang::Vi), "1.234,57 tỷ đồng");
+        assert_eq!(
+            vnd_in_words(1_234_567_890_123, Lang::Vi),
+            "1.234,57 tỷ đồng"
+        );
         assert_eq!(vnd_in_words(950_000, Lang::Vi), "950.000 đồng");
     }
 

@@ -19,6 +19,7 @@ mod pages_forms;
 mod pages_items;
 mod periods;
 mod properties;
+mod report_figures;
 mod reports;
 mod review;
 mod schema;

@@ -36,7 +36,12 @@ pub(super) fn build(
     let with_money: BTreeSet<i64> = fig.items_with_money.iter().copied().collect();
     // 3. By sector group; 4. by locality (current units, cancellations apart).
     let current = crate::rollup::breakdown::current_units(&look.units);
-    let current_unit = |code: &str| current.get(code).cloned().unwrap_or_else(|| code.to_string());
+    let current_unit = |code: &str| {
+        current
+            .get(code)
+            .cloned()
+            .unwrap_or_else(|| code.to_string())
+    };
     let count_items = |list: &[crate::db::items::Allocation], dim: Dimension| {
         let mut m: BTreeMap<String, BTreeSet<i64>> = BTreeMap::new();
         for al in list.iter().filter(|al| with_money.contains(&al.item_id)) {
@@ -196,9 +201,8 @@ pub(super) fn build(
             *donor_items.entry(i.donor_id.to_string()).or_default() += 1;
         }
     }
-    let country = |o: &crate::db::orgs::Organisation| {
-        crate::domain::item::country_name(&o.nationality, lang)
-    };
+    let country =
+        |o: &crate::db::orgs::Organisation| crate::domain::item::country_name(&o.nationality, lang);
     let rows = merged(&committed, &disbursed)
         .iter()
         .enumerate()

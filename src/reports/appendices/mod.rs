@@ -223,7 +223,11 @@ pub(crate) fn build(labels: &Labels, f: &Fmt, look: &LookupData, fig: &Figures) 
 
 /// "Name (Country)", unless the name already ends with its country in brackets.
 pub(crate) fn donor_with_country(o: &crate::db::orgs::Organisation, lang: Lang) -> String {
-    let name = if lang == Lang::Vi { &o.name_vi } else { &o.name_en };
+    let name = if lang == Lang::Vi {
+        &o.name_vi
+    } else {
+        &o.name_en
+    };
     let country = crate::domain::item::country_name(&o.nationality, lang);
     if name.contains(&format!("({country})")) {
         name.clone()
