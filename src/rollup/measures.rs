@@ -139,6 +139,17 @@ pub fn rate_text(r: Ratio, lang: Lang) -> String {
     }
 }
 
+/// The rate in a narrow table cell: "100,04% (vượt)" / "100.04% (over)"; the table's note
+/// explains the flag with [`over_full_note`].
+#[must_use]
+pub fn rate_cell(r: Ratio, lang: Lang) -> String {
+    match (r.over_full(), lang) {
+        (true, Lang::Vi) => format!("{} (vượt)", r.percent(lang)),
+        (true, Lang::En) => format!("{} (over)", r.percent(lang)),
+        (false, _) => r.percent(lang),
+    }
+}
+
 /// The quarters a period's chart shows: each quarter of the period's year (under the
 /// Vietnamese cut-off convention, the convention's quarters, from 15 December) cut to the
 /// period, and only those the period covers. Codes are "2025-Q1".

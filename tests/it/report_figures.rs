@@ -198,6 +198,36 @@ fn check(db_name: &str, r: &Issued, period: &Period, lang: Lang, raw: [(i128, i1
         "{ctx}: the narrative states the rate with its definition"
     );
 
+    // A disbursement above its commitment shows its true rate, flagged, never 100.00 %.
+    let minor = |s: &str| {
+        aidledger::domain::Money::parse_localized(s, Currency::USD, lang)
+            .unwrap()
+            .minor()
+    };
+    let flag = if lang == Lang::Vi {
+        "(vượt)"
+    } else {
+        "(over)"
+    };
+    let mut flagged = 0;
+    for row in &doc.appendices[1].rows {
+        let (c, d) = (minor(&row[3]), minor(&row[5]));
+        assert_eq!(
+            row[6].ends_with(flag),
+            c > 0 && d > c,
+            "{ctx}: over-disbursement flag {row:?}"
+        );
+        assert!(
+            !row[6].starts_with("100,00") && !row[6].starts_with("100.00") || c == d,
+            "{ctx}: {row:?}"
+        );
+        flagged += usize::from(d > c && c > 0);
+    }
+    assert!(
+        flagged > 0 || period.code() != "2025-H1",
+        "{ctx}: the demo over-disburses an item in H1"
+    );
+
     // The chart of quarters shows the period's own quarters only.
     let quarters: Vec<&str> = doc.charts[1].bars.iter().map(|b| b.0.as_str()).collect();
     let want: &[&str] = match (period.code().ends_with("H1"), lang) {

@@ -161,7 +161,7 @@ pub(crate) fn build(labels: &Labels, f: &Fmt, look: &LookupData, fig: &Figures) 
             f.usd(x.cumulative_committed.usd_cents),
             f.usd(x.disbursed.usd_cents),
             f.usd(x.cumulative_disbursed.usd_cents),
-            measures::rate_text(
+            measures::rate_cell(
                 measures::rate_of(x.cumulative_disbursed, x.cumulative_committed),
                 lang,
             ),
@@ -179,7 +179,7 @@ pub(crate) fn build(labels: &Labels, f: &Fmt, look: &LookupData, fig: &Figures) 
                 (3, R),
                 (3, R),
                 (3, R),
-                (2, R),
+                (3, R),
                 (3, L),
             ],
         ),
@@ -189,8 +189,8 @@ pub(crate) fn build(labels: &Labels, f: &Fmt, look: &LookupData, fig: &Figures) 
             "{}{}",
             measures::rate_label(lang),
             f.t(
-                "; dòng Tổng cộng bằng số liệu lũy kế nêu tại Mục II.",
-                "; the Total row equals the cumulative figures in Section II."
+                "; dòng Tổng cộng bằng số liệu lũy kế nêu tại Mục II; \"(vượt)\": giải ngân vượt giá trị cam kết.",
+                "; the Total row equals the cumulative figures in Section II; \"(over)\": disbursed above the amount committed."
             )
         )],
         total_row: Some(vec![
