@@ -14,6 +14,7 @@ use crate::domain::period::Period;
 use crate::domain::role::Permission;
 use crate::error::Result;
 use crate::rollup::figures::{Figures, Pair, figures};
+use crate::rollup::measures::{self, Ratio};
 use crate::rollup::sums::{UnconvertedRow, Window, unconverted};
 use crate::rollup::table::{group_name, rollup_table};
 use crate::rollup::{Dimension, LookupData};
@@ -51,10 +52,17 @@ pub struct CertificateAlert {
     pub expired: bool,
 }
 
-/// Everything the dashboard shows for a period.
+/// Everything the dashboard shows for a period. The rates are those of
+/// [`crate::rollup::measures`], the report's own.
 #[derive(Debug, Clone)]
 pub struct Dashboard {
     pub figures: Figures,
+    /// Cumulative disbursement rate at the end of the period, and a year earlier.
+    pub rate: Ratio,
+    pub rate_year_earlier: Ratio,
+    /// Growth on the same period a year earlier (USD basis).
+    pub committed_growth: Ratio,
+    pub disbursed_growth: Ratio,
     pub by_sector_group: Vec<NamedPair>,
     pub by_country: Vec<NamedPair>,
     pub quarterly: Vec<NamedPair>,
@@ -101,7 +109,9 @@ pub async fn dashboard(ctx: &Ctx, actor: &Actor, period: &Period, lang: Lang) ->
     dashboard_in(&mut tx, period, lang).await
 }
 
-async fn dashboard_in(tx: &mut Tx, period: &Period, lang: Lang) -> Result<Dashboard> {
+/// The dashboard of `period` read in `tx` (the page's snapshot; tests compare it with the
+/// report's figures).
+pub async fn dashboard_in(tx: &mut Tx, period: &Period, lang: Lang) -> Result<Dashboard> {
     let look = LookupData::load(tx).await?;
     let fig = figures(tx, &look, period).await?;
     let today = today_in_vietnam();
@@ -156,11 +166,15 @@ async fn dashboard_in(tx: &mut Tx, period: &Period, lang: Lang) -> Result<Dashbo
         .quarterly_disbursed
         .iter()
         .map(|(code, p)| NamedPair {
-            name: code.clone(),
+            name: measures::quarter_label(code, lang),
             value: *p,
         })
         .collect();
     Ok(Dashboard {
+        rate: measures::disbursement_rate(&fig),
+        rate_year_earlier: measures::disbursement_rate_year_earlier(&fig),
+        committed_growth: measures::growth(fig.committed, fig.year_earlier_committed),
+        disbursed_growth: measures::growth(fig.disbursed, fig.year_earlier_disbursed),
         by_sector_group: named(&look, Dimension::SectorGroup, &fig, lang),
         by_country: named(&look, Dimension::Country, &fig, lang),
         quarterly,

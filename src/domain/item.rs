@@ -242,6 +242,53 @@ pub fn region_of(country: &str) -> &'static str {
     }
 }
 
+/// The name of an ISO 3166 country in `lang`, as a report names a donor's country; an
+/// unknown code is printed as it is.
+#[must_use]
+pub fn country_name(code: &str, lang: Lang) -> String {
+    const NAMES: &[(&str, &str, &str)] = &[
+        ("AT", "Áo", "Austria"),
+        ("AU", "Ô-xtrây-li-a", "Australia"),
+        ("BE", "Bỉ", "Belgium"),
+        ("CA", "Ca-na-đa", "Canada"),
+        ("CH", "Thụy Sĩ", "Switzerland"),
+        ("CN", "Trung Quốc", "China"),
+        ("DE", "Đức", "Germany"),
+        ("DK", "Đan Mạch", "Denmark"),
+        ("ES", "Tây Ban Nha", "Spain"),
+        ("FI", "Phần Lan", "Finland"),
+        ("FR", "Pháp", "France"),
+        ("GB", "Vương quốc Anh", "United Kingdom"),
+        ("IE", "Ai-len", "Ireland"),
+        ("IN", "Ấn Độ", "India"),
+        ("IT", "I-ta-li-a", "Italy"),
+        ("JP", "Nhật Bản", "Japan"),
+        ("KR", "Hàn Quốc", "Republic of Korea"),
+        ("LU", "Lúc-xăm-bua", "Luxembourg"),
+        ("NL", "Hà Lan", "Netherlands"),
+        ("NO", "Na Uy", "Norway"),
+        ("NZ", "Niu Di-lân", "New Zealand"),
+        ("SE", "Thụy Điển", "Sweden"),
+        ("SG", "Xin-ga-po", "Singapore"),
+        ("TH", "Thái Lan", "Thailand"),
+        ("US", "Hoa Kỳ", "United States"),
+        ("VN", "Việt Nam", "Viet Nam"),
+    ];
+    NAMES
+        .iter()
+        .find(|(c, _, _)| c.eq_ignore_ascii_case(code))
+        .map_or_else(
+            || code.to_string(),
+            |(_, vi, en)| {
+                if lang == Lang::Vi {
+                    (*vi).to_string()
+                } else {
+                    (*en).to_string()
+                }
+            },
+        )
+}
+
 /// The label of a region key from [`region_of`].
 #[must_use]
 pub fn region_label(key: &str, lang: Lang) -> &'static str {

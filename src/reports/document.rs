@@ -6,17 +6,17 @@
 //! charts use rounded units, because they are pictures of the figures, not figures.
 
 use super::labels::Labels;
-use super::model::{Align, BarChart, Block, Column, Header, ReportDocument, Section, Table};
+use super::model::{Align, BarChart, Column, Header, ReportDocument};
 use crate::config::Config;
 use crate::domain::period::{Period, PeriodKind};
 use crate::domain::{Currency, Lang};
 use crate::rollup::breakdown::Breakdown;
 use crate::rollup::figures::{Figures, Pair};
+use crate::rollup::measures;
 use crate::rollup::table::group_name;
 use crate::rollup::{Dimension, LookupData};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use std::collections::BTreeMap;
 
 /// What the person issuing the report supplies.
 #[derive(Debug, Clone)]
@@ -87,6 +87,37 @@ impl Fmt {
             s
         }
     }
+    /// A decimal with grouped digits and exactly its own decimals: "27.080,93" / "27,080.93".
+    pub(crate) fn decimal(&self, d: Decimal) -> String {
+        let text = d.abs().to_string();
+        let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
+        let (group, point) = if self.lang == Lang::Vi {
+            ('.', ',')
+        } else {
+            (',', '.')
+        };
+        let mut grouped = String::new();
+        for (i, c) in int.chars().enumerate() {
+            if i > 0 && (int.len() - i) % 3 == 0 {
+                grouped.push(group);
+            }
+            grouped.push(c);
+        }
+        let sign = if d.is_sign_negative() { "-" } else { "" };
+        if frac.is_empty() {
+            format!("{sign}{grouped}")
+        } else {
+            format!("{sign}{grouped}{point}{frac}")
+        }
+    }
+    /// An amount in a sentence, as officers write it: "29,96 tỷ đồng (1,16 triệu USD)".
+    pub(crate) fn words(&self, p: Pair) -> String {
+        format!(
+            "{} ({})",
+            measures::vnd_in_words(p.vnd, self.lang),
+            measures::usd_in_words(p.usd_cents, self.lang)
+        )
+    }
     pub(crate) fn date(&self, d: NaiveDate) -> String {
         if self.lang == Lang::Vi {
             d.format("%d/%m/%Y").to_string()
@@ -94,26 +125,22 @@ impl Fmt {
             d.format("%-d %b %Y").to_string()
         }
     }
-    pub(crate) fn pair(&self, p: Pair) -> String {
-        self.t(
-            &format!("{} USD ({} đồng)", self.usd(p.usd_cents), self.vnd(p.vnd)),
-            &format!("USD {} (VND {})", self.usd(p.usd_cents), self.vnd(p.vnd)),
-        )
-    }
-    pub(crate) fn change(&self, now: i128, before: i128) -> String {
-        if before == 0 {
+    /// The change on the same period a year earlier, on the one basis of [`measures::growth`].
+    pub(crate) fn change(&self, now: Pair, before: Pair) -> String {
+        let g = measures::growth(now, before);
+        let Some(bp) = g.basis_points() else {
             return self.t(
-                "không có số liệu cùng kỳ",
-                "no figure for the comparison period",
+                "không có số liệu cùng kỳ năm trước để so sánh",
+                "with no figure for the same period last year to compare",
             );
-        }
-        let up = now >= before;
-        let p = self.pct((now - before).abs(), before);
-        match (self.lang, up) {
-            (Lang::Vi, true) => format!("tăng {p}%"),
-            (Lang::Vi, false) => format!("giảm {p}%"),
-            (Lang::En, true) => format!("up {p}%"),
-            (Lang::En, false) => format!("down {p}%"),
+        };
+        let p = measures::percent_of_bp(bp.abs(), self.lang);
+        let basis = measures::growth_basis(self.lang);
+        match (self.lang, bp >= 0) {
+            (Lang::Vi, true) => format!("tăng {p} so với cùng kỳ năm trước ({basis})"),
+            (Lang::Vi, false) => format!("giảm {p} so với cùng kỳ năm trước ({basis})"),
+            (Lang::En, true) => format!("up {p} on the same period last year ({basis})"),
+            (Lang::En, false) => format!("down {p} on the same period last year ({basis})"),
         }
     }
 }
@@ -157,32 +184,6 @@ pub fn build(
     let lang = info.lang;
     let labels = Labels::load(lang)?;
     let f = Fmt { lang };
-    let org_name = |id: i64| {
-        look.organisation(id).map_or_else(
-            || id.to_string(),
-            |o| {
-                if lang == Lang::Vi {
-                    o.name_vi.clone()
-                } else {
-                    o.name_en.clone()
-                }
-            },
-        )
-    };
-    let item = |id: i64| look.item(id);
-    let item_title = |id: i64| {
-        item(id).map_or_else(
-            || id.to_string(),
-            |i| {
-                if lang == Lang::Vi {
-                    i.title_vi.clone()
-                } else {
-                    i.title_en.clone()
-                }
-            },
-        )
-    };
-
     let header = Header {
         parent_agency: if lang == Lang::Vi {
             config.parent_agency_vi.clone()
@@ -205,157 +206,25 @@ pub fn build(
         subtitle: subtitle(&labels, period, lang),
     };
 
-    // I. Overview.
-    let overview = Section {
-        heading: labels.sections.overview.clone(),
-        blocks: vec![
-            Block::Paragraph(f.t(
-                &format!("Tính đến ngày {}, trên địa bàn có {} tổ chức PCPNN có giấy đăng ký còn hiệu lực; trong kỳ có {} tổ chức có hoạt động viện trợ, trong đó {} tổ chức lần đầu có khoản viện trợ được phê duyệt.", f.date(period.to), fig.ngos_with_valid_certificate.len(), fig.ngos_active.len(), fig.ngos_new.len()),
-                &format!("As of {}, {} foreign NGOs hold a valid registration certificate in the province; {} were active in the period, of which {} had an aid item approved for the first time.", f.date(period.to), fig.ngos_with_valid_certificate.len(), fig.ngos_active.len(), fig.ngos_new.len()),
-            )),
-            Block::Bullets(fig.ngos_new.iter().map(|id| org_name(*id)).collect()),
-        ],
-    };
-
-    // II. Results.
-    let mut by_modality: BTreeMap<String, usize> = BTreeMap::new();
-    for id in &fig.items_approved {
-        if let Some(i) = item(*id) {
-            *by_modality
-                .entry(i.modality.label(lang).to_string())
-                .or_default() += 1;
-        }
-    }
-    let rate = f.pct(
-        fig.cumulative_disbursed.usd_cents,
-        fig.cumulative_committed.usd_cents,
-    );
-    let mut largest: Vec<(&i64, &crate::rollup::figures::ItemFigures)> = fig
-        .item_figures
-        .iter()
-        .filter(|(_, x)| x.committed.vnd > 0)
-        .collect();
-    largest.sort_by(|a, b| b.1.committed.vnd.cmp(&a.1.committed.vnd).then(a.0.cmp(b.0)));
-    let comparison = Table {
-        title: labels.charts.comparison.clone(),
-        columns: columns(
-            &[
-                f.t("Chỉ tiêu", "Indicator"),
-                f.t("Kỳ báo cáo (USD)", "This period (USD)"),
-                f.t("Kỳ trước (USD)", "Previous period (USD)"),
-                f.t("Cùng kỳ năm trước (USD)", "Same period last year (USD)"),
-            ],
-            &[
-                (4, Align::Left),
-                (3, Align::Right),
-                (3, Align::Right),
-                (3, Align::Right),
-            ],
-        ),
-        rows: vec![
-            vec![
-                f.t("Giá trị cam kết", "Committed"),
-                f.usd(fig.committed.usd_cents),
-                f.usd(fig.previous_committed.usd_cents),
-                f.usd(fig.year_earlier_committed.usd_cents),
-            ],
-            vec![
-                f.t("Giá trị giải ngân", "Disbursed"),
-                f.usd(fig.disbursed.usd_cents),
-                f.usd(fig.previous_disbursed.usd_cents),
-                f.usd(fig.year_earlier_disbursed.usd_cents),
-            ],
-        ],
-        unit: None,
-        notes: Vec::new(),
-        total_row: None,
-    };
-    let results = Section {
-        heading: labels.sections.results.clone(),
-        blocks: vec![
-            Block::Paragraph(f.t(
-                &format!("Trong kỳ có {} khoản viện trợ được phê duyệt, gồm:", fig.items_approved.len()),
-                &format!("{} aid items were approved in the period:", fig.items_approved.len()),
-            )),
-            Block::Bullets(by_modality.iter().map(|(m, n)| format!("{m}: {n}")).collect()),
-            Block::Paragraph(f.t(
-                &format!("Giá trị cam kết trong kỳ đạt {}, {} so với cùng kỳ năm trước. Giá trị giải ngân trong kỳ đạt {}, {} so với cùng kỳ năm trước.", f.pair(fig.committed), f.change(fig.committed.usd_cents, fig.year_earlier_committed.usd_cents), f.pair(fig.disbursed), f.change(fig.disbursed.usd_cents, fig.year_earlier_disbursed.usd_cents)),
-                &format!("Commitments in the period total {}, {} on the same period last year. Disbursements in the period total {}, {} on the same period last year.", f.pair(fig.committed), f.change(fig.committed.usd_cents, fig.year_earlier_committed.usd_cents), f.pair(fig.disbursed), f.change(fig.disbursed.usd_cents, fig.year_earlier_disbursed.usd_cents)),
-            )),
-            Block::Paragraph(f.t(
-                &format!("Lũy kế đến hết kỳ: giá trị cam kết {}, giá trị giải ngân {}; tỷ lệ giải ngân {}%. Các khoản giải ngân chưa được xác minh ({}) không được tính vào số liệu trên.", f.pair(fig.cumulative_committed), f.pair(fig.cumulative_disbursed), rate, f.pair(fig.unverified)),
-                &format!("Cumulative to the end of the period: committed {}, disbursed {}; disbursement rate {}%. Disbursements not yet verified ({}) are not counted above.", f.pair(fig.cumulative_committed), f.pair(fig.cumulative_disbursed), rate, f.pair(fig.unverified)),
-            )),
-            Block::Paragraph({
-                let regions = fig.committed_by.get("region").map(|b| {
-                    b.rows
-                        .iter()
-                        .map(|r| format!("{} {} USD ({}%)", crate::domain::item::region_label(&r.key, lang), f.usd(r.usd_cents), f.pct(r.usd_cents, b.total_usd_cents)))
-                        .collect::<Vec<_>>()
-                        .join("; ")
-                });
-                let regions = regions.filter(|r| !r.is_empty()).unwrap_or_else(|| labels.common.no_data.clone());
-                f.t(&format!("Giá trị cam kết theo khu vực của nhà tài trợ: {regions}."), &format!("Commitments by donor region: {regions}."))
-            }),
-            Block::Table(comparison),
-            Block::Paragraph(f.t("Các khoản viện trợ có giá trị cam kết lớn nhất trong kỳ:", "The largest commitments of the period:")),
-            Block::Bullets(largest.iter().take(5).map(|(id, x)| format!("{} ({}): {} USD", item_title(**id), item(**id).map_or_else(String::new, |i| org_name(i.donor_id)), f.usd(x.committed.usd_cents))).collect()),
-        ],
-    };
-
-    // III. Management.
-    let revoked = look
-        .items
-        .iter()
-        .filter(|i| i.status == crate::domain::item::ItemStatus::Revoked)
-        .count();
-    let suspended = look
-        .items
-        .iter()
-        .filter(|i| i.status == crate::domain::item::ItemStatus::Suspended)
-        .count();
-    let management = Section {
-        heading: labels.sections.management.clone(),
-        blocks: vec![Block::Bullets(vec![
-            f.t(&format!("Số quyết định phê duyệt khoản viện trợ trong kỳ: {}.", fig.items_approved.len()), &format!("Approval decisions in the period: {}.", fig.items_approved.len())),
-            f.t(&format!("Số lần điều chỉnh cam kết trong kỳ: {}.", fig.amendments), &format!("Commitment amendments in the period: {}.", fig.amendments)),
-            f.t(&format!("Khoản viện trợ đang tạm dừng: {suspended}; đã thu hồi: {revoked}."), &format!("Aid items suspended: {suspended}; revoked: {revoked}.")),
-            f.t(
-                &format!("Mốc tiến độ đến hạn trong kỳ: {}; hoàn thành trong kỳ: {}; quá hạn chưa hoàn thành: {}.", fig.milestones_due.len(), fig.milestones_done.len(), fig.milestones_overdue.len()),
-                &format!("Milestones due in the period: {}; completed in the period: {}; overdue and not done: {}.", fig.milestones_due.len(), fig.milestones_done.len(), fig.milestones_overdue.len()),
-            ),
-        ])],
-    };
-
-    let free = |heading: &str, text: &Option<String>| Section {
-        heading: heading.to_string(),
-        blocks: vec![Block::Paragraph(
-            text.clone()
-                .filter(|t| !t.trim().is_empty())
-                .unwrap_or_else(|| labels.common.no_data.clone()),
-        )],
-    };
-    let sections = vec![
-        overview,
-        results,
-        management,
-        free(&labels.sections.assessment, &info.free_text[0]),
-        free(&labels.sections.next_tasks, &info.free_text[1]),
-        free(&labels.sections.recommendations, &info.free_text[2]),
-    ];
+    let sections = super::narrative::sections(&labels, &f, look, period, fig, info);
 
     let million = |v: i128| i64::try_from((v + 500_000).div_euclid(1_000_000)).unwrap_or(i64::MAX);
-    let group_chart = |title: &str, b: Option<&Breakdown>, dim: Dimension| BarChart {
-        title: title.to_string(),
-        unit_label: labels.charts.unit_million_vnd.clone(),
-        bars: b
+    let group_chart = |title: &str, b: Option<&Breakdown>, dim: Dimension| {
+        let mut bars: Vec<(String, i64)> = b
             .map(|b| {
                 b.rows
                     .iter()
                     .map(|r| (group_name(look, dim, &r.key, lang), million(r.vnd)))
                     .collect()
             })
-            .unwrap_or_default(),
+            .unwrap_or_default();
+        // Largest first, as a reader compares them; ties by name so the order is stable.
+        bars.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        BarChart {
+            title: title.to_string(),
+            unit_label: labels.charts.unit_million_vnd.clone(),
+            bars,
+        }
     };
     let charts = vec![
         group_chart(
@@ -365,50 +234,21 @@ pub fn build(
         ),
         BarChart {
             title: f.t(
-                &format!("Giá trị giải ngân theo quý năm {}", period.year),
-                &format!("Disbursements by quarter, {}", period.year),
+                &format!("Giá trị giải ngân theo quý, {}", period.label(lang)),
+                &format!("Disbursements by quarter, {}", period.label(lang)),
             ),
             unit_label: labels.charts.unit_million_vnd.clone(),
+            // The period's own quarters, in calendar order (a time series is not re-sorted).
             bars: fig
                 .quarterly_disbursed
                 .iter()
-                .map(|(q, p)| (q.clone(), million(p.vnd)))
+                .map(|(q, p)| (measures::quarter_label(q, lang), million(p.vnd)))
                 .collect(),
         },
     ];
 
     let appendices = super::appendices::build(&labels, &f, look, fig);
-    let rates_footnote = fig
-        .rates_used
-        .iter()
-        .map(|r| {
-            let to_vnd = r.to_vnd.value().normalize().to_string();
-            let to_usd = r.to_usd.value().normalize().to_string();
-            let (to_vnd, to_usd) = if lang == Lang::Vi {
-                (to_vnd.replace('.', ","), to_usd.replace('.', ","))
-            } else {
-                (to_vnd, to_usd)
-            };
-            f.t(
-                &format!(
-                    "1 {} = {} đồng = {} USD ({}, {})",
-                    r.currency,
-                    to_vnd,
-                    to_usd,
-                    r.source,
-                    f.date(r.rate_date)
-                ),
-                &format!(
-                    "1 {} = VND {} = USD {} ({}, {})",
-                    r.currency,
-                    to_vnd,
-                    to_usd,
-                    r.source,
-                    f.date(r.rate_date)
-                ),
-            )
-        })
-        .collect();
+    let rates_footnote = rates_footnote(&f, fig);
     Ok(ReportDocument {
         lang,
         header,
@@ -421,6 +261,64 @@ pub fn build(
         draft: info.draft,
         audit_anchor: info.audit_anchor.clone(),
     })
+}
+
+/// One line per rate used: "1 EUR = 27.080,93 đồng = 1,0588 USD (source, date)". The VND
+/// rows (the inverse of the USD rate) and the USD rows' identity "= 1 USD" are left out;
+/// digits are grouped and a rate keeps the decimals it was entered with, no more.
+fn rates_footnote(f: &Fmt, fig: &Figures) -> Vec<String> {
+    fig.rates_used
+        .iter()
+        .filter(|r| r.currency != Currency::VND)
+        .map(|r| {
+            let to_vnd = f.decimal(r.to_vnd.value());
+            let source = source_name(&r.source, f.lang);
+            let date = f.date(r.rate_date);
+            if r.currency == Currency::USD {
+                f.t(
+                    &format!("1 USD = {to_vnd} đồng ({source}, {date})"),
+                    &format!("1 USD = VND {to_vnd} ({source}, {date})"),
+                )
+            } else {
+                let to_usd = f.decimal(r.to_usd.value());
+                f.t(
+                    &format!(
+                        "1 {} = {to_vnd} đồng = {to_usd} USD ({source}, {date})",
+                        r.currency
+                    ),
+                    &format!(
+                        "1 {} = VND {to_vnd} = USD {to_usd} ({source}, {date})",
+                        r.currency
+                    ),
+                )
+            }
+        })
+        .collect()
+}
+
+/// The rate source in the report's language: the State Bank's names are translated, any
+/// other source is printed as entered. Inner brackets become a dash so none nest.
+fn source_name(source: &str, lang: Lang) -> String {
+    const SBV_VI: &str = "Ngân hàng Nhà nước Việt Nam";
+    let (bank, rest) = match source.strip_prefix(SBV_VI) {
+        Some(rest) => (
+            if lang == Lang::Vi {
+                SBV_VI
+            } else {
+                "State Bank of Vietnam"
+            },
+            rest.trim(),
+        ),
+        None => return source.replace('(', "– ").replace(')', ""),
+    };
+    let kind = rest.trim_start_matches('(').trim_end_matches(')').trim();
+    let kind = match (kind, lang) {
+        ("", _) => return bank.to_string(),
+        ("tỷ giá tính chéo", Lang::En) => "cross rate",
+        ("tỷ giá trung tâm", Lang::En) => "central rate",
+        (k, _) => k,
+    };
+    format!("{bank}, {kind}")
 }
 
 pub(crate) fn table_columns(headers: &[String], spec: &[(u16, Align)]) -> Vec<Column> {

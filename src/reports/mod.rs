@@ -8,6 +8,7 @@ mod appendices;
 pub mod document;
 pub mod labels;
 pub mod model;
+mod narrative;
 pub mod pdf;
 pub mod xlsx;
 

@@ -122,6 +122,17 @@ fn report_unit(code: &str, after_reform: bool, units: &HashMap<&str, &AdminUnit>
     current.to_string()
 }
 
+/// Every unit's code → the unit in force today that it has become under the July 2025
+/// successor mapping (itself when it has no successor).
+#[must_use]
+pub fn current_units(units: &[AdminUnit]) -> HashMap<String, String> {
+    let by_code: HashMap<&str, &AdminUnit> = units.iter().map(|u| (u.code.as_str(), u)).collect();
+    units
+        .iter()
+        .map(|u| (u.code.clone(), report_unit(&u.code, true, &by_code)))
+        .collect()
+}
+
 /// Breaks `sums` down by `dim`. Items without allocations in a split dimension go to the key
 /// `"unallocated"`, so nothing silently drops out of a total.
 pub fn breakdown(sums: &[ItemSum], dim: Dimension, look: &Lookup<'_>) -> Result<Breakdown> {

@@ -47,7 +47,12 @@ pub struct ItemFigures {
     pub disbursed: Pair,
     pub cumulative_committed: Pair,
     pub cumulative_disbursed: Pair,
+    /// Commitments to the end of the period in their own currencies.
     pub committed_original: Vec<(crate::domain::Currency, i128)>,
+    /// Commitments dated in the period in their own currencies.
+    pub committed_original_in_period: Vec<(crate::domain::Currency, i128)>,
+    /// Cancellations dated in the period (negative, as stored; included in `committed`).
+    pub cancelled: Pair,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -64,16 +69,25 @@ pub struct Figures {
     pub previous_disbursed: Pair,
     pub year_earlier_committed: Pair,
     pub year_earlier_disbursed: Pair,
+    /// Cumulative to the end of the same period a year earlier (for the rate's comparison).
+    pub year_earlier_cumulative_committed: Pair,
+    pub year_earlier_cumulative_disbursed: Pair,
+    /// Cancellations dated in the period (negative; already included in `committed`).
+    pub cancelled: Pair,
     /// Committed and disbursed by dimension, in the period.
     pub committed_by: BTreeMap<String, Breakdown>,
     pub disbursed_by: BTreeMap<String, Breakdown>,
-    /// Disbursed per calendar quarter of the period's year.
+    /// Disbursed per quarter of the period, only the quarters the period covers (see
+    /// [`super::measures::period_quarters`]); codes like "2025-Q1".
     pub quarterly_disbursed: Vec<(String, Pair)>,
     pub ngos_with_valid_certificate: Vec<i64>,
     pub ngos_active: Vec<i64>,
     pub ngos_new: Vec<i64>,
     pub items_approved: Vec<i64>,
-    /// Items with money or approval in the period, with their figures.
+    /// Items with money dated in the period (commitment changes or verified disbursements).
+    pub items_with_money: Vec<i64>,
+    /// Items with money or approval in the period, or any cumulative money to its end, with
+    /// their figures (so the per-item table adds up to the cumulative totals).
     pub item_figures: BTreeMap<i64, ItemFigures>,
     pub amendments: i64,
     pub milestones_due: Vec<Milestone>,
@@ -125,11 +139,31 @@ pub async fn figures(tx: &mut Tx, look: &LookupData, period: &Period) -> Result<
         committed_by.insert(dim_key(dim), breakdown(&committed, dim, &look.lookup())?);
         disbursed_by.insert(dim_key(dim), breakdown(&disbursed, dim, &look.lookup())?);
     }
+    // One locality rule for the locality table: every unit follows its July 2025 successor,
+    // and cancellations go to their own column.
+    let cancelled = super::kinds::cancellations(tx, w).await?;
+    let current = super::kinds::as_current_units;
+    committed_by.insert(
+        "locality_current".into(),
+        breakdown(
+            &current(&super::kinds::without(&committed, &cancelled)),
+            Dimension::Locality,
+            &look.lookup(),
+        )?,
+    );
+    committed_by.insert(
+        "locality_cancelled".into(),
+        breakdown(&current(&cancelled), Dimension::Locality, &look.lookup())?,
+    );
+    disbursed_by.insert(
+        "locality_current".into(),
+        breakdown(&current(&disbursed), Dimension::Locality, &look.lookup())?,
+    );
     let mut quarterly_disbursed = Vec::new();
-    for q in period.quarters_of_year() {
+    for (code, from, to) in super::measures::period_quarters(period) {
         quarterly_disbursed.push((
-            q.code(),
-            Pair::of(&item_sums(tx, Flow::Disbursed, window_of(&q)).await?)?,
+            code,
+            Pair::of(&item_sums(tx, Flow::Disbursed, Window { from, to }).await?)?,
         ));
     }
 
@@ -140,13 +174,28 @@ pub async fn figures(tx: &mut Tx, look: &LookupData, period: &Period) -> Result<
         .filter(|i| i.approval_date.is_some_and(|d| period.contains(d)))
         .map(|i| i.id)
         .collect();
-    let touched: BTreeSet<i64> = committed
+    let items_with_money: BTreeSet<i64> = committed
         .iter()
         .chain(&disbursed)
         .map(|s| s.item_id)
+        .collect();
+    let touched: BTreeSet<i64> = items_with_money
+        .iter()
+        .copied()
         .chain(items_approved.iter().copied())
         .collect();
-    for id in &touched {
+    let listed: BTreeSet<i64> = touched
+        .iter()
+        .copied()
+        .chain(
+            cum_c
+                .iter()
+                .chain(&cum_d)
+                .filter(|s| s.vnd != 0 || s.usd_cents != 0)
+                .map(|s| s.item_id),
+        )
+        .collect();
+    for id in &listed {
         item_figures.insert(*id, ItemFigures::default());
     }
     let add = |map: &mut BTreeMap<i64, ItemFigures>,
@@ -164,11 +213,18 @@ pub async fn figures(tx: &mut Tx, look: &LookupData, period: &Period) -> Result<
     add(&mut item_figures, &disbursed, |f| &mut f.disbursed)?;
     add(&mut item_figures, &cum_c, |f| &mut f.cumulative_committed)?;
     add(&mut item_figures, &cum_d, |f| &mut f.cumulative_disbursed)?;
+    add(&mut item_figures, &cancelled, |f| &mut f.cancelled)?;
     let originals: Vec<OriginalSum> =
         ledger::original_sums(tx, MoneyTable::Commitment, since_start.from, period.to).await?;
     for o in originals {
         if let Some(f) = item_figures.get_mut(&o.item_id) {
             f.committed_original.push((o.currency, o.amount_minor));
+        }
+    }
+    for o in ledger::original_sums(tx, MoneyTable::Commitment, period.from, period.to).await? {
+        if let Some(f) = item_figures.get_mut(&o.item_id) {
+            f.committed_original_in_period
+                .push((o.currency, o.amount_minor));
         }
     }
 
@@ -258,6 +314,29 @@ pub async fn figures(tx: &mut Tx, look: &LookupData, period: &Period) -> Result<
         previous_disbursed: Pair::of(&item_sums(tx, Flow::Disbursed, window_of(&prev)).await?)?,
         year_earlier_committed: Pair::of(&item_sums(tx, Flow::Committed, window_of(&ago)).await?)?,
         year_earlier_disbursed: Pair::of(&item_sums(tx, Flow::Disbursed, window_of(&ago)).await?)?,
+        year_earlier_cumulative_committed: Pair::of(
+            &item_sums(
+                tx,
+                Flow::Committed,
+                Window {
+                    to: ago.to,
+                    ..since_start
+                },
+            )
+            .await?,
+        )?,
+        year_earlier_cumulative_disbursed: Pair::of(
+            &item_sums(
+                tx,
+                Flow::Disbursed,
+                Window {
+                    to: ago.to,
+                    ..since_start
+                },
+            )
+            .await?,
+        )?,
+        cancelled: Pair::of(&cancelled)?,
         committed_by,
         disbursed_by,
         quarterly_disbursed,
@@ -265,6 +344,7 @@ pub async fn figures(tx: &mut Tx, look: &LookupData, period: &Period) -> Result<
         ngos_active: active.into_iter().collect(),
         ngos_new,
         items_approved,
+        items_with_money: items_with_money.into_iter().collect(),
         item_figures,
         amendments: ledger::count_commitments_of_kind(
             tx,

@@ -8,6 +8,8 @@
 
 pub mod breakdown;
 pub mod figures;
+pub mod kinds;
+pub mod measures;
 pub mod sums;
 pub mod table;
 

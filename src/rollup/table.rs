@@ -62,7 +62,7 @@ pub fn group_name(look: &LookupData, dim: Dimension, key: &str, lang: Lang) -> S
             .ok()
             .and_then(|id| look.organisation(id))
             .map_or_else(|| key.to_string(), |o| pick(&o.name_vi, &o.name_en)),
-        Dimension::Country => key.to_string(),
+        Dimension::Country => crate::domain::item::country_name(key, lang),
         Dimension::Region => crate::domain::item::region_label(key, lang).to_string(),
         Dimension::Modality => key
             .parse::<crate::domain::item::Modality>()

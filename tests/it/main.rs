@@ -24,6 +24,7 @@ mod pages_forms;
 mod pages_items;
 mod periods;
 mod properties;
+mod report_figures;
 mod report_issue;
 mod reports;
 mod review;

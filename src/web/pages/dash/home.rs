@@ -11,6 +11,8 @@ use crate::domain::item::Role;
 use crate::domain::period::{Period, PeriodKind};
 use crate::domain::{Currency, Lang};
 use crate::error::Result;
+use crate::rollup::figures::Pair;
+use crate::rollup::measures;
 use crate::web::pages::fmt;
 use crate::web::pages::frame::{Frame, Page, Viewer};
 use askama::Template;
@@ -85,35 +87,33 @@ fn year_so_far(vn_cutoff: bool) -> Period {
     }
 }
 
-/// The rate `part / whole` in basis points, rounded half up; none when nothing is committed.
-fn rate_bp(part: i128, whole: i128) -> Option<i64> {
-    if whole <= 0 {
-        return None;
-    }
-    let bp = part.checked_mul(20_000)?.checked_add(whole)? / whole.checked_mul(2)?;
-    i64::try_from(bp).ok()
-}
-
-fn signed_share(bp: i64, lang: Lang) -> String {
+fn signed_share(bp: i128, lang: Lang) -> String {
     let sign = if bp < 0 { "−" } else { "+" };
-    format!("{sign}{}", fmt::share(bp.abs(), lang))
+    format!("{sign}{}", measures::percent_of_bp(bp.abs(), lang))
 }
 
-/// The change from `earlier` to `now`: the difference and, when there was something
-/// before, the relative change.
-fn change(now: i128, earlier: i128, lang: Lang) -> (String, &'static str) {
-    let diff = now.saturating_sub(earlier);
-    let class = match diff.signum() {
+fn class_of(n: i128) -> &'static str {
+    match n.signum() {
         1 => "up",
         -1 => "down",
         _ => "",
-    };
-    let sign = if diff < 0 { "−" } else { "+" };
-    let mut text = format!("{sign}{}", fmt::money(diff.abs(), Currency::VND, lang));
-    if let Some(bp) = rate_bp(diff, earlier) {
-        text.push_str(&format!(" ({})", signed_share(bp, lang)));
     }
-    (text, class)
+}
+
+/// The change from `earlier` to `now` in USD with the growth of [`measures::growth`], the
+/// report's basis.
+fn change(now: Pair, earlier: Pair, lang: Lang) -> (String, &'static str) {
+    let diff = now.usd_cents.saturating_sub(earlier.usd_cents);
+    let sign = if diff < 0 { "−" } else { "+" };
+    let mut text = format!("{sign}{}", fmt::money(diff.abs(), Currency::USD, lang));
+    if let Some(bp) = measures::growth(now, earlier).basis_points() {
+        text.push_str(&format!(
+            " ({}, {})",
+            signed_share(bp, lang),
+            measures::growth_basis(lang)
+        ));
+    }
+    (text, class_of(diff))
 }
 
 fn cards(d: &Dashboard, lang: Lang) -> Vec<Card> {
@@ -136,7 +136,7 @@ fn cards(d: &Dashboard, lang: Lang) -> Vec<Card> {
             f.year_earlier_disbursed,
         ),
     ] {
-        let (change, change_class) = change(now.vnd, ago.vnd, lang);
+        let (change, change_class) = change(now, ago, lang);
         out.push(Card {
             id,
             label: t(lang, label),
@@ -149,8 +149,8 @@ fn cards(d: &Dashboard, lang: Lang) -> Vec<Card> {
             change_class,
         });
     }
-    let bp = rate_bp(f.disbursed.vnd, f.committed.vnd);
-    let ago = rate_bp(f.year_earlier_disbursed.vnd, f.year_earlier_committed.vnd);
+    let bp = d.rate.basis_points();
+    let ago = d.rate_year_earlier.basis_points();
     let none = || "—".to_string();
     let (change, change_class) = match (bp, ago) {
         (Some(a), Some(b)) => (
@@ -159,24 +159,28 @@ fn cards(d: &Dashboard, lang: Lang) -> Vec<Card> {
                 signed_share(a - b, lang).trim_end_matches('%'),
                 t(lang, "dash.card.points")
             ),
-            match (a - b).signum() {
-                1 => "up",
-                -1 => "down",
-                _ => "",
-            },
+            class_of(a - b),
         ),
         _ => (none(), ""),
     };
     out.push(Card {
         id: "card-rate",
-        label: t(lang, "dash.card.rate"),
-        value: bp.map_or_else(none, |b| fmt::share(b, lang)),
+        label: measures::rate_label(lang),
+        value: if bp.is_some() {
+            measures::rate_text(d.rate, lang)
+        } else {
+            none()
+        },
         usd: t(lang, "dash.card.rate_hint").to_string(),
-        vnd: f.disbursed.vnd,
-        bp,
+        vnd: f.cumulative_disbursed.vnd,
+        bp: bp.and_then(|b| i64::try_from(b).ok()),
         earlier: format!(
             "{earlier} {}",
-            ago.map_or_else(none, |b| fmt::share(b, lang))
+            if ago.is_some() {
+                measures::rate_text(d.rate_year_earlier, lang)
+            } else {
+                none()
+            }
         ),
         change,
         change_class,
