@@ -112,8 +112,9 @@ async fn check(tx: &mut Tx, scope: Scope) -> Result<Verification> {
     let chain = audit::verify_chain_from(tx, from.as_ref().map(|(i, h)| (*i, h.as_str()))).await?;
     v.entries_checked = chain.entries;
     if let Some((id, why)) = chain.broken_at {
-        v.problems
-            .push(format!("the hash chain is broken at entry {id}: {why}"));
+        v.problems.push(format!(
+            "audit trail broken at entry {id} (the hash chain): {why}"
+        ));
     }
     let old_marks: BTreeMap<String, i64> = since
         .and_then(|cp| serde_json::from_str(&cp.row_marks).ok())

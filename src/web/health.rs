@@ -1,8 +1,9 @@
 //! `GET /healthz`: whether the database answers and takes writes, which backend it is and the
 //! schema version, for load balancers and for the person installing the application.
 //!
-//! Every probe is bounded by [`PROBE_LIMIT`], so an unreachable database is reported in
-//! seconds rather than after the pool's timeouts. `"status": "degraded"` lists the reasons:
+//! The read probe is bounded by [`READ_LIMIT`] and the write probe by [`WRITE_LIMIT`], so an
+//! unreachable or stuck database is reported in seconds rather than after 20; the read limit
+//! is not shorter because a busy but healthy server must not be reported down. `"status": "degraded"` lists the reasons:
 //! the database cannot be read (answered with 503), cannot be written (read-only, full,
 //! locked), or the audit trail failed its last verification (writes are refused until it is
 //! repaired); reads still work in the last two cases, so the answer stays 200.
@@ -14,8 +15,10 @@ use rocket::http::Status;
 use rocket::serde::json::Json;
 use std::time::Duration;
 
-/// How long each probe may take.
-pub const PROBE_LIMIT: Duration = Duration::from_secs(2);
+/// How long the read probe may take.
+pub const READ_LIMIT: Duration = Duration::from_secs(5);
+/// How long the write probe may take (it waits behind writers for the write lock).
+pub const WRITE_LIMIT: Duration = Duration::from_secs(3);
 
 #[derive(serde::Serialize)]
 pub struct Health {
@@ -38,7 +41,7 @@ pub async fn healthz(ctx: &State<Ctx>) -> (Status, Json<Health>) {
         let cp = audit::last_checkpoint(&mut tx).await?;
         Ok::<_, crate::error::Error>((v, cp))
     };
-    let (schema_version, readable) = match rocket::tokio::time::timeout(PROBE_LIMIT, read).await {
+    let (schema_version, readable) = match rocket::tokio::time::timeout(READ_LIMIT, read).await {
         Ok(Ok((v, cp))) => {
             if let Some(why) = cp.and_then(|c| c.reason) {
                 reasons.push(format!(
@@ -54,12 +57,12 @@ pub async fn healthz(ctx: &State<Ctx>) -> (Status, Json<Health>) {
         Err(_) => {
             reasons.push(format!(
                 "the database did not answer within {} s",
-                PROBE_LIMIT.as_secs()
+                READ_LIMIT.as_secs()
             ));
             (None, false)
         }
     };
-    if readable && let Err(why) = store.probe_write(PROBE_LIMIT).await {
+    if readable && let Err(why) = store.probe_write(WRITE_LIMIT).await {
         reasons.push(format!("the database cannot save changes: {why}"));
     }
     let status = if readable {
