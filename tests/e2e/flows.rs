@@ -177,9 +177,18 @@ async fn coordinator_reviewer_and_ngo_flows_in_a_real_browser() {
     // The reviewer issues the period's report and downloads the PDF.
     goto(&c, &s, &format!("/periods/{PERIOD}")).await;
     fill(&c, "#issue-form", "number", "15/BC-SNgV").await;
-    click(&c, "#issue-form button[type='submit']").await;
+    fill(&c, "#issue-form", "signer_name", "Nguyễn Văn A").await;
+    fill(&c, "#issue-form", "recipients", "Lưu: VT, QLNN").await;
+    let el = |css: &'static str| c.find(Locator::Css(css));
+    el("#allow-empty").await.unwrap().click().await.unwrap();
+    el("#issue-button").await.unwrap().click().await.unwrap();
+    // The button asks to confirm that issuing locks the period.
+    let asked = c.get_alert_text().await.expect("a confirmation");
+    assert!(asked.contains("KHÓA") || asked.contains("LOCKS"), "{asked}");
+    c.accept_alert().await.expect("accepting");
     let link = c
-        .find(Locator::Css("a[href$='.pdf']"))
+        .wait()
+        .for_element(Locator::Css("a[href$='.pdf']"))
         .await
         .expect("a link to the issued PDF")
         .attr("href")
