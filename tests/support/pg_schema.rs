@@ -52,7 +52,9 @@ async fn connect_creating_database(url: &str) -> PgConnection {
                 .execute(&mut server)
                 .await
             {
-                let code = e.as_database_error().and_then(|d| d.code().map(|c| c.to_string()));
+                let code = e
+                    .as_database_error()
+                    .and_then(|d| d.code().map(|c| c.to_string()));
                 assert!(
                     matches!(code.as_deref(), Some("42P04" | "23505")),
                     "cannot create the test database {db}: {e}"

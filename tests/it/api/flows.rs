@@ -551,10 +551,7 @@ async fn audit_verify_catches_a_row_changed_behind_the_applications_back() {
             .unwrap();
         assert!(!out.status.success());
         let err = String::from_utf8_lossy(&out.stderr);
-        assert!(
-            err.contains(&format!("broken at entry {id}")),
-            "{err}"
-        );
+        assert!(err.contains(&format!("broken at entry {id}")), "{err}");
     }
 }
 
