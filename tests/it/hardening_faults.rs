@@ -3,7 +3,7 @@
 //! `/healthz` degraded, an unreachable PostgreSQL is named at start-up, and a backup taken
 //! during a burst of writes restores into an empty database and verifies.
 
-use crate::common::{TestDb, fresh_db, fresh_sqlite, pg_url, seed_basics, seed_item, system};
+use crate::common::{TestDb, fresh_db, fresh_sqlite, seed_basics, seed_item, system};
 use crate::periods::{disb, usd_rate};
 use aidledger::actions::ledger::record_disbursement;
 use aidledger::actions::rates::enter_rate;
@@ -54,10 +54,6 @@ async fn a_failed_commit_does_not_poison_the_connection_it_ran_on() {
 
 #[tokio::test]
 async fn a_read_only_database_serves_reads_and_answers_writes_with_503() {
-    if pg_url().is_some() {
-        println!("SKIPPED: read-only SQLite file (this run is on PostgreSQL)");
-        return;
-    }
     let db = fresh_sqlite().await;
     let item = item(&db).await;
     // Root ignores file modes, so the file is opened read-only the way SQLite does for a
@@ -120,12 +116,6 @@ async fn start_up_against_an_unreachable_postgresql_names_host_port_and_cause() 
 
 #[tokio::test]
 async fn a_backup_taken_during_a_burst_of_writes_restores_and_verifies() {
-    if pg_url().is_some() {
-        println!(
-            "SKIPPED: backup during writes on PostgreSQL (pg_dump of a test schema; see .ci/crash)"
-        );
-        return;
-    }
     let db = fresh_sqlite().await;
     let item = item(&db).await;
     let dir = tempfile::tempdir().unwrap();

@@ -165,6 +165,7 @@ async fn issuing_needs_a_signer_name_and_a_recipient_and_says_which_setting() {
 }
 
 #[tokio::test]
+#[cfg_attr(not(aidledger_pdftotext), ignore = "needs poppler-utils (pdftotext)")]
 async fn empty_sections_are_refused_by_name_unless_confirmed() {
     let db = fresh_db().await;
     aidledger::demo::load(&db.ctx).await.unwrap();
