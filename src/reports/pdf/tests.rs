@@ -245,29 +245,6 @@ fn write_samples() {
     }
 }
 
-/// Writes the sample reports (vi and en, final and draft) to /tmp/b for looking at.
-#[test]
-#[ignore = "writes files for eyeballing"]
-fn write_samples_to_tmp_b() {
-    std::fs::create_dir_all("/tmp/b").expect("mkdir");
-    for lang in [Lang::Vi, Lang::En] {
-        let mut doc = sample::document(lang);
-        std::fs::write(
-            format!("/tmp/b/{}.pdf", lang.code()),
-            render(&doc).expect("render"),
-        )
-        .expect("write");
-        doc.draft = true;
-        doc.header.number = "      /BC-SNgV".into();
-        doc.audit_anchor = Some("Audit #4182 · 3f9a1c2e9b0d".into());
-        std::fs::write(
-            format!("/tmp/b/{}-draft.pdf", lang.code()),
-            render(&doc).expect("render"),
-        )
-        .expect("write");
-    }
-}
-
 #[test]
 fn list_items_move_whole_and_headings_stay_with_what_follows() {
     let item = "Tổ chức Morgenthau Foundation for International Investment đã hoàn thành việc \
