@@ -48,10 +48,9 @@ pub(crate) fn sections(
 }
 
 fn text_or_nothing(f: &Fmt, text: Option<&str>) -> String {
-    text.map(str::trim).filter(|t| !t.is_empty()).map_or_else(
-        || f.t("Không có nội dung.", "Nothing to report."),
-        str::to_string,
-    )
+    text.map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map_or_else(|| f.t("Không có nội dung", "No content"), str::to_string)
 }
 
 fn org_name(look: &LookupData, lang: Lang, id: i64) -> String {

@@ -25,8 +25,29 @@ fn body_spec() -> ParagraphSpec {
     }
 }
 
-pub(crate) fn section(flow: &mut Flow<'_>, section: &Section) -> Result<(), RenderError> {
-    let follow = section.blocks.first().map_or(0.0, |b| lead_height(flow, b));
+/// Draws `section`. A section without blocks (a heading whose parts follow as their own
+/// sections, like IV with "1." and "2.") stays on the page of the next heading and its lead.
+pub(crate) fn section(
+    flow: &mut Flow<'_>,
+    section: &Section,
+    next: Option<&Section>,
+) -> Result<(), RenderError> {
+    let follow = match (section.blocks.first(), next) {
+        (Some(b), _) => lead_height(flow, b),
+        (None, Some(n)) => {
+            let lines = text::wrap(
+                flow.fonts,
+                Style::bold(BODY_SIZE),
+                &n.heading,
+                flow.geom.content_width(),
+            );
+            PARAGRAPH_GAP
+                + lines.len() as f32 * BODY_LINE
+                + 2.0
+                + n.blocks.first().map_or(0.0, |b| lead_height(flow, b))
+        }
+        (None, None) => 0.0,
+    };
     heading(flow, &section.heading, follow);
     for block in &section.blocks {
         match block {

@@ -135,8 +135,8 @@ fn layout(doc: &ReportDocument, labels: &Labels, fonts: &Fonts) -> Result<Vec<Pa
     // English is set ragged right; Vietnamese officers expect justified text.
     flow.justify = doc.lang == Lang::Vi;
     header::admin_header(&mut flow, doc);
-    for section in &doc.sections {
-        body::section(&mut flow, section)?;
+    for (i, section) in doc.sections.iter().enumerate() {
+        body::section(&mut flow, section, doc.sections.get(i + 1))?;
     }
     body::charts(&mut flow, doc);
     header::signature(&mut flow, doc);
