@@ -286,6 +286,12 @@ pub fn pdftotext_bytes(pdf: &[u8]) -> Option<String> {
         .stdout(std::process::Stdio::piped())
         .spawn()
         .expect("pdftotext was found when the tests were built, but cannot run now");
-    child.stdin.take()?.write_all(pdf).ok()?;
-    String::from_utf8(child.wait_with_output().ok()?.stdout).ok()
+    child
+        .stdin
+        .take()
+        .expect("pdftotext's input")
+        .write_all(pdf)
+        .expect("pdftotext reads the PDF");
+    let out = child.wait_with_output().expect("pdftotext ends");
+    Some(String::from_utf8(out.stdout).expect("pdftotext writes UTF-8"))
 }
