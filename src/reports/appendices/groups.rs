@@ -5,7 +5,6 @@
 use super::super::document::{Fmt, table_columns};
 use super::super::labels::Labels;
 use super::super::model::{Align, Table};
-use crate::domain::Lang;
 use crate::rollup::breakdown::Breakdown;
 use crate::rollup::figures::Figures;
 use crate::rollup::table::group_name;
@@ -23,13 +22,6 @@ pub(super) fn build(
     fig: &Figures,
 ) -> (Table, Table, Table, Table, Table) {
     let lang = f.lang;
-    let name = |vi: &str, en: &str| {
-        if lang == Lang::Vi {
-            vi.to_string()
-        } else {
-            en.to_string()
-        }
-    };
     let org = |id: i64| look.organisation(id);
     let item = |id: i64| look.item(id);
     let a = &labels.appendix;
@@ -210,7 +202,7 @@ pub(super) fn build(
             let o = k.parse::<i64>().ok().and_then(org);
             vec![
                 (n + 1).to_string(),
-                o.map_or_else(|| k.clone(), |o| name(&o.name_vi, &o.name_en)),
+                o.map_or_else(|| k.clone(), |o| f.t(&o.name_vi, &o.name_en)),
                 o.map_or_else(String::new, country),
                 donor_items.get(k).copied().unwrap_or(0).to_string(),
                 f.usd(*cu),
@@ -260,7 +252,7 @@ pub(super) fn build(
         .map(|(n, o)| {
             vec![
                 (n + 1).to_string(),
-                name(&o.name_vi, &o.name_en),
+                f.t(&o.name_vi, &o.name_en),
                 country(o),
                 o.cert_type
                     .map_or_else(String::new, |c| c.label(lang).to_string()),
@@ -296,8 +288,8 @@ pub(super) fn build(
         .map(|(n, m)| {
             vec![
                 (n + 1).to_string(),
-                item(m.item_id).map_or_else(String::new, |i| name(&i.title_vi, &i.title_en)),
-                name(&m.title_vi, &m.title_en),
+                item(m.item_id).map_or_else(String::new, |i| f.t(&i.title_vi, &i.title_en)),
+                f.t(&m.title_vi, &m.title_en),
                 f.date(m.planned_date),
                 m.actual_date.map(|d| f.date(d)).unwrap_or_default(),
                 m.status.label(lang).to_string(),

@@ -20,16 +20,9 @@ const C: Align = Align::Center;
 
 pub(crate) fn build(labels: &Labels, f: &Fmt, look: &LookupData, fig: &Figures) -> Vec<Table> {
     let lang = f.lang;
-    let name = |vi: &str, en: &str| {
-        if lang == Lang::Vi {
-            vi.to_string()
-        } else {
-            en.to_string()
-        }
-    };
     let org = |id: i64| look.organisation(id);
     let org_name =
-        |id: i64| org(id).map_or_else(|| id.to_string(), |o| name(&o.name_vi, &o.name_en));
+        |id: i64| org(id).map_or_else(|| id.to_string(), |o| f.t(&o.name_vi, &o.name_en));
     let item = |id: i64| look.item(id);
     let shares_text = |list: &[crate::db::items::Allocation], dim: Dimension| {
         list.iter()
@@ -88,7 +81,7 @@ pub(crate) fn build(labels: &Labels, f: &Fmt, look: &LookupData, fig: &Figures) 
             t_vnd += figs.committed.vnd;
             approved_rows.push(vec![
                 n.to_string(),
-                name(&i.title_vi, &i.title_en),
+                f.t(&i.title_vi, &i.title_en),
                 i.modality.label(lang).to_string(),
                 org(i.donor_id).map_or_else(String::new, |o| donor_with_country(o, lang)),
                 i.funding_source_id
@@ -156,7 +149,7 @@ pub(crate) fn build(labels: &Labels, f: &Fmt, look: &LookupData, fig: &Figures) 
         cum += x.cumulative_disbursed.usd_cents;
         rows.push(vec![
             (n + 1).to_string(),
-            name(&i.title_vi, &i.title_en),
+            f.t(&i.title_vi, &i.title_en),
             org_name(i.donor_id),
             f.usd(x.cumulative_committed.usd_cents),
             f.usd(x.disbursed.usd_cents),
