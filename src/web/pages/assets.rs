@@ -21,7 +21,17 @@ fn asset(body: &'static str, content_type: ContentType) -> Asset {
 
 #[rocket::get("/static/app.css")]
 pub fn css() -> Asset {
-    asset(include_str!("assets/app.css"), ContentType::CSS)
+    asset(
+        concat!(
+            include_str!("assets/app.css"),
+            include_str!("assets/lang.css"),
+            include_str!("assets/lists.css"),
+            include_str!("assets/periods.css"),
+            include_str!("assets/evidence.css"),
+            include_str!("assets/portal.css"),
+        ),
+        ContentType::CSS,
+    )
 }
 
 #[rocket::get("/static/app.js")]

@@ -24,6 +24,11 @@ static VI: LazyLock<Table> = LazyLock::new(|| {
         include_str!("i18n/dash.vi.toml"),
         include_str!("i18n/items.vi.toml"),
         include_str!("i18n/forms.vi.toml"),
+        include_str!("i18n/lang.vi.toml"),
+        include_str!("i18n/lists.vi.toml"),
+        include_str!("i18n/periods.vi.toml"),
+        include_str!("i18n/evidence.vi.toml"),
+        include_str!("i18n/portal.vi.toml"),
     ])
 });
 static EN: LazyLock<Table> = LazyLock::new(|| {
@@ -32,6 +37,11 @@ static EN: LazyLock<Table> = LazyLock::new(|| {
         include_str!("i18n/dash.en.toml"),
         include_str!("i18n/items.en.toml"),
         include_str!("i18n/forms.en.toml"),
+        include_str!("i18n/lang.en.toml"),
+        include_str!("i18n/lists.en.toml"),
+        include_str!("i18n/periods.en.toml"),
+        include_str!("i18n/evidence.en.toml"),
+        include_str!("i18n/portal.en.toml"),
     ])
 });
 
@@ -71,6 +81,16 @@ mod tests {
             include_str!("i18n/items.en.toml"),
             include_str!("i18n/forms.vi.toml"),
             include_str!("i18n/forms.en.toml"),
+            include_str!("i18n/lang.vi.toml"),
+            include_str!("i18n/lang.en.toml"),
+            include_str!("i18n/lists.vi.toml"),
+            include_str!("i18n/lists.en.toml"),
+            include_str!("i18n/periods.vi.toml"),
+            include_str!("i18n/periods.en.toml"),
+            include_str!("i18n/evidence.vi.toml"),
+            include_str!("i18n/evidence.en.toml"),
+            include_str!("i18n/portal.vi.toml"),
+            include_str!("i18n/portal.en.toml"),
         ] {
             assert!(toml::from_str::<toml::Table>(text).is_ok(), "{text}");
         }
