@@ -75,7 +75,10 @@ fn row(q: QueueRow, v: &Viewer) -> Row {
             .amount_usd_cents
             .map(|x| fmt::usd(x, lang))
             .unwrap_or_default(),
-        unconverted: d.conversion.unconverted_reason,
+        unconverted: d
+            .conversion
+            .unconverted_reason
+            .map(|r| fmt::unconverted(&r, lang)),
         entered_by: q.entered_by,
         own: d.entered_by.is_some() && d.entered_by == v.actor.user_id,
         reversal: d.reverses_id.is_some(),

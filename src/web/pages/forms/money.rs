@@ -203,10 +203,10 @@ async fn understood(ctx: &Ctx, v: &Viewer, money: Money, date: NaiveDate) -> Res
             )),
             None,
         ),
-        Err(u) => (None, Some(u.to_string())),
+        Err(u) => (None, Some(fmt::unconverted_reason(&u, lang))),
     };
     Ok(Understood {
-        amount: money.format_with_currency(lang),
+        amount: fmt::money(money.minor(), money.currency(), lang),
         canonical: money.canonical(),
         date: fmt::date(date, lang),
         converted,

@@ -96,8 +96,8 @@ fn lines(o: &RatesOverview, lang: crate::domain::Lang) -> Vec<RateLine> {
                 month: month.clone(),
                 date: fmt::date(r.rate_date, lang),
                 iso_date: r.rate_date.to_string(),
-                to_vnd: r.to_vnd.canonical(),
-                to_usd: r.to_usd.canonical(),
+                to_vnd: fmt::rate(r.to_vnd.value(), lang),
+                to_usd: fmt::rate(r.to_usd.value(), lang),
                 source: r.source.clone(),
                 gap: false,
             });
@@ -138,7 +138,11 @@ async fn page(
                 item_code: u.item_code.clone(),
                 amount: fmt::money(u.amount_minor, u.currency, lang),
                 date: fmt::date(u.date, lang),
-                reason: u.reason.clone().unwrap_or_default(),
+                reason: u
+                    .reason
+                    .as_deref()
+                    .map(|r| fmt::unconverted(r, lang))
+                    .unwrap_or_default(),
             })
             .collect(),
     })
