@@ -214,11 +214,7 @@ impl Form {
             Error::Conflict { code, message } => ("_form".to_string(), code, message),
             other => return Err(other),
         };
-        let key = format!("forms.err.{code}");
-        let text = match t(self.lang, &key) {
-            "?" => message,
-            known => known.to_string(),
-        };
+        let text = refusal_text(self.lang, code, &message);
         let field = match field.as_str() {
             "sectors" => "share_1".to_string(),
             "localities" => "lshare_1".to_string(),
@@ -236,6 +232,54 @@ impl Form {
         self.errors.entry(field).or_insert(text);
         Ok(())
     }
+}
+
+/// The reader's wording of a domain refusal, by its code: `forms.err.<code>`, else
+/// `lang.err.<code>`, else a general sentence (never the English message). The message's
+/// dates and first number fill `{date}`, `{date2}` and `{max}` in the text, dates in the
+/// reader's format.
+#[must_use]
+pub fn refusal_text(lang: Lang, code: &str, message: &str) -> String {
+    let text = [format!("forms.err.{code}"), format!("lang.err.{code}")]
+        .iter()
+        .map(|k| t(lang, k))
+        .find(|s| *s != "?")
+        .unwrap_or_else(|| t(lang, "lang.err.other"));
+    let (dates, numbers) = message_params(message);
+    let mut out = text.to_string();
+    for (slot, d) in ["{date}", "{date2}"].iter().zip(&dates) {
+        out = out.replace(slot, &super::fmt::date(*d, lang));
+    }
+    if let Some(n) = numbers.first() {
+        out = out.replace("{max}", n);
+    }
+    out
+}
+
+/// The ISO dates (`2026-09-14`) and the other whole numbers an English message states, in
+/// order.
+fn message_params(message: &str) -> (Vec<NaiveDate>, Vec<&str>) {
+    let mut dates = Vec::new();
+    let mut numbers = Vec::new();
+    let b = message.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if !b[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < b.len() && (b[i].is_ascii_digit() || b[i] == b'-') {
+            i += 1;
+        }
+        let token = message[start..i].trim_end_matches('-');
+        if let Ok(d) = NaiveDate::parse_from_str(token, "%Y-%m-%d") {
+            dates.push(d);
+        } else if token.bytes().all(|c| c.is_ascii_digit()) {
+            numbers.push(token);
+        }
+    }
+    (dates, numbers)
 }
 
 /// Reads a percentage with up to two decimals (`33,33` or `33.33`) as basis points.
@@ -269,5 +313,30 @@ mod tests {
         assert_eq!(percent_bp("12.345"), None);
         assert_eq!(percent_bp("abc"), None);
         assert_eq!(bp_text(3333, Lang::Vi), "33,33");
+    }
+
+    #[test]
+    fn refusals_are_worded_by_code_with_their_dates_and_maximum() {
+        let locked = refusal_text(
+            Lang::Vi,
+            "already_locked",
+            "2025-H1 (2025-01-01 to 2025-06-30) is already locked since 2025-07-02 10:00",
+        );
+        assert!(
+            locked.contains("01/01/2025") && locked.contains("30/06/2025"),
+            "{locked}"
+        );
+        let signer = refusal_text(
+            Lang::Vi,
+            "invalid_signer",
+            "signer_title must be one line of at most 200 characters",
+        );
+        assert!(
+            signer.contains("200") && !signer.contains("{max}"),
+            "{signer}"
+        );
+        let unknown = refusal_text(Lang::Vi, "some_new_code", "an English sentence");
+        assert_eq!(unknown, t(Lang::Vi, "lang.err.other"));
+        assert!(!refusal_text(Lang::Vi, "four_eyes", "whoever entered").contains("whoever"));
     }
 }
