@@ -98,7 +98,10 @@ async fn vietnamese_pages_of_every_role_read_in_vietnamese_with_vietnamese_numbe
     switch(&app, "reviewer").await;
     // Rates in the Vietnamese notation, never "27000" or "1.08".
     let (_, html) = get(&app, "/rates").await;
-    assert!(html.contains("27.000") && html.contains("1,08"), "{html}");
+    assert!(
+        html.contains(">27.000,00<") && html.contains(">1,08<"),
+        "{html}"
+    );
     assert!(
         !html.contains(">27000<") && !html.contains(">1.08<"),
         "{html}"
@@ -147,7 +150,10 @@ async fn english_pages_explain_a_missing_rate_in_english() {
     );
     assert!(!html.contains("Chưa có tỷ giá AUD"), "{html}");
     let (_, html) = get(&app, "/rates").await;
-    assert!(html.contains("27,000") && html.contains("1.08"), "{html}");
+    assert!(
+        html.contains(">27,000.00<") && html.contains(">1.08<"),
+        "{html}"
+    );
 }
 
 #[rocket::async_test]

@@ -42,9 +42,14 @@ fn decimal(d: Decimal, lang: Lang) -> String {
 }
 
 /// An exchange rate as the source states it, in the reader's notation: `17.359,98` (vi),
-/// `17,359.98` (en).
+/// `17,359.98` (en). It keeps every decimal the source gave and shows at least two, so a
+/// column of rates lines up (`17.260,60`, not `17.260,6`).
 #[must_use]
 pub fn rate(r: Decimal, lang: Lang) -> String {
+    let mut r = r;
+    if r.scale() < 2 {
+        r.rescale(2);
+    }
     decimal(r, lang)
 }
 
@@ -272,9 +277,11 @@ mod tests {
     fn rates_are_written_in_the_readers_notation_with_their_own_decimals() {
         assert_eq!(rate(dec("17359.98"), Lang::Vi), "17.359,98");
         assert_eq!(rate(dec("17359.98"), Lang::En), "17,359.98");
-        assert_eq!(rate(dec("25450"), Lang::Vi), "25.450");
+        assert_eq!(rate(dec("25450"), Lang::Vi), "25.450,00");
+        assert_eq!(rate(dec("17260.6"), Lang::Vi), "17.260,60");
         assert_eq!(rate(dec("0.0393"), Lang::Vi), "0,0393");
-        assert_eq!(rate(dec("1234567.5"), Lang::En), "1,234,567.5");
+        assert_eq!(rate(dec("1234567.5"), Lang::En), "1,234,567.50");
+        assert_eq!(rate(dec("0.6576"), Lang::En), "0.6576");
     }
 
     #[test]

@@ -191,9 +191,9 @@ fn cards(d: &Dashboard, lang: Lang) -> Vec<Card> {
         id: "card-rate",
         label: t(lang, "dash.card.rate"),
         value: rate_value(d.rate, lang).unwrap_or_else(none),
-        // The definition under the figure, in the report's own words.
+        // The definition under the figure, in the report's own words (it says "cumulative").
         exact: measures::rate_label(lang).to_string(),
-        usd: t(lang, "dash.card.rate_hint").to_string(),
+        usd: String::new(),
         vnd: f.cumulative_disbursed.vnd,
         bp: bp.and_then(|b| i64::try_from(b).ok()),
         earlier: format!(
@@ -248,7 +248,7 @@ fn alerts(d: &Dashboard, lang: Lang) -> (Vec<Alert>, Vec<Alert>, Vec<Alert>, Vec
         .iter()
         .map(|u| Alert {
             text: format!(
-                "{} · {} · {} · {} {}",
+                "{} · {} · {} · {}: {}",
                 u.item_code,
                 t(
                     lang,

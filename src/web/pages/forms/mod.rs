@@ -240,11 +240,16 @@ impl Form {
 /// reader's format.
 #[must_use]
 pub fn refusal_text(lang: Lang, code: &str, message: &str) -> String {
+    known_refusal(lang, code, message).unwrap_or_else(|| t(lang, "lang.err.other").to_string())
+}
+
+/// [`refusal_text`] for a code the i18n files word; `None` for any other code.
+#[must_use]
+pub fn known_refusal(lang: Lang, code: &str, message: &str) -> Option<String> {
     let text = [format!("forms.err.{code}"), format!("lang.err.{code}")]
         .iter()
         .map(|k| t(lang, k))
-        .find(|s| *s != "?")
-        .unwrap_or_else(|| t(lang, "lang.err.other"));
+        .find(|s| *s != "?")?;
     let (dates, numbers) = message_params(message);
     let mut out = text.to_string();
     for (slot, d) in ["{date}", "{date2}"].iter().zip(&dates) {
@@ -253,7 +258,7 @@ pub fn refusal_text(lang: Lang, code: &str, message: &str) -> String {
     if let Some(n) = numbers.first() {
         out = out.replace("{max}", n);
     }
-    out
+    Some(out)
 }
 
 /// The ISO dates (`2026-09-14`) and the other whole numbers an English message states, in

@@ -51,7 +51,7 @@ fn row(o: &Organisation, lang: Lang) -> OrgRow {
         id: o.id,
         name: super::items::org_name(lang, &o.name_vi, &o.name_en),
         kind: o.kind.label(lang),
-        nationality: o.nationality.clone(),
+        nationality: fmt::country(&o.nationality, lang),
         cert: o.cert_number.clone().unwrap_or_default(),
         valid_to: fmt::opt_date(o.cert_valid_to, lang),
         cert_status: status,
