@@ -21,7 +21,7 @@ use crate::rollup::LookupData;
 use std::collections::{BTreeSet, HashMap};
 
 mod portal;
-pub use portal::{Portal, PortalFigures, PortalItem, portal, portal_periods};
+pub use portal::{IssuedFigures, Portal, PortalFigures, PortalItem, portal};
 
 /// The columns the item list sorts by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
