@@ -260,9 +260,12 @@ async fn pages_forms_rates_scope_and_admin() {
         ],
     )
     .await;
-    assert_eq!((s, loc.as_str()), (Status::SeeOther, "/rates"));
-    let (_, page) = get(&app, "/rates").await;
-    assert!(page.contains("27000") && page.contains("1.08"));
+    assert_eq!(
+        (s, loc.as_str()),
+        (Status::SeeOther, "/rates?currency=EUR&year=2025")
+    );
+    let (_, page) = get(&app, &loc).await;
+    assert!(page.contains("27.000") && page.contains("1,08"));
 
     // NGO staff: another organisation's item and organisation are "not found".
     login(&app, "ngo_a").await;
