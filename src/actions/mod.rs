@@ -11,6 +11,7 @@ pub mod audit_check;
 pub mod auth;
 pub mod convert;
 pub mod dash_views;
+pub mod evidence;
 pub mod forms_views;
 pub mod idempotency;
 pub mod items;

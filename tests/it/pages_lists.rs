@@ -188,8 +188,8 @@ async fn the_item_list_shows_committed_disbursed_and_rate_newest_first() {
         "codes never wrap: {row_a}"
     );
     for want in [
-        "data-col=\"committed\" title=\"2.500.000.000 ₫\">100.000,00<",
-        "data-col=\"disbursed\" title=\"750.000.000 ₫\">30.000,00<",
+        "data-col=\"committed\" title=\"2.500.000.000\u{a0}₫\">100.000,00<",
+        "data-col=\"disbursed\" title=\"750.000.000\u{a0}₫\">30.000,00<",
         "data-col=\"rate\">30,00%<",
     ] {
         assert!(row_a.contains(want), "{want} missing: {row_a}");

@@ -22,7 +22,7 @@ use std::collections::{BTreeSet, HashMap};
 
 mod portal;
 mod summary;
-pub use portal::{Portal, PortalFigures, PortalItem, portal, portal_periods};
+pub use portal::{IssuedFigures, Portal, PortalFigures, PortalItem, portal};
 pub use summary::{ItemMoney, money_by_item};
 
 /// The columns the item list sorts by. The list opens on the newest items: by planned start,

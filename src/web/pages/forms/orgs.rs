@@ -11,7 +11,7 @@ use super::{Form, Opt, t};
 use crate::actions::{Ctx, orgs, queries, today_in_vietnam, updates};
 use crate::db::orgs::{NewOrganisation, Organisation};
 use crate::domain::Lang;
-use crate::domain::item::{CertificateType, OrgKind, country_name};
+use crate::domain::item::{CertificateType, OrgKind};
 use crate::domain::role::Permission;
 use crate::error::Result;
 use crate::web::pages::fmt;
@@ -113,7 +113,7 @@ fn row(o: &Organisation, lang: Lang) -> OrgRow {
         id: o.id,
         name: super::items::org_name(lang, &o.name_vi, &o.name_en),
         kind: o.kind.label(lang),
-        nationality: country_name(&o.nationality, lang),
+        nationality: fmt::country(&o.nationality, lang),
         cert: o.cert_number.clone().unwrap_or_default(),
         valid_to: fmt::opt_date(o.cert_valid_to, lang),
         cert_status: status,

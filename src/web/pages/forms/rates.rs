@@ -19,35 +19,7 @@ use rocket::State;
 use rocket::http::Status;
 use rocket::request::FlashMessage;
 use rocket::response::{Flash, Redirect};
-use rust_decimal::Decimal;
 use std::collections::HashMap;
-
-/// A rate in the reader's notation: `17.359,98` / `17,359.98`, `0,0000712` / `0.0000712`;
-/// every significant digit kept (a rate is exact, never rounded for display).
-// A local copy until the shared `fmt::rate` (issue 11, point 2) is on main.
-fn rate_text(d: Decimal, lang: Lang) -> String {
-    let text = d.normalize().to_string();
-    let (sign, digits) = text
-        .strip_prefix('-')
-        .map_or(("", text.as_str()), |rest| ("-", rest));
-    let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
-    let (group, point) = match lang {
-        Lang::Vi => ('.', ','),
-        Lang::En => (',', '.'),
-    };
-    let mut grouped = String::new();
-    for (i, ch) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            grouped.push(group);
-        }
-        grouped.push(ch);
-    }
-    if frac.is_empty() {
-        format!("{sign}{grouped}")
-    } else {
-        format!("{sign}{grouped}{point}{frac}")
-    }
-}
 
 /// The rate table's query: every value read leniently (one not understood is ignored).
 #[derive(rocket::FromForm, Default)]
@@ -199,8 +171,8 @@ fn line(l: &Line, lang: Lang) -> RateLine {
             month: format!("{:02}/{}", r.rate_date.month(), r.rate_date.year()),
             date: fmt::date(r.rate_date, lang),
             iso_date: r.rate_date.to_string(),
-            to_vnd: rate_text(r.to_vnd.value(), lang),
-            to_usd: rate_text(r.to_usd.value(), lang),
+            to_vnd: fmt::rate(r.to_vnd.value(), lang),
+            to_usd: fmt::rate(r.to_usd.value(), lang),
             source: r.source.clone(),
             gap: false,
             href: entry(r.currency, r.rate_date),

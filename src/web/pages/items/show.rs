@@ -159,6 +159,7 @@ struct ShowPage {
     milestones: Vec<MilestoneRow>,
     audit: Option<Vec<AuditRow>>,
     can_edit: bool,
+    evidence: crate::web::pages::evidence::ItemEvidence,
 }
 
 #[rocket::get("/items/<id>")]
@@ -224,6 +225,10 @@ pub async fn show(
             })
             .collect()
     };
+    let milestones: Vec<_> = view.milestones.iter().map(|(m, _)| m).collect();
+    let evidence =
+        crate::web::pages::evidence::item_section(ctx, &v, id, &view.disbursements, &milestones)
+            .await?;
     let today = today_in_vietnam();
     let mut f = Frame::new(&v, "/items", "items.item_title", flash);
     f.title = format!("{} · {}", it.code, item_title(it, lang));
@@ -308,6 +313,7 @@ pub async fn show(
                 .collect()
         }),
         can_edit: v.role() == Some(Role::Coordinator),
+        evidence,
     };
     Page::render(&page)
 }
