@@ -22,6 +22,7 @@ pub mod periods;
 pub mod progress;
 pub mod queries;
 pub mod rates;
+pub mod rates_views;
 pub mod reports;
 pub mod review;
 pub mod scope;

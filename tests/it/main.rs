@@ -23,6 +23,7 @@ mod pages_dash;
 mod pages_forms;
 mod pages_items;
 mod pages_lang;
+mod pages_lists;
 mod pages_portal;
 mod periods;
 mod properties;

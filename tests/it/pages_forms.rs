@@ -260,8 +260,11 @@ async fn pages_forms_rates_scope_and_admin() {
         ],
     )
     .await;
-    assert_eq!((s, loc.as_str()), (Status::SeeOther, "/rates"));
-    let (_, page) = get(&app, "/rates").await;
+    assert_eq!(
+        (s, loc.as_str()),
+        (Status::SeeOther, "/rates?currency=EUR&year=2025")
+    );
+    let (_, page) = get(&app, &loc).await;
     // Rates read in the page's language: "27.000" and "1,08" in Vietnamese.
     assert!(page.contains("27.000") && page.contains("1,08"));
 

@@ -2,6 +2,9 @@
 //! disbursements (status, who entered and verified), milestone timeline (overdue marked) and,
 //! for province staff, the audit history of the item and its rows. Another organisation's
 //! item is "not found" for NGO staff, because the action says so.
+//!
+//! The page opens with four cards: committed, disbursed (verified), remaining and the
+//! disbursement rate to date, as the report defines them ([`items_views::ItemMoney`]).
 
 use super::{item_title, text};
 use crate::actions::Ctx;
@@ -11,6 +14,7 @@ use crate::db::ledger::Conversion;
 use crate::domain::Lang;
 use crate::domain::item::{DisbursementStatus, MilestoneStatus, Role};
 use crate::error::Result;
+use crate::rollup::measures;
 use crate::web::pages::fmt;
 use crate::web::pages::frame::{Frame, Page, Viewer};
 use askama::Template;
@@ -83,6 +87,56 @@ pub struct MilestoneRow {
     pub pending_reports: usize,
 }
 
+/// One of the four cards the page opens with.
+pub struct Figure {
+    /// `committed`, `disbursed`, `remaining` or `rate`: the card's id and class.
+    pub key: &'static str,
+    pub label: &'static str,
+    /// The headline: USD (the basis of the rate), or the rate itself.
+    pub main: String,
+    /// The VND equivalent under it, or the rate's definition.
+    pub sub: String,
+    /// Exact values for tests and scripts: minor units of the money cards
+    /// (`data-usd-cents`, `data-vnd`), the rate card's basis points (`data-bp`, empty
+    /// without a base).
+    pub usd_cents: String,
+    pub vnd: String,
+    pub bp: String,
+    pub warn: bool,
+}
+
+fn figures(m: &items_views::ItemMoney, lang: Lang) -> Vec<Figure> {
+    let money = |key: &'static str, p: crate::rollup::figures::Pair| Figure {
+        key,
+        label: text(lang, &format!("lists.card.{key}")),
+        main: format!("{} USD", fmt::usd(p.usd_cents, lang)),
+        sub: fmt::money(p.vnd, crate::domain::Currency::VND, lang),
+        usd_cents: p.usd_cents.to_string(),
+        vnd: p.vnd.to_string(),
+        bp: String::new(),
+        warn: p.usd_cents < 0,
+    };
+    let rate = m.rate();
+    vec![
+        money("committed", m.committed),
+        money("disbursed", m.disbursed),
+        money("remaining", m.remaining()),
+        Figure {
+            key: "rate",
+            label: text(lang, "lists.card.rate"),
+            main: measures::rate_text(rate, lang),
+            sub: measures::rate_label(lang).to_string(),
+            usd_cents: String::new(),
+            vnd: String::new(),
+            bp: rate
+                .basis_points()
+                .map(|b| b.to_string())
+                .unwrap_or_default(),
+            warn: rate.over_full(),
+        },
+    ]
+}
+
 pub struct AuditRow {
     pub at: String,
     pub actor: String,
@@ -95,6 +149,9 @@ pub struct AuditRow {
 struct ShowPage {
     f: Frame,
     id: i64,
+    figures: Vec<Figure>,
+    /// Money rows left out of the figures for want of a rate.
+    unconverted: usize,
     facts: Vec<Fact>,
     sectors: Vec<Share>,
     localities: Vec<Share>,
@@ -179,6 +236,8 @@ pub async fn show(
     let page = ShowPage {
         f,
         id,
+        figures: figures(&view.money, lang),
+        unconverted: view.money.unconverted,
         facts,
         sectors: shares(&view.sectors),
         localities: shares(&view.localities),
