@@ -246,6 +246,14 @@ async fn ngo_staff_attach_to_their_own_records_and_get_404_for_another_organisat
         .disburse(b, "coordinator", "900.00", "EUR", "2025-03-10")
         .await;
     log_in(&app.client, "ngo_a").await;
+    // The portal offers a file field on the open milestone, sending to the same endpoint.
+    let (_, portal) = get(&app, "/portal").await;
+    assert!(
+        portal.contains(&format!(
+            "action=\"/evidence/milestone/{m}/attach?back=/portal%23milestone-{m}\" enctype=\"multipart/form-data\""
+        )),
+        "{portal}"
+    );
     let page = format!("/items/{a}");
     let (s, _) = upload(
         &app,
