@@ -12,6 +12,7 @@ mod auth;
 mod cli;
 mod conversion;
 mod cross_backend;
+mod evidence;
 mod fuzz_bodies;
 mod hardening_auth;
 mod hardening_faults;
