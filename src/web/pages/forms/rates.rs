@@ -109,11 +109,7 @@ impl Chosen {
             None => Some(this_year),
         };
         Chosen {
-            currency: p
-                .currency
-                .as_deref()
-                .and_then(|c| c.trim().parse().ok())
-                .filter(|c| *c != Currency::VND),
+            currency: p.currency.as_deref().and_then(|c| c.trim().parse().ok()),
             year,
             missing_only: p.missing.as_deref() == Some("1"),
         }
@@ -214,14 +210,13 @@ async fn page(
         f: Frame::new(v, "/rates", "forms.rates.title", flash),
         fm,
         can_enter: v.actor.require(Permission::EditRates).is_ok(),
+        // VND has a rate too (to USD, with 1 to VND), so its missing months can be filled in.
         currencies: Currency::all()
-            .filter(|c| *c != Currency::VND)
             .map(|c| Opt::new(c.code(), format!("{} · {}", c.code(), c.name(lang))))
             .collect(),
         filter_currencies: table
             .currencies
             .iter()
-            .filter(|c| **c != Currency::VND)
             .map(|c| Opt::new(c.code(), format!("{} · {}", c.code(), c.name(lang))))
             .collect(),
         filter_years,
