@@ -22,6 +22,7 @@ mod pages;
 mod pages_dash;
 mod pages_forms;
 mod pages_items;
+mod pages_periods;
 mod periods;
 mod properties;
 mod report_figures;
