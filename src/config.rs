@@ -32,7 +32,12 @@ pub struct Config {
     pub trusted_ip_header: Option<String>,
     /// Who signs the report and whom it is sent to, unless overridden per issue.
     pub signing: Signing,
+    /// The largest evidence file taken, in bytes (`AIDLEDGER_EVIDENCE_MAX_MB`, default 10 MiB).
+    pub evidence_max_bytes: u64,
 }
+
+/// The default limit of one evidence file: 10 MiB.
+pub const DEFAULT_EVIDENCE_MAX_BYTES: u64 = 10 * 1024 * 1024;
 
 /// The signature block and "Nơi nhận" defaults (`AIDLEDGER_SIGNER_*`, `AIDLEDGER_RECIPIENTS_*`).
 /// Empty means "not configured": a draft prints what there is, issuing refuses without a
@@ -129,6 +134,7 @@ impl Default for Config {
             vn_reporting_periods: false,
             trusted_ip_header: None,
             signing: Signing::default(),
+            evidence_max_bytes: DEFAULT_EVIDENCE_MAX_BYTES,
         }
     }
 }
@@ -184,6 +190,14 @@ impl Config {
                 "vn-cutoff" => c.vn_reporting_periods = true,
                 _ => problems.push(format!(
                     "AIDLEDGER_REPORTING_PERIODS must be calendar or vn-cutoff, not {v:?}"
+                )),
+            }
+        }
+        if let Ok(v) = env::var("AIDLEDGER_EVIDENCE_MAX_MB") {
+            match v.trim().parse::<u64>() {
+                Ok(n) if (1..=100).contains(&n) => c.evidence_max_bytes = n * 1024 * 1024,
+                _ => problems.push(format!(
+                    "AIDLEDGER_EVIDENCE_MAX_MB must be a whole number of MiB from 1 to 100, not {v:?}"
                 )),
             }
         }

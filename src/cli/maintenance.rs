@@ -99,7 +99,21 @@ pub async fn backup(store: &Store, database_url: &str, args: &BackupArgs) -> Res
                 .map(|_| ())
                 .map_err(|e| Error::config(format!("the backup failed: {e}")))
         }
-        Store::Pg(_) => pg_dump(database_url, &tmp),
+        Store::Pg(pool) => {
+            // The application's tables live in the connection's current schema (`public`
+            // unless the URL sets a search_path); the dump holds that schema only, so other
+            // schemas of a shared database are neither copied nor restored over.
+            let schema: std::result::Result<String, sqlx::Error> =
+                sqlx::query_scalar("SELECT current_schema()")
+                    .fetch_one(pool)
+                    .await;
+            match schema {
+                Ok(schema) => pg_dump(database_url, &schema, &tmp),
+                Err(e) => Err(Error::config(format!(
+                    "the backup failed: cannot read the current schema: {e}"
+                ))),
+            }
+        }
     };
     let done = made.and_then(|()| finish(&tmp, out));
     if done.is_err() {
@@ -131,11 +145,13 @@ fn finish(tmp: &Path, out: &Path) -> Result<()> {
     Ok(())
 }
 
-const PG_PROCEDURE: &str = "PostgreSQL backups need pg_dump (package postgresql-client) on PATH. Without it, run on a machine that has it:\n    pg_dump -Fc --exclude-table-data=_sqlx_migrations -f aidledger.dump \"$DATABASE_URL\"\nand restore into an empty database with `aidledger restore aidledger.dump` (which needs pg_restore) or:\n    aidledger migrate && pg_restore --data-only --disable-triggers --single-transaction -d \"$DATABASE_URL\" aidledger.dump && aidledger audit verify";
+const PG_PROCEDURE: &str = "PostgreSQL backups need pg_dump (package postgresql-client) on PATH. Without it, run on a machine that has it:\n    pg_dump -Fc -n public --exclude-table-data=public._sqlx_migrations -f aidledger.dump \"$DATABASE_URL\"\nand restore into an empty database with `aidledger restore aidledger.dump` (which needs pg_restore) or:\n    aidledger migrate && pg_restore --data-only --disable-triggers --single-transaction -d \"$DATABASE_URL\" aidledger.dump && aidledger audit verify";
 
-fn pg_dump(url: &str, tmp: &Path) -> Result<()> {
+fn pg_dump(url: &str, schema: &str, tmp: &Path) -> Result<()> {
     let status = std::process::Command::new("pg_dump")
-        .args(["-Fc", "--exclude-table-data=_sqlx_migrations", "-f"])
+        .args(["-Fc", "--exclude-table-data=*._sqlx_migrations", "-n"])
+        .arg(format!("\"{}\"", schema.replace('"', "\"\"")))
+        .arg("-f")
         .arg(tmp)
         .arg(url)
         .status();
@@ -152,11 +168,12 @@ fn pg_dump(url: &str, tmp: &Path) -> Result<()> {
 }
 
 /// The tables whose rows make a database "not empty" for `restore`, and the counts printed.
-const COUNTED: [(&str, &str); 7] = [
+const COUNTED: [(&str, &str); 8] = [
     ("organisation", "organisations"),
     ("aid_item", "items"),
     ("commitment", "commitments"),
     ("disbursement", "disbursements"),
+    ("evidence_document", "evidence documents"),
     ("exchange_rate", "rates"),
     ("audit_entry", "audit entries"),
     ("issued_report", "reports"),

@@ -12,6 +12,7 @@
 pub mod audit;
 pub mod audit_rows;
 pub mod dash_views;
+pub mod evidence;
 pub mod forms_views;
 pub mod idempotency;
 pub mod items;

@@ -4,6 +4,7 @@
 
 pub mod allocation;
 pub mod currency;
+pub mod document;
 #[cfg(test)]
 mod fuzz;
 pub mod item;

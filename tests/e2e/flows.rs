@@ -30,7 +30,7 @@ async fn login(c: &Client, s: &Server, user: &str) {
 }
 
 async fn logout(c: &Client) {
-    click(c, "form[action='/logout'] button").await;
+    super::pages::header_action(c, "/logout").await;
 }
 
 /// The exact VND of the dashboard's verified-disbursement card for `period`.
@@ -257,7 +257,7 @@ async fn coordinator_reviewer_and_ngo_flows_in_a_real_browser() {
 
 /// Switches the signed-in user's language with the button in the page header.
 async fn switch_language(c: &Client) {
-    click(c, "form[action='/lang'] button").await;
+    super::pages::header_action(c, "/lang").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

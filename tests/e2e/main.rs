@@ -6,4 +6,5 @@
 
 mod browser;
 mod flows;
+mod pages;
 mod server;

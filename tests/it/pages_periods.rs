@@ -460,7 +460,7 @@ async fn pages_periods_the_confirmation_names_the_rate_or_says_there_is_none() {
     assert_eq!(s, Status::Ok);
     assert_eq!(
         text_of(&html, "rate-value").as_deref(),
-        Some("1 EUR = 27.000 ₫ · 1 EUR = 1,08 USD")
+        Some("1\u{a0}EUR = 27.000,00\u{a0}₫ · 1\u{a0}EUR = 1,08\u{a0}USD")
     );
     assert_eq!(text_of(&html, "rate-date").as_deref(), Some("01/03/2025"));
     assert_eq!(
@@ -478,7 +478,7 @@ async fn pages_periods_the_confirmation_names_the_rate_or_says_there_is_none() {
     assert!(!html.contains("id=\"understood-rate\""));
     let none = &html[html.find("id=\"understood-unconverted\"").unwrap()..];
     assert!(
-        none.contains("Chưa có tỷ giá JPY nào vào ngày 10/03/2025 hoặc trước đó."),
+        none.contains("Chưa có tỷ giá JPY nào từ ngày 10/03/2025 trở về trước."),
         "{none}"
     );
     assert!(none.contains("chưa quy đổi"), "what it means: {none}");

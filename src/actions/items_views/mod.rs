@@ -21,17 +21,23 @@ use crate::rollup::LookupData;
 use std::collections::{BTreeSet, HashMap};
 
 mod portal;
-pub use portal::{Portal, PortalFigures, PortalItem, portal, portal_periods};
+mod summary;
+pub use portal::{IssuedFigures, Portal, PortalFigures, PortalItem, portal};
+pub use summary::{ItemMoney, money_by_item};
 
-/// The columns the item list sorts by.
+/// The columns the item list sorts by. The list opens on the newest items: by planned start,
+/// latest first ([`SortKey::DEFAULT_DESC`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum SortKey {
-    #[default]
     Code,
     Title,
     Donor,
     Status,
+    #[default]
     PlannedStart,
+    Committed,
+    Disbursed,
+    Rate,
 }
 
 impl SortKey {
@@ -41,7 +47,13 @@ impl SortKey {
         SortKey::Donor,
         SortKey::Status,
         SortKey::PlannedStart,
+        SortKey::Committed,
+        SortKey::Disbursed,
+        SortKey::Rate,
     ];
+
+    /// The default sort runs descending: newest first.
+    pub const DEFAULT_DESC: bool = true;
 
     #[must_use]
     pub fn code(self) -> &'static str {
@@ -51,6 +63,9 @@ impl SortKey {
             SortKey::Donor => "donor",
             SortKey::Status => "status",
             SortKey::PlannedStart => "start",
+            SortKey::Committed => "committed",
+            SortKey::Disbursed => "disbursed",
+            SortKey::Rate => "rate",
         }
     }
 
@@ -84,6 +99,8 @@ pub const PAGE_SIZE: usize = 25;
 pub struct ItemRow {
     pub item: AidItem,
     pub donor: String,
+    /// Committed, disbursed and rate to date (see [`summary`]).
+    pub money: ItemMoney,
 }
 
 pub struct ItemList {
@@ -150,6 +167,8 @@ pub async fn list_item_page(
         }
         false
     };
+    // Two grouped sums for every item, not one query per row: the list sorts by them.
+    let money = money_by_item(tx).await?;
     let text = q.q.as_deref().map(queries::search_key);
     let text = text.as_deref().map(str::trim).filter(|t| !t.is_empty());
     let donor_of = |i: &AidItem| {
@@ -192,6 +211,7 @@ pub async fn list_item_page(
         .map(|i| ItemRow {
             item: i.clone(),
             donor: donor_of(i),
+            money: money.get(&i.id).copied().unwrap_or_default(),
         })
         .collect();
     let title = |i: &AidItem| queries::search_key(&pick(lang, &i.title_vi, &i.title_en));
@@ -203,6 +223,21 @@ pub async fn list_item_page(
             SortKey::Donor => queries::search_key(&a.donor).cmp(&queries::search_key(&b.donor)),
             SortKey::Status => x.status.label(lang).cmp(y.status.label(lang)),
             SortKey::PlannedStart => x.planned_start.cmp(&y.planned_start),
+            SortKey::Committed => a
+                .money
+                .committed
+                .usd_cents
+                .cmp(&b.money.committed.usd_cents),
+            SortKey::Disbursed => a
+                .money
+                .disbursed
+                .usd_cents
+                .cmp(&b.money.disbursed.usd_cents),
+            SortKey::Rate => a
+                .money
+                .rate()
+                .basis_points()
+                .cmp(&b.money.rate().basis_points()),
         };
         primary.then_with(|| x.code.cmp(&y.code))
     });
@@ -274,6 +309,8 @@ pub struct ItemView {
     pub commitments: Vec<Commitment>,
     pub disbursements: Vec<Disbursement>,
     pub milestones: Vec<(Milestone, Vec<MilestoneReport>)>,
+    /// Committed, disbursed, remaining and rate, from the rows above.
+    pub money: ItemMoney,
     /// Display names of the people the rows name.
     pub people: HashMap<i64, String>,
     /// The history of the item and its rows, newest first; `None` for NGO staff (the audit
@@ -375,7 +412,19 @@ pub async fn item_view(ctx: &Ctx, actor: &Actor, id: i64, lang: Lang) -> Result<
     } else {
         None
     };
+    // The history names the people who acted too, not only those the rows name.
+    let mut people = people;
+    if let Some(entries) = &audit {
+        let more: Vec<i64> = entries
+            .iter()
+            .filter_map(|e| e.actor_id)
+            .filter(|id| !people.contains_key(id))
+            .collect();
+        people.extend(self::people(tx, more).await?);
+    }
+    let money = ItemMoney::of_rows(&commitments, &disbursements);
     Ok(ItemView {
+        money,
         detail,
         donor,
         funder,

@@ -1,17 +1,21 @@
 //! What an NGO's portal shows: its organisation, its items with their milestones and the
 //! progress reports on them, the disbursements its staff reported and what became of them,
-//! and what the province's report shows for it (the rollup over its own items only).
+//! and what the province's issued reports show for it: for the newest issued periods, the
+//! rollup over its own items only. Only issued (and still locked) periods are shown, so the
+//! figures are those of a report the province has sent, never of a draft still moving.
 
 use super::super::queries;
 use super::super::scope::Scope;
-use super::super::{Actor, Ctx, today_in_vietnam};
+use super::super::{Actor, Ctx};
 use crate::db::items::AidItem;
 use crate::db::ledger::{self, Disbursement, Milestone};
 use crate::db::milestone_reports::{self, MilestoneReport};
 use crate::db::orgs::Organisation;
+use crate::db::periods;
+use crate::db::reports::{self, IssuedReport};
 use crate::db::users;
 use crate::domain::Lang;
-use crate::domain::period::{Period, PeriodKind};
+use crate::domain::period::Period;
 use crate::error::{Error, Result};
 use crate::rollup::Dimension;
 use crate::rollup::table::TableRow;
@@ -30,42 +34,26 @@ pub struct PortalFigures {
     pub unconverted: usize,
 }
 
+/// One issued period's report, as the organisation's figures appear in it. `figures` is
+/// `None` while the period has been reopened after issuing (its data may be changing until
+/// the next version is issued).
+pub struct IssuedFigures {
+    pub version: i64,
+    pub issued_on: chrono::NaiveDate,
+    pub period: Period,
+    pub figures: Option<PortalFigures>,
+}
+
+/// How many issued periods the portal shows, newest first.
+const ISSUED_SHOWN: usize = 2;
+
 pub struct Portal {
     pub organisation: Organisation,
     pub items: Vec<PortalItem>,
     /// Disbursements the organisation's staff reported, newest first, with the item code.
     pub reported: Vec<(Disbursement, String)>,
-    pub this_year: PortalFigures,
-    pub last_period: PortalFigures,
-}
-
-/// The half-year that holds `today` (with the configured convention).
-fn current_half(today: chrono::NaiveDate, vn: bool) -> Period {
-    use chrono::Datelike;
-    let y = today.year();
-    [
-        Period::of(y, PeriodKind::Half(1), vn),
-        Period::of(y, PeriodKind::Half(2), vn),
-        Period::of(y + 1, PeriodKind::Half(1), vn),
-    ]
-    .into_iter()
-    .find(|p| p.contains(today))
-    .unwrap_or_else(|| Period::of(y, PeriodKind::Half(1), vn))
-}
-
-/// The reporting year that holds `today`, and the last half-year that has ended.
-#[must_use]
-pub fn portal_periods(today: chrono::NaiveDate, vn: bool) -> (Period, Period) {
-    use chrono::Datelike;
-    let y = today.year();
-    let year = [
-        Period::of(y, PeriodKind::Year, vn),
-        Period::of(y + 1, PeriodKind::Year, vn),
-    ]
-    .into_iter()
-    .find(|p| p.contains(today))
-    .unwrap_or_else(|| Period::of(y, PeriodKind::Year, vn));
-    (year, current_half(today, vn).previous())
+    /// The newest issued periods (at most [`ISSUED_SHOWN`]), newest first.
+    pub issued: Vec<IssuedFigures>,
 }
 
 pub async fn portal(ctx: &Ctx, actor: &Actor, lang: Lang) -> Result<Portal> {
@@ -111,42 +99,60 @@ pub async fn portal(ctx: &Ctx, actor: &Actor, lang: Lang) -> Result<Portal> {
         items.push(PortalItem { item, milestones });
     }
     reported.sort_by_key(|(d, _)| std::cmp::Reverse(d.id));
-    let (year, last) = portal_periods(today_in_vietnam(), ctx.config.vn_reporting_periods);
-    let mut figures = Vec::new();
-    for period in [year, last] {
-        let t = queries::rollup_in(tx, actor, &period, Dimension::Donor, lang).await?;
-        figures.push(PortalFigures {
-            period,
-            total: t.total,
-            unconverted: t.unconverted.len(),
-        });
-    }
-    let last_period = figures
-        .pop()
-        .ok_or_else(|| Error::Internal("no figures".into()))?;
-    let this_year = figures
-        .pop()
-        .ok_or_else(|| Error::Internal("no figures".into()))?;
+    let issued = issued_figures(tx, actor, ctx.config.vn_reporting_periods, lang).await?;
     Ok(Portal {
         organisation,
         items,
         reported,
-        this_year,
-        last_period,
+        issued,
     })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_last_period_is_the_half_year_before_today() {
-        let d = chrono::NaiveDate::from_ymd_opt(2025, 8, 1).unwrap_or_default();
-        let (year, last) = portal_periods(d, false);
-        assert_eq!(year.code(), "2025");
-        assert_eq!(last.code(), "2025-H1");
-        let d = chrono::NaiveDate::from_ymd_opt(2025, 3, 1).unwrap_or_default();
-        assert_eq!(portal_periods(d, false).1.code(), "2024-H2");
+/// The newest issued periods (one entry per period, its latest version in any language)
+/// and, where the period is still locked, the organisation's figures in it.
+async fn issued_figures(
+    tx: &mut crate::db::Tx,
+    actor: &Actor,
+    vn: bool,
+    lang: Lang,
+) -> Result<Vec<IssuedFigures>> {
+    let mut latest: Vec<IssuedReport> = Vec::new();
+    for r in reports::list_issued(tx, None).await? {
+        match latest.iter_mut().find(|l| l.period == r.period) {
+            Some(l) if l.version < r.version => *l = r,
+            Some(_) => {}
+            None => latest.push(r),
+        }
     }
+    latest.sort_by(|a, b| {
+        (b.period_to, b.period_from, b.issued_at).cmp(&(a.period_to, a.period_from, a.issued_at))
+    });
+    let mut out = Vec::new();
+    for r in latest.into_iter().take(ISSUED_SHOWN) {
+        let period = match Period::parse(&r.period, vn) {
+            Ok(p) if p.from == r.period_from && p.to == r.period_to => p,
+            _ => Period::parse(&format!("{}..{}", r.period_from, r.period_to), vn)
+                .map_err(|e| Error::Internal(format!("issued report {}: {e}", r.id)))?,
+        };
+        let locked = periods::active_lock_on(tx, r.period_from, r.period_to)
+            .await?
+            .is_some();
+        let figures = if locked {
+            let t = queries::rollup_in(tx, actor, &period, Dimension::Donor, lang).await?;
+            Some(PortalFigures {
+                period,
+                total: t.total,
+                unconverted: t.unconverted.len(),
+            })
+        } else {
+            None
+        };
+        out.push(IssuedFigures {
+            version: r.version,
+            issued_on: r.issued_on,
+            period,
+            figures,
+        });
+    }
+    Ok(out)
 }

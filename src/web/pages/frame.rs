@@ -40,12 +40,23 @@ pub fn cookie_lang(cookies: &CookieJar<'_>) -> Lang {
         .unwrap_or_default()
 }
 
+/// The agency's name as the header shows it: the report's issuing body in `lang`.
+#[must_use]
+pub fn agency_name(config: &crate::Config, lang: Lang) -> String {
+    match lang {
+        Lang::Vi => config.issuing_agency_vi.clone(),
+        Lang::En => config.issuing_agency_en.clone(),
+    }
+}
+
 /// A signed-in person looking at pages.
 pub struct Viewer {
     pub actor: Actor,
     pub display_name: String,
     pub lang: Lang,
     pub csrf: String,
+    /// The agency running the site, in the viewer's language (the report's issuing body).
+    pub agency: String,
 }
 
 impl Viewer {
@@ -78,6 +89,7 @@ async fn viewer(req: &Request<'_>) -> Result<Viewer, Error> {
         display_name: me.display_name,
         lang: me.lang,
         csrf: csrf_token(&secret),
+        agency: agency_name(&ctx.config, me.lang),
     })
 }
 
@@ -209,6 +221,8 @@ pub struct Frame {
     pub path: String,
     pub nav: Vec<NavItem>,
     pub flash: Option<(String, String)>,
+    /// The agency's name beside the product's (empty when not known, e.g. on a catcher's page).
+    pub agency: String,
 }
 
 impl Frame {
@@ -217,17 +231,12 @@ impl Frame {
     pub fn new(v: &Viewer, path: &str, title_key: &str, flash: Option<FlashMessage<'_>>) -> Frame {
         let lang = v.lang;
         let links: &[(&'static str, &str)] = match v.role() {
-            Some(Role::Ngo) => &[
-                ("/portal", "nav.portal"),
-                ("/items", "nav.items"),
-                ("/account/tokens", "nav.tokens"),
-            ],
+            Some(Role::Ngo) => &[("/portal", "nav.portal"), ("/items", "nav.items")],
             Some(Role::Admin) => &[
                 ("/", "nav.dashboard"),
                 ("/admin/users", "nav.users"),
                 ("/organisations", "nav.organisations"),
                 ("/rates", "nav.rates"),
-                ("/account/tokens", "nav.tokens"),
             ],
             Some(Role::Reviewer) => &[
                 ("/", "nav.dashboard"),
@@ -235,7 +244,6 @@ impl Frame {
                 ("/review", "nav.review"),
                 ("/periods", "nav.periods"),
                 ("/rates", "nav.rates"),
-                ("/account/tokens", "nav.tokens"),
             ],
             _ => &[
                 ("/", "nav.dashboard"),
@@ -244,7 +252,6 @@ impl Frame {
                 ("/review", "nav.review"),
                 ("/periods", "nav.periods"),
                 ("/rates", "nav.rates"),
-                ("/account/tokens", "nav.tokens"),
             ],
         };
         let nav = links
@@ -268,6 +275,7 @@ impl Frame {
             path: path.to_string(),
             nav,
             flash: flash.map(|f| (f.kind().to_string(), f.message().to_string())),
+            agency: v.agency.clone(),
         }
     }
 
@@ -283,7 +291,21 @@ impl Frame {
             path: "/login".into(),
             nav: Vec::new(),
             flash: None,
+            agency: String::new(),
         }
+    }
+
+    /// The same frame with the agency's name from the configuration in the page's language.
+    #[must_use]
+    pub fn with_agency(mut self, config: &crate::Config) -> Frame {
+        self.agency = agency_name(config, self.lang);
+        self
+    }
+
+    /// Whether the account menu's `href` is the page shown (for `aria-current`).
+    #[must_use]
+    pub fn at(&self, href: &str) -> bool {
+        self.path.starts_with(href)
     }
 
     /// The page's text for `key` in its language.

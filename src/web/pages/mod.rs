@@ -8,6 +8,7 @@ pub mod account;
 pub mod assets;
 pub mod dash;
 pub mod errors;
+pub mod evidence;
 pub mod fmt;
 pub mod forms;
 pub mod frame;
@@ -33,5 +34,6 @@ pub fn routes() -> Vec<rocket::Route> {
     routes.extend(dash::routes());
     routes.extend(items::routes());
     routes.extend(forms::routes());
+    routes.extend(evidence::routes());
     routes
 }

@@ -3,7 +3,9 @@
 //! cookie the browser may still hold from a session that has ended, so the first login after
 //! an idle timeout or a role change works); a successful login opens a session (a new id each
 //! time) in the same cookie the API accepts. A form without the right token gets the login
-//! page again saying the form expired, in the page's language.
+//! page again saying the form expired, in the page's language. A language chosen on the login
+//! page itself (its language link) becomes the person's language when they log in, so it is
+//! not undone by the login; without such a choice the person's own remembered language wins.
 
 use super::frame::{
     Frame, LANG_COOKIE, LOGIN_COOKIE, Page, Posted, Viewer, cookie_lang, csrf_token,
@@ -23,6 +25,8 @@ use rocket::response::Redirect;
 #[template(path = "login.html", config = "src/web/pages/askama.toml")]
 struct LoginPage {
     f: Frame,
+    /// Whether the page's language was chosen on it (then the form sends it along).
+    chosen: bool,
     next: String,
     username: String,
     error: Option<String>,
@@ -37,6 +41,8 @@ pub struct LoginForm {
     username: Option<String>,
     password: Option<String>,
     next: Option<String>,
+    /// The language the login page was shown in.
+    lang: Option<String>,
 }
 
 #[derive(rocket::FromForm)]
@@ -67,10 +73,18 @@ pub fn safe_next(next: Option<&str>) -> String {
     }
 }
 
+/// The language of a login page and whether it was chosen there.
+#[derive(Clone, Copy)]
+struct PageLang {
+    lang: Lang,
+    chosen: bool,
+}
+
 fn login_page(
+    config: &crate::Config,
     cookies: &CookieJar<'_>,
     transport: &Transport,
-    lang: Lang,
+    PageLang { lang, chosen }: PageLang,
     next: String,
     username: String,
     error: Option<String>,
@@ -84,7 +98,8 @@ fn login_page(
         }
     };
     Ok(LoginPage {
-        f: Frame::public(lang, "login.title", csrf_token(&secret)),
+        f: Frame::public(lang, "login.title", csrf_token(&secret)).with_agency(config),
+        chosen,
         next,
         username,
         error,
@@ -106,12 +121,19 @@ pub async fn show_login(
                     .path("/")
                     .same_site(SameSite::Lax),
             );
-            l
+            PageLang {
+                lang: l,
+                chosen: true,
+            }
         }
-        None => cookie_lang(cookies),
+        None => PageLang {
+            lang: cookie_lang(cookies),
+            chosen: false,
+        },
     };
     clear_ended_session(ctx, cookies).await?;
     Page::render(&login_page(
+        &ctx.config,
         cookies,
         &transport,
         lang,
@@ -157,15 +179,21 @@ pub async fn login(
     form: Form<LoginForm>,
 ) -> Result<std::result::Result<Redirect, Page>> {
     let form = form.into_inner();
-    let lang = cookie_lang(cookies);
+    let chosen = form.lang.as_deref().and_then(|l| l.parse::<Lang>().ok());
+    let page_lang = PageLang {
+        lang: chosen.unwrap_or_else(|| cookie_lang(cookies)),
+        chosen: chosen.is_some(),
+    };
+    let lang = page_lang.lang;
     let next = safe_next(form.next.as_deref());
     let username = form.username.unwrap_or_default();
     if !login_token_ok(cookies, form.csrf.as_deref()) {
         clear_ended_session(ctx, cookies).await?;
         let page = login_page(
+            &ctx.config,
             cookies,
             &transport,
-            lang,
+            page_lang,
             next,
             username,
             Some(i18n::text(lang, "login.expired").to_string()),
@@ -175,6 +203,11 @@ pub async fn login(
     let password = form.password.unwrap_or_default();
     match auth::login(ctx, username.trim(), &password, &addr.0).await {
         Ok(out) => {
+            if let Some(lang) = chosen
+                && let Some(actor) = auth::actor_from_session(ctx, &out.session).await?
+            {
+                account::set_language(ctx, &actor, lang).await?;
+            }
             cookies.remove_private(LOGIN_COOKIE);
             cookies.add_private(secret_cookie(SESSION_COOKIE, out.session, transport.tls));
             Ok(Ok(Redirect::to(next)))
@@ -187,9 +220,10 @@ pub async fn login(
             };
             let status = e.status();
             let page = login_page(
+                &ctx.config,
                 cookies,
                 &transport,
-                lang,
+                page_lang,
                 next,
                 username,
                 Some(i18n::text(lang, key).to_string()),

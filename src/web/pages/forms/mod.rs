@@ -387,11 +387,7 @@ impl Form {
             Error::Conflict { code, message } => ("_form".to_string(), code, message),
             other => return Err(other),
         };
-        let key = format!("forms.err.{code}");
-        let text = match t(self.lang, &key) {
-            "?" => message,
-            known => known.to_string(),
-        };
+        let text = refusal_text(self.lang, code, &message);
         let field = match field.as_str() {
             "sectors" => "share_1".to_string(),
             "localities" => "lshare_1".to_string(),
@@ -409,6 +405,59 @@ impl Form {
         self.errors.entry(field).or_insert(text);
         Ok(())
     }
+}
+
+/// The reader's wording of a domain refusal, by its code: `forms.err.<code>`, else
+/// `lang.err.<code>`, else a general sentence (never the English message). The message's
+/// dates and first number fill `{date}`, `{date2}` and `{max}` in the text, dates in the
+/// reader's format.
+#[must_use]
+pub fn refusal_text(lang: Lang, code: &str, message: &str) -> String {
+    known_refusal(lang, code, message).unwrap_or_else(|| t(lang, "lang.err.other").to_string())
+}
+
+/// [`refusal_text`] for a code the i18n files word; `None` for any other code.
+#[must_use]
+pub fn known_refusal(lang: Lang, code: &str, message: &str) -> Option<String> {
+    let text = [format!("forms.err.{code}"), format!("lang.err.{code}")]
+        .iter()
+        .map(|k| t(lang, k))
+        .find(|s| *s != "?")?;
+    let (dates, numbers) = message_params(message);
+    let mut out = text.to_string();
+    for (slot, d) in ["{date}", "{date2}"].iter().zip(&dates) {
+        out = out.replace(slot, &super::fmt::date(*d, lang));
+    }
+    if let Some(n) = numbers.first() {
+        out = out.replace("{max}", n);
+    }
+    Some(out)
+}
+
+/// The ISO dates (`2026-09-14`) and the other whole numbers an English message states, in
+/// order.
+fn message_params(message: &str) -> (Vec<NaiveDate>, Vec<&str>) {
+    let mut dates = Vec::new();
+    let mut numbers = Vec::new();
+    let b = message.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if !b[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < b.len() && (b[i].is_ascii_digit() || b[i] == b'-') {
+            i += 1;
+        }
+        let token = message[start..i].trim_end_matches('-');
+        if let Ok(d) = NaiveDate::parse_from_str(token, "%Y-%m-%d") {
+            dates.push(d);
+        } else if token.bytes().all(|c| c.is_ascii_digit()) {
+            numbers.push(token);
+        }
+    }
+    (dates, numbers)
 }
 
 /// Reads a percentage with up to two decimals (`33,33` or `33.33`) as basis points.
@@ -484,5 +533,30 @@ mod tests {
         assert_eq!(s[0].label, "Số tiền");
         assert_eq!(s[2].label, "Tỷ lệ (%), dòng 2");
         assert!(fm.summary_title().contains('3'), "{}", fm.summary_title());
+    }
+
+    #[test]
+    fn refusals_are_worded_by_code_with_their_dates_and_maximum() {
+        let locked = refusal_text(
+            Lang::Vi,
+            "already_locked",
+            "2025-H1 (2025-01-01 to 2025-06-30) is already locked since 2025-07-02 10:00",
+        );
+        assert!(
+            locked.contains("01/01/2025") && locked.contains("30/06/2025"),
+            "{locked}"
+        );
+        let signer = refusal_text(
+            Lang::Vi,
+            "invalid_signer",
+            "signer_title must be one line of at most 200 characters",
+        );
+        assert!(
+            signer.contains("200") && !signer.contains("{max}"),
+            "{signer}"
+        );
+        let unknown = refusal_text(Lang::Vi, "some_new_code", "an English sentence");
+        assert_eq!(unknown, t(Lang::Vi, "lang.err.other"));
+        assert!(!refusal_text(Lang::Vi, "four_eyes", "whoever entered").contains("whoever"));
     }
 }

@@ -8,7 +8,6 @@ use crate::actions::{Ctx, forms_views, ledger, queries};
 use crate::db::ledger::{NewCommitment, NewDisbursement};
 use crate::domain::item::{CommitmentKind, DisbursementStatus};
 use crate::domain::money::AmountError;
-use crate::domain::rate::Unconverted;
 use crate::domain::role::Permission;
 use crate::domain::{Currency, Lang, Money};
 use crate::error::Result;
@@ -57,7 +56,8 @@ pub struct Understood {
 
 /// The exchange rate a confirmation step names.
 pub struct UsedRate {
-    /// `1 EUR = 27.150 ₫ · 1 EUR = 1,08 USD` (an identity rate is left out).
+    /// `1 EUR = 27.150,00 ₫ · 1 EUR = 1,08 USD` (an identity rate is left out; no unit
+    /// wraps away from its number).
     pub value: String,
     pub date: String,
     pub source: String,
@@ -238,29 +238,6 @@ fn check_sign(fm: &mut Form, kind: Kind, ckind: Option<CommitmentKind>, money: M
     fm.fail("amount", key);
 }
 
-/// A rate as people read it: `25.450` / `1,08` in Vietnamese, `25,450` / `1.08` in English.
-fn rate_text(r: crate::domain::rate::RateValue, lang: Lang) -> String {
-    let text = r.value().normalize().to_string();
-    let (int, frac) = text.split_once('.').unwrap_or((text.as_str(), ""));
-    let (group, point) = match lang {
-        Lang::Vi => (".", ","),
-        Lang::En => (",", "."),
-    };
-    let digits: Vec<char> = int.chars().collect();
-    let mut out = String::new();
-    for (i, c) in digits.iter().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push_str(group);
-        }
-        out.push(*c);
-    }
-    if !frac.is_empty() {
-        out.push_str(point);
-        out.push_str(frac);
-    }
-    out
-}
-
 async fn understood(ctx: &Ctx, v: &Viewer, money: Money, date: NaiveDate) -> Result<Understood> {
     let lang = v.lang;
     let conv = forms_views::preview_conversion(ctx, &v.actor, money, date).await?;
@@ -282,10 +259,10 @@ async fn understood(ctx: &Ctx, v: &Viewer, money: Money, date: NaiveDate) -> Res
                 None,
             )
         }
-        Err(u) => (None, Some(no_rate_text(&u, lang))),
+        Err(u) => (None, Some(fmt::unconverted_reason(&u, lang))),
     };
     Ok(Understood {
-        amount: money.format_with_currency(lang),
+        amount: fmt::money(money.minor(), money.currency(), lang),
         canonical: money.canonical(),
         date: fmt::date(date, lang),
         converted,
@@ -302,34 +279,21 @@ fn used_rate(r: &crate::db::rates::RateRow, lang: Lang) -> UsedRate {
             Lang::Vi => "₫",
             Lang::En => "VND",
         };
-        parts.push(format!("1 {code} = {} {unit}", rate_text(r.to_vnd, lang)));
+        parts.push(format!(
+            "1\u{a0}{code} = {}\u{a0}{unit}",
+            fmt::rate(r.to_vnd.value(), lang)
+        ));
     }
     if r.currency != Currency::USD {
-        parts.push(format!("1 {code} = {} USD", rate_text(r.to_usd, lang)));
+        parts.push(format!(
+            "1\u{a0}{code} = {}\u{a0}USD",
+            fmt::rate(r.to_usd.value(), lang)
+        ));
     }
     UsedRate {
         value: parts.join(" · "),
         date: fmt::date(r.rate_date, lang),
         source: r.source.clone(),
-    }
-}
-
-/// Why there is no rate for the amount, in the person's language.
-fn no_rate_text(u: &Unconverted, lang: Lang) -> String {
-    match u {
-        Unconverted::NoRate { currency, date } => t(lang, "periods.rate.none")
-            .replace("{currency}", currency.code())
-            .replace("{date}", &fmt::date(*date, lang)),
-        Unconverted::Stale {
-            currency,
-            rate_date,
-            max_age_days,
-            ..
-        } => t(lang, "periods.rate.stale")
-            .replace("{currency}", currency.code())
-            .replace("{rate_date}", &fmt::date(*rate_date, lang))
-            .replace("{days}", &max_age_days.to_string()),
-        Unconverted::Overflow { .. } => t(lang, "periods.rate.overflow").to_string(),
     }
 }
 

@@ -1,5 +1,11 @@
-//! Organisations: the list with each certificate's status, registering a new one, and the
-//! record's page with its edit form (for those who may edit organisations).
+//! Organisations: the list, registering a new one, and the record's page with its edit form
+//! (for those who may edit organisations).
+//!
+//! The list is grouped the way the Department thinks of them: foreign NGOs (the bodies it
+//! registers, with their registration certificate's status), funding sources, and the
+//! Vietnamese aid owners and managing agencies; sorted by name in the reader's language,
+//! without regard to accents. Only foreign NGOs need a certificate (Decree 58/2022/NĐ-CP),
+//! so only they get a certificate badge.
 
 use super::{Form, Opt, t};
 use crate::actions::{Ctx, orgs, queries, today_in_vietnam, updates};
@@ -32,6 +38,62 @@ pub struct OrgRow {
     /// `valid`, `expiring`, `expired` or `none`.
     pub cert_status: &'static str,
     pub cert_label: &'static str,
+    /// A kind that must hold a registration certificate (foreign NGOs): only these show the
+    /// certificate's status.
+    pub needs_cert: bool,
+}
+
+/// Whether organisations of `kind` must hold a registration certificate.
+fn needs_cert(kind: OrgKind) -> bool {
+    kind == OrgKind::ForeignNgo
+}
+
+/// One group of the list: its heading and its rows, sorted by name.
+pub struct OrgGroup {
+    /// `foreign_ngo`, `funder` or `vietnamese`: the table's id suffix.
+    pub key: &'static str,
+    pub heading: &'static str,
+    pub hint: &'static str,
+    /// Shows the certificate columns (foreign NGOs).
+    pub certs: bool,
+    /// Shows the kind column (the Vietnamese group holds two kinds).
+    pub kinds: bool,
+    pub rows: Vec<OrgRow>,
+}
+
+/// The groups in the order the list shows them; a group without organisations is left out.
+fn groups(all: &[Organisation], lang: Lang) -> Vec<OrgGroup> {
+    let spec: [(&'static str, &[OrgKind], bool, bool); 3] = [
+        ("foreign_ngo", &[OrgKind::ForeignNgo], true, false),
+        ("funder", &[OrgKind::Funder], false, false),
+        (
+            "vietnamese",
+            &[OrgKind::AidOwner, OrgKind::ManagingAgency],
+            false,
+            true,
+        ),
+    ];
+    spec.into_iter()
+        .filter_map(|(key, kinds, certs, show_kind)| {
+            let mut list: Vec<(String, OrgRow)> = all
+                .iter()
+                .filter(|o| kinds.contains(&o.kind))
+                .map(|o| {
+                    let r = row(o, lang);
+                    (queries::search_key(&r.name), r)
+                })
+                .collect();
+            list.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.name.cmp(&b.1.name)));
+            (!list.is_empty()).then(|| OrgGroup {
+                key,
+                heading: t(lang, &format!("lists.org.group.{key}")),
+                hint: t(lang, &format!("lists.org.group.{key}_hint")),
+                certs,
+                kinds: show_kind,
+                rows: list.into_iter().map(|(_, r)| r).collect(),
+            })
+        })
+        .collect()
 }
 
 fn cert_status(o: &Organisation) -> &'static str {
@@ -51,11 +113,12 @@ fn row(o: &Organisation, lang: Lang) -> OrgRow {
         id: o.id,
         name: super::items::org_name(lang, &o.name_vi, &o.name_en),
         kind: o.kind.label(lang),
-        nationality: o.nationality.clone(),
+        nationality: fmt::country(&o.nationality, lang),
         cert: o.cert_number.clone().unwrap_or_default(),
         valid_to: fmt::opt_date(o.cert_valid_to, lang),
         cert_status: status,
         cert_label: t(lang, &format!("forms.org.cert_{status}")),
+        needs_cert: needs_cert(o.kind),
     }
 }
 
@@ -63,7 +126,7 @@ fn row(o: &Organisation, lang: Lang) -> OrgRow {
 #[template(path = "forms/orgs.html", config = "src/web/pages/askama.toml")]
 struct ListPage {
     f: Frame,
-    rows: Vec<OrgRow>,
+    groups: Vec<OrgGroup>,
     can_edit: bool,
 }
 
@@ -72,7 +135,7 @@ pub async fn list(ctx: &State<Ctx>, v: Viewer, flash: Option<FlashMessage<'_>>) 
     let all = queries::list_organisations(ctx, &v.actor, None, None).await?;
     Page::render(&ListPage {
         f: Frame::new(&v, "/organisations", "forms.org.list_title", flash),
-        rows: all.iter().map(|o| row(o, v.lang)).collect(),
+        groups: groups(&all, v.lang),
         can_edit: v.actor.require(Permission::EditOrganisations).is_ok(),
     })
 }

@@ -1,14 +1,15 @@
-//! The exchange-rate page: the rate table per currency and month with its gaps highlighted
-//! (months in which a currency has transactions but no rate), the transactions stored
-//! unconverted, and for reviewers the form that enters a rate or corrects one (entering a
-//! rate for a currency and date that already has one corrects it).
+//! The exchange-rate page: the transactions stored unconverted, the form that enters a rate
+//! or corrects one (for reviewers; entering a rate for a currency and date that already has
+//! one corrects it), and the rate table, filtered by currency and year (the current year by
+//! default), a page at a time, with the months that have no rate for a currency in use as
+//! rows to fill in: each links to the form prefilled with its currency and month.
 
 use super::{Form, Opt, t};
-use crate::actions::forms_views::{self, RatesOverview};
-use crate::actions::{Ctx, rates};
-use crate::domain::Currency;
+use crate::actions::rates_views::{self, RateFilter, RateLine as Line};
+use crate::actions::{Ctx, rates, today_in_vietnam};
 use crate::domain::rate::RateValue;
 use crate::domain::role::Permission;
+use crate::domain::{Currency, Lang};
 use crate::error::Result;
 use crate::web::pages::fmt;
 use crate::web::pages::frame::{Frame, Page, Posted, Viewer};
@@ -18,19 +19,34 @@ use rocket::State;
 use rocket::http::Status;
 use rocket::request::FlashMessage;
 use rocket::response::{Flash, Redirect};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
-/// One line of the rate table: a rate, or a month that has transactions and no rate.
+/// The rate table's query: every value read leniently (one not understood is ignored).
+#[derive(rocket::FromForm, Default)]
+pub struct RateParams {
+    /// Filters the table and preselects the form's currency.
+    currency: Option<String>,
+    /// A year, or `all`; the current year when absent.
+    year: Option<String>,
+    missing: Option<String>,
+    page: Option<String>,
+    /// Prefills the form's date (a missing month's link gives its first day).
+    date: Option<String>,
+}
+
+/// One line of the rate table: a rate, or a month that has no rate.
 pub struct RateLine {
     pub currency: String,
     pub month: String,
     pub date: String,
-    /// `YYYY-MM-DD`, for the correction link.
+    /// `YYYY-MM-DD`, for the entry or correction link.
     pub iso_date: String,
     pub to_vnd: String,
     pub to_usd: String,
     pub source: String,
     pub gap: bool,
+    /// The form prefilled for this line.
+    pub href: String,
 }
 
 pub struct UnconvertedLine {
@@ -42,6 +58,12 @@ pub struct UnconvertedLine {
     pub reason: String,
 }
 
+pub struct PageLink {
+    pub n: usize,
+    pub href: String,
+    pub current: bool,
+}
+
 #[derive(Template)]
 #[template(path = "forms/rates.html", config = "src/web/pages/askama.toml")]
 struct RatesPage {
@@ -49,72 +71,145 @@ struct RatesPage {
     fm: Form,
     can_enter: bool,
     currencies: Vec<Opt>,
+    /// The filter's choices: currencies in use and years, with the chosen ones.
+    filter_currencies: Vec<Opt>,
+    filter_years: Vec<Opt>,
+    chosen_currency: String,
+    chosen_year: String,
+    missing_only: bool,
+    missing_href: String,
     lines: Vec<RateLine>,
+    total: usize,
     gaps: usize,
+    pages: Vec<PageLink>,
+    prev: Option<String>,
+    next: Option<String>,
     unconverted: Vec<UnconvertedLine>,
 }
 
-fn lines(o: &RatesOverview, lang: crate::domain::Lang) -> Vec<RateLine> {
-    // (currency, year, month) → the rates dated in that month, newest first.
-    let mut months: BTreeMap<(String, i32, u32), Vec<&crate::db::rates::RateRow>> = BTreeMap::new();
-    for r in &o.rates {
-        let key = (
-            r.currency.code().to_string(),
-            r.rate_date.year(),
-            r.rate_date.month(),
-        );
-        months.entry(key).or_default().push(r);
-    }
-    for m in &o.money_months {
-        months.entry(m.clone()).or_default();
-    }
-    let mut out = Vec::new();
-    // Currency by code, months newest first.
-    let mut keys: Vec<_> = months.keys().cloned().collect();
-    keys.sort_by(|a, b| a.0.cmp(&b.0).then((b.1, b.2).cmp(&(a.1, a.2))));
-    for key in keys {
-        let month = format!("{:02}/{}", key.2, key.1);
-        let list = &months[&key];
-        if list.is_empty() {
-            out.push(RateLine {
-                currency: key.0.clone(),
-                month,
-                date: String::new(),
-                iso_date: format!("{}-{:02}-01", key.1, key.2),
-                to_vnd: String::new(),
-                to_usd: String::new(),
-                source: String::new(),
-                gap: true,
-            });
-            continue;
-        }
-        let mut list = list.clone();
-        list.sort_by_key(|r| std::cmp::Reverse(r.rate_date));
-        for r in list {
-            out.push(RateLine {
-                currency: key.0.clone(),
-                month: month.clone(),
-                date: fmt::date(r.rate_date, lang),
-                iso_date: r.rate_date.to_string(),
-                to_vnd: r.to_vnd.canonical(),
-                to_usd: r.to_usd.canonical(),
-                source: r.source.clone(),
-                gap: false,
-            });
+/// The filter as read, with the address of any of its pages.
+struct Chosen {
+    currency: Option<Currency>,
+    /// `None`: all years.
+    year: Option<i32>,
+    missing_only: bool,
+}
+
+impl Chosen {
+    fn read(p: &RateParams) -> Chosen {
+        let this_year = today_in_vietnam().year();
+        let year = match p.year.as_deref().map(str::trim) {
+            Some("all") => None,
+            Some(y) => Some(
+                y.parse()
+                    .ok()
+                    .filter(|y| (1900..=9999).contains(y))
+                    .unwrap_or(this_year),
+            ),
+            None => Some(this_year),
+        };
+        Chosen {
+            currency: p
+                .currency
+                .as_deref()
+                .and_then(|c| c.trim().parse().ok())
+                .filter(|c| *c != Currency::VND),
+            year,
+            missing_only: p.missing.as_deref() == Some("1"),
         }
     }
-    out
+
+    fn year_value(&self) -> String {
+        self.year
+            .map_or_else(|| "all".to_string(), |y| y.to_string())
+    }
+
+    fn href(&self, missing_only: bool, page: usize) -> String {
+        let mut parts = Vec::new();
+        if let Some(c) = self.currency {
+            parts.push(format!("currency={}", c.code()));
+        }
+        if self.year != Some(today_in_vietnam().year()) {
+            parts.push(format!("year={}", self.year_value()));
+        }
+        if missing_only {
+            parts.push("missing=1".to_string());
+        }
+        if page > 1 {
+            parts.push(format!("page={page}"));
+        }
+        if parts.is_empty() {
+            "/rates".into()
+        } else {
+            format!("/rates?{}", parts.join("&"))
+        }
+    }
+}
+
+fn line(l: &Line, lang: Lang) -> RateLine {
+    let entry = |c: Currency, d: chrono::NaiveDate| {
+        format!(
+            "/rates?currency={}&year={}&date={d}#rate-form",
+            c.code(),
+            d.year()
+        )
+    };
+    match l {
+        Line::Missing { currency, month } => RateLine {
+            currency: currency.code().to_string(),
+            month: format!("{:02}/{}", month.month, month.year),
+            date: String::new(),
+            iso_date: month.first_day().to_string(),
+            to_vnd: String::new(),
+            to_usd: String::new(),
+            source: String::new(),
+            gap: true,
+            href: entry(*currency, month.first_day()),
+        },
+        Line::Rate(r) => RateLine {
+            currency: r.currency.code().to_string(),
+            month: format!("{:02}/{}", r.rate_date.month(), r.rate_date.year()),
+            date: fmt::date(r.rate_date, lang),
+            iso_date: r.rate_date.to_string(),
+            to_vnd: fmt::rate(r.to_vnd.value(), lang),
+            to_usd: fmt::rate(r.to_usd.value(), lang),
+            source: r.source.clone(),
+            gap: false,
+            href: entry(r.currency, r.rate_date),
+        },
+    }
 }
 
 async fn page(
     ctx: &Ctx,
     v: &Viewer,
     fm: Form,
+    p: &RateParams,
     flash: Option<FlashMessage<'_>>,
 ) -> Result<RatesPage> {
     let lang = v.lang;
-    let o = forms_views::rates_overview(ctx, &v.actor).await?;
-    let lines = lines(&o, lang);
+    let chosen = Chosen::read(p);
+    let filter = RateFilter {
+        currency: chosen.currency,
+        year: chosen.year,
+        missing_only: chosen.missing_only,
+        page: p
+            .page
+            .as_deref()
+            .and_then(|s| s.trim().parse().ok())
+            .unwrap_or(1),
+    };
+    let table = rates_views::rate_table(ctx, &v.actor, &filter).await?;
+    let link = |n: usize| chosen.href(chosen.missing_only, n);
+    let mut filter_years: Vec<Opt> = table
+        .years
+        .iter()
+        .map(|y| Opt::new(y, y.to_string()))
+        .collect();
+    if let Some(y) = chosen.year.filter(|y| !table.years.contains(y)) {
+        filter_years.insert(0, Opt::new(y, y.to_string()));
+    }
+    filter_years.push(Opt::new("all", t(lang, "lists.rates.all_years")));
     Ok(RatesPage {
         f: Frame::new(v, "/rates", "forms.rates.title", flash),
         fm,
@@ -123,9 +218,33 @@ async fn page(
             .filter(|c| *c != Currency::VND)
             .map(|c| Opt::new(c.code(), format!("{} · {}", c.code(), c.name(lang))))
             .collect(),
-        gaps: lines.iter().filter(|l| l.gap).count(),
-        lines,
-        unconverted: o
+        filter_currencies: table
+            .currencies
+            .iter()
+            .filter(|c| **c != Currency::VND)
+            .map(|c| Opt::new(c.code(), format!("{} · {}", c.code(), c.name(lang))))
+            .collect(),
+        filter_years,
+        chosen_currency: chosen
+            .currency
+            .map(|c| c.code().to_string())
+            .unwrap_or_default(),
+        chosen_year: chosen.year_value(),
+        missing_only: chosen.missing_only,
+        missing_href: chosen.href(!chosen.missing_only, 1),
+        lines: table.lines.iter().map(|l| line(l, lang)).collect(),
+        total: table.total,
+        gaps: table.missing,
+        pages: (1..=table.pages)
+            .map(|n| PageLink {
+                n,
+                href: link(n),
+                current: n == table.page,
+            })
+            .collect(),
+        prev: (table.page > 1).then(|| link(table.page - 1)),
+        next: (table.page < table.pages).then(|| link(table.page + 1)),
+        unconverted: table
             .unconverted
             .iter()
             .map(|u| UnconvertedLine {
@@ -144,12 +263,11 @@ async fn page(
     })
 }
 
-#[rocket::get("/rates?<currency>&<date>")]
+#[rocket::get("/rates?<p..>")]
 pub async fn show(
     ctx: &State<Ctx>,
     v: Viewer,
-    currency: Option<&str>,
-    date: Option<&str>,
+    p: RateParams,
     flash: Option<FlashMessage<'_>>,
 ) -> Result<Page> {
     let fm = Form::with(
@@ -157,13 +275,26 @@ pub async fn show(
         &[
             (
                 "currency",
-                currency.unwrap_or_default().chars().take(3).collect(),
+                p.currency
+                    .as_deref()
+                    .unwrap_or_default()
+                    .chars()
+                    .take(3)
+                    .collect(),
             ),
-            ("date", date.unwrap_or_default().chars().take(10).collect()),
+            (
+                "date",
+                p.date
+                    .as_deref()
+                    .unwrap_or_default()
+                    .chars()
+                    .take(10)
+                    .collect(),
+            ),
             ("source", t(v.lang, "forms.rates.default_source").into()),
         ],
     );
-    Page::render(&page(ctx, &v, fm, flash).await?)
+    Page::render(&page(ctx, &v, fm, &p, flash).await?)
 }
 
 /// A rate as typed: a plain decimal; in Vietnamese the decimal comma is accepted too.
@@ -221,13 +352,24 @@ pub async fn enter(
                     out.reconverted,
                     t(v.lang, "forms.rates.reconverted")
                 );
-                return Ok(Ok(Flash::success(Redirect::to("/rates"), text)));
+                // Back to the table at the month just filled in.
+                let back = format!("/rates?currency={}&year={}", currency.code(), date.year());
+                return Ok(Ok(Flash::success(Redirect::to(back), text)));
             }
             Err(e) => fm.refused(e)?,
         }
     }
+    let params = RateParams {
+        currency: Some(fm.v("currency").to_string()),
+        year: fm
+            .v("date")
+            .get(..4)
+            .filter(|y| y.chars().all(|c| c.is_ascii_digit()))
+            .map(str::to_string),
+        ..RateParams::default()
+    };
     Ok(Err(Page::with_status(
         Status::UnprocessableEntity,
-        &page(ctx, &v, fm, None).await?,
+        &page(ctx, &v, fm, &params, None).await?,
     )?))
 }

@@ -2,13 +2,19 @@
 //! donor, period), searched without regard to accents ("nuoc sach" finds "Nước sạch"),
 //! sorted by a column header link and paged 25 at a time. Every control is a plain link or a
 //! GET form, so it works without JavaScript and every view has its own address.
+//!
+//! Each row answers "how far along is it": committed, disbursed (verified) and the
+//! disbursement rate to date, in USD as the report's rate is defined (the VND equivalent on
+//! hover). The list opens newest first (by planned start, latest first).
 
 use super::{enc, item_title, text};
 use crate::actions::Ctx;
 use crate::actions::items_views::{self, ItemQuery, SortKey};
+use crate::domain::Currency;
 use crate::domain::item::{ItemStatus, Modality, Role};
 use crate::domain::period::Period;
 use crate::error::Result;
+use crate::rollup::measures;
 use crate::web::pages::fmt;
 use crate::web::pages::frame::{Frame, Page, Viewer};
 use askama::Template;
@@ -50,11 +56,11 @@ impl ListParams {
                 .map(|v| format!("{k}={}", enc(v)))
         })
         .collect();
-        if sort != "code" {
+        // The default view (newest first) has the shortest address.
+        let default = sort == SortKey::default().code() && (dir == "desc") == SortKey::DEFAULT_DESC;
+        if !default {
             parts.push(format!("sort={sort}"));
-        }
-        if dir == "desc" {
-            parts.push("dir=desc".into());
+            parts.push(format!("dir={dir}"));
         }
         if page > 1 {
             parts.push(format!("page={page}"));
@@ -91,12 +97,21 @@ pub struct Row {
     pub status: &'static str,
     pub status_label: &'static str,
     pub start: String,
-    pub end: String,
+    /// In USD, the basis of the rate; the VND equivalent is the cell's title.
+    pub committed: String,
+    pub committed_vnd: String,
+    pub disbursed: String,
+    pub disbursed_vnd: String,
+    pub rate: String,
+    /// More disbursed than committed (the cell is flagged).
+    pub over: bool,
 }
 
 /// A sortable column header: its link and its `aria-sort` state.
 pub struct SortHead {
     pub label: &'static str,
+    /// A money or rate column, aligned right.
+    pub numeric: bool,
     pub href: String,
     pub aria: &'static str,
     pub mark: &'static str,
@@ -127,6 +142,10 @@ struct ListPage {
     localities: Vec<Choice>,
     donors: Vec<Choice>,
     can_create: bool,
+    /// The rate's definition and what "(vượt)" means, under the table.
+    rate_label: &'static str,
+    over_note: &'static str,
+    any_over: bool,
 }
 
 fn nonempty(s: Option<&String>) -> Option<&str> {
@@ -148,10 +167,14 @@ pub async fn list(
         },
         None => (None, None),
     };
-    let sort = nonempty(p.sort.as_ref())
-        .and_then(SortKey::parse)
-        .unwrap_or_default();
-    let desc = p.dir.as_deref() == Some("desc");
+    let chosen = nonempty(p.sort.as_ref()).and_then(SortKey::parse);
+    let sort = chosen.unwrap_or_default();
+    // Newest first unless a column was chosen; a chosen column runs ascending unless asked.
+    let desc = match p.dir.as_deref() {
+        Some("desc") => true,
+        Some("asc") => false,
+        _ => chosen.is_none() && SortKey::DEFAULT_DESC,
+    };
     let query = ItemQuery {
         status: nonempty(p.status.as_ref()).and_then(|s| s.parse().ok()),
         modality: nonempty(p.modality.as_ref()).and_then(|s| s.parse().ok()),
@@ -167,7 +190,7 @@ pub async fn list(
             .unwrap_or(1),
     };
     let list = items_views::list_item_page(ctx, &v.actor, &query, lang).await?;
-    let rows = list
+    let rows: Vec<Row> = list
         .rows
         .iter()
         .map(|r| Row {
@@ -178,7 +201,12 @@ pub async fn list(
             status: r.item.status.code(),
             status_label: r.item.status.label(lang),
             start: fmt::date(r.item.planned_start, lang),
-            end: fmt::date(r.item.planned_end, lang),
+            committed: fmt::usd(r.money.committed.usd_cents, lang),
+            committed_vnd: fmt::money(r.money.committed.vnd, Currency::VND, lang),
+            disbursed: fmt::usd(r.money.disbursed.usd_cents, lang),
+            disbursed_vnd: fmt::money(r.money.disbursed.vnd, Currency::VND, lang),
+            rate: measures::rate_cell(r.money.rate(), lang),
+            over: r.money.rate().over_full(),
         })
         .collect();
     let heads = SortKey::ALL
@@ -187,7 +215,13 @@ pub async fn list(
             let active = *k == sort;
             let next_dir = if active && !desc { "desc" } else { "asc" };
             SortHead {
-                label: text(lang, &format!("items.col.{}", k.code())),
+                label: match k {
+                    SortKey::Committed | SortKey::Disbursed | SortKey::Rate => {
+                        text(lang, &format!("lists.col.{}", k.code()))
+                    }
+                    _ => text(lang, &format!("items.col.{}", k.code())),
+                },
+                numeric: matches!(k, SortKey::Committed | SortKey::Disbursed | SortKey::Rate),
                 href: p.href(k.code(), next_dir, 1),
                 aria: match (active, desc) {
                     (false, _) => "none",
@@ -211,7 +245,11 @@ pub async fn list(
             current: n == list.page,
         })
         .collect();
+    let any_over = rows.iter().any(|r| r.over);
     let page = ListPage {
+        rate_label: measures::rate_label(lang),
+        over_note: measures::over_full_note(lang),
+        any_over,
         f: Frame::new(&v, "/items", "items.title", flash),
         rows,
         total: list.total,

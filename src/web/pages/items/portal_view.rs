@@ -1,11 +1,13 @@
 //! How the portal page is drawn from the portal's data and the state of its two forms (the
 //! input kept and the field's error when a report was refused, or the understood amount
-//! waiting for confirmation).
+//! waiting for confirmation). Open items come first and only their milestones are listed;
+//! finished items are folded away. A report the organisation sent is shown from its own side
+//! ("sent", "accepted") rather than with the ledger's internal status names.
 
 use super::{item_title, text};
-use crate::actions::items_views::{Portal, PortalFigures};
+use crate::actions::items_views::{IssuedFigures, Portal, PortalFigures};
 use crate::actions::today_in_vietnam;
-use crate::domain::item::{MilestoneStatus, ReportDecision};
+use crate::domain::item::{DisbursementStatus, ItemStatus, MilestoneStatus, ReportDecision};
 use crate::domain::{Currency, Lang};
 use crate::web::pages::fmt;
 use crate::web::pages::frame::{Frame, Viewer};
@@ -68,7 +70,6 @@ impl Forms {
 }
 
 pub struct Figures {
-    pub label: String,
     pub committed_vnd: String,
     pub committed_usd: String,
     pub disbursed_vnd: String,
@@ -76,6 +77,14 @@ pub struct Figures {
     pub committed_raw: i128,
     pub disbursed_raw: i128,
     pub unconverted: usize,
+}
+
+/// One issued report's period, and the organisation's figures in it when the period is still
+/// locked.
+pub struct IssuedBox {
+    pub label: String,
+    pub meta: String,
+    pub figures: Option<Figures>,
 }
 
 pub struct ReportRow {
@@ -136,17 +145,49 @@ pub struct PortalPage {
     cert_valid: String,
     cert_state: &'static str,
     cert_state_label: &'static str,
-    figures: Vec<Figures>,
-    items: Vec<ItemLine>,
+    issued: Vec<IssuedBox>,
+    open_items: Vec<ItemLine>,
+    finished_items: Vec<ItemLine>,
     milestones: Vec<MilestoneBox>,
     reported: Vec<Reported>,
     disb: DisbForm,
     currencies: Vec<&'static str>,
 }
 
-fn figures(p: &PortalFigures, lang: Lang, key: &str) -> Figures {
+/// Whether an item still takes reports: anything not completed, cancelled or revoked.
+fn is_open(status: ItemStatus) -> bool {
+    !matches!(
+        status,
+        ItemStatus::Completed | ItemStatus::Cancelled | ItemStatus::Revoked
+    )
+}
+
+/// A reported disbursement's state as the organisation that sent it sees it: its draft is a
+/// report it has sent, not a draft of its own.
+fn reported_label(status: DisbursementStatus, lang: Lang) -> &'static str {
+    text(
+        lang,
+        match status {
+            DisbursementStatus::Draft => "portal.status.draft",
+            DisbursementStatus::Submitted => "portal.status.submitted",
+            DisbursementStatus::Verified => "portal.status.verified",
+            DisbursementStatus::Rejected => "portal.status.rejected",
+        },
+    )
+}
+
+fn issued_box(i: &IssuedFigures, lang: Lang) -> IssuedBox {
+    IssuedBox {
+        label: text(lang, "portal.issued.label").replace("{period}", &i.period.label(lang)),
+        meta: text(lang, "portal.issued.meta")
+            .replace("{version}", &i.version.to_string())
+            .replace("{date}", &fmt::date(i.issued_on, lang)),
+        figures: i.figures.as_ref().map(|p| figures(p, lang)),
+    }
+}
+
+fn figures(p: &PortalFigures, lang: Lang) -> Figures {
     Figures {
-        label: format!("{} {}", text(lang, key), p.period.label(lang)),
         committed_vnd: fmt::vnd(p.total.committed_vnd, lang),
         committed_usd: fmt::usd(p.total.committed_usd_cents, lang),
         disbursed_vnd: fmt::vnd(p.total.disbursed_vnd, lang),
@@ -174,7 +215,7 @@ pub fn build(
     };
     let mut progress = forms.progress;
     let mut milestones = Vec::new();
-    for pi in &data.items {
+    for pi in data.items.iter().filter(|pi| is_open(pi.item.status)) {
         for (m, reports) in &pi.milestones {
             let form = match progress.take() {
                 Some(p) if p.milestone_id == m.id => p,
@@ -217,9 +258,24 @@ pub fn build(
             });
         }
     }
+    let line = |pi: &crate::actions::items_views::PortalItem| ItemLine {
+        id: pi.item.id,
+        code: pi.item.code.clone(),
+        title: item_title(&pi.item, lang).to_string(),
+        status_label: pi.item.status.label(lang),
+    };
+    let (open, finished): (Vec<_>, Vec<_>) =
+        data.items.iter().partition(|pi| is_open(pi.item.status));
+    let open_items: Vec<ItemLine> = open.into_iter().map(line).collect();
+    let finished_items: Vec<ItemLine> = finished.into_iter().map(line).collect();
     let mut disb = forms.disbursement;
     if disb.currency.is_empty() {
         disb.currency = "USD".into();
+    }
+    if disb.item_id.is_empty()
+        && let Some(first) = open_items.first()
+    {
+        disb.item_id = first.id.to_string();
     }
     PortalPage {
         f: Frame::new(v, "/portal", "items.portal.title", flash),
@@ -239,20 +295,9 @@ pub fn build(
         ),
         cert_state,
         cert_state_label,
-        figures: vec![
-            figures(&data.this_year, lang, "items.portal.fig_year"),
-            figures(&data.last_period, lang, "items.portal.fig_last"),
-        ],
-        items: data
-            .items
-            .iter()
-            .map(|pi| ItemLine {
-                id: pi.item.id,
-                code: pi.item.code.clone(),
-                title: item_title(&pi.item, lang).to_string(),
-                status_label: pi.item.status.label(lang),
-            })
-            .collect(),
+        issued: data.issued.iter().map(|i| issued_box(i, lang)).collect(),
+        open_items,
+        finished_items,
         milestones,
         reported: data
             .reported
@@ -263,7 +308,7 @@ pub fn build(
                 date: fmt::date(d.value_date, lang),
                 amount: fmt::money(d.amount_minor, d.currency, lang),
                 status: d.status.code(),
-                status_label: d.status.label(lang),
+                status_label: reported_label(d.status, lang),
                 note: d.rejection_reason.clone().unwrap_or_default(),
             })
             .collect(),

@@ -2,6 +2,9 @@
 //! disbursements (status, who entered and verified), milestone timeline (overdue marked) and,
 //! for province staff, the audit history of the item and its rows. Another organisation's
 //! item is "not found" for NGO staff, because the action says so.
+//!
+//! The page opens with four cards: committed, disbursed (verified), remaining and the
+//! disbursement rate to date, as the report defines them ([`items_views::ItemMoney`]).
 
 use super::{item_title, text};
 use crate::actions::Ctx;
@@ -11,6 +14,7 @@ use crate::db::ledger::Conversion;
 use crate::domain::Lang;
 use crate::domain::item::{DisbursementStatus, MilestoneStatus, Role};
 use crate::error::Result;
+use crate::rollup::measures;
 use crate::web::pages::fmt;
 use crate::web::pages::frame::{Frame, Page, Viewer};
 use askama::Template;
@@ -43,7 +47,8 @@ pub fn converted(c: &Conversion, lang: Lang) -> Converted {
             .unwrap_or_default(),
         reason: c
             .unconverted_reason
-            .clone()
+            .as_deref()
+            .map(|r| fmt::unconverted(r, lang))
             .or_else(|| c.amount_vnd.is_none().then(String::new)),
     }
 }
@@ -82,6 +87,56 @@ pub struct MilestoneRow {
     pub pending_reports: usize,
 }
 
+/// One of the four cards the page opens with.
+pub struct Figure {
+    /// `committed`, `disbursed`, `remaining` or `rate`: the card's id and class.
+    pub key: &'static str,
+    pub label: &'static str,
+    /// The headline: USD (the basis of the rate), or the rate itself.
+    pub main: String,
+    /// The VND equivalent under it, or the rate's definition.
+    pub sub: String,
+    /// Exact values for tests and scripts: minor units of the money cards
+    /// (`data-usd-cents`, `data-vnd`), the rate card's basis points (`data-bp`, empty
+    /// without a base).
+    pub usd_cents: String,
+    pub vnd: String,
+    pub bp: String,
+    pub warn: bool,
+}
+
+fn figures(m: &items_views::ItemMoney, lang: Lang) -> Vec<Figure> {
+    let money = |key: &'static str, p: crate::rollup::figures::Pair| Figure {
+        key,
+        label: text(lang, &format!("lists.card.{key}")),
+        main: format!("{} USD", fmt::usd(p.usd_cents, lang)),
+        sub: fmt::money(p.vnd, crate::domain::Currency::VND, lang),
+        usd_cents: p.usd_cents.to_string(),
+        vnd: p.vnd.to_string(),
+        bp: String::new(),
+        warn: p.usd_cents < 0,
+    };
+    let rate = m.rate();
+    vec![
+        money("committed", m.committed),
+        money("disbursed", m.disbursed),
+        money("remaining", m.remaining()),
+        Figure {
+            key: "rate",
+            label: text(lang, "lists.card.rate"),
+            main: measures::rate_text(rate, lang),
+            sub: measures::rate_label(lang).to_string(),
+            usd_cents: String::new(),
+            vnd: String::new(),
+            bp: rate
+                .basis_points()
+                .map(|b| b.to_string())
+                .unwrap_or_default(),
+            warn: rate.over_full(),
+        },
+    ]
+}
+
 pub struct AuditRow {
     pub at: String,
     pub actor: String,
@@ -94,6 +149,9 @@ pub struct AuditRow {
 struct ShowPage {
     f: Frame,
     id: i64,
+    figures: Vec<Figure>,
+    /// Money rows left out of the figures for want of a rate.
+    unconverted: usize,
     facts: Vec<Fact>,
     sectors: Vec<Share>,
     localities: Vec<Share>,
@@ -102,6 +160,7 @@ struct ShowPage {
     milestones: Vec<MilestoneRow>,
     audit: Option<Vec<AuditRow>>,
     can_edit: bool,
+    evidence: crate::web::pages::evidence::ItemEvidence,
 }
 
 #[rocket::get("/items/<id>")]
@@ -167,12 +226,18 @@ pub async fn show(
             })
             .collect()
     };
+    let milestones: Vec<_> = view.milestones.iter().map(|(m, _)| m).collect();
+    let evidence =
+        crate::web::pages::evidence::item_section(ctx, &v, id, &view.disbursements, &milestones)
+            .await?;
     let today = today_in_vietnam();
     let mut f = Frame::new(&v, "/items", "items.item_title", flash);
     f.title = format!("{} · {}", it.code, item_title(it, lang));
     let page = ShowPage {
         f,
         id,
+        figures: figures(&view.money, lang),
+        unconverted: view.money.unconverted,
         facts,
         sectors: shares(&view.sectors),
         localities: shares(&view.localities),
@@ -240,15 +305,112 @@ pub async fn show(
         audit: view.audit.as_ref().map(|entries| {
             entries
                 .iter()
-                .map(|e| AuditRow {
-                    at: fmt::time(e.at, lang),
-                    actor: e.actor.clone(),
-                    action: e.action.clone(),
-                    what: format!("{} #{}", e.entity, e.entity_id),
-                })
+                .map(|e| history_row(&view, e, lang))
                 .collect()
         }),
         can_edit: v.role() == Some(Role::Coordinator),
+        evidence,
     };
     Page::render(&page)
+}
+
+/// One line of the item's history in words: who (a person's name, or what the system was
+/// doing), what they did, and to which record, named by its code, amount or title rather than
+/// its table and row number.
+fn history_row(
+    view: &items_views::ItemView,
+    e: &crate::db::audit::AuditEntry,
+    lang: Lang,
+) -> AuditRow {
+    AuditRow {
+        at: fmt::time(e.at, lang),
+        actor: history_actor(view, e, lang),
+        action: history_action(&e.action, lang),
+        what: history_target(view, e, lang),
+    }
+}
+
+fn history_actor(
+    view: &items_views::ItemView,
+    e: &crate::db::audit::AuditEntry,
+    lang: Lang,
+) -> String {
+    if let Some(name) = e.actor_id.and_then(|id| view.people.get(&id)) {
+        return name.clone();
+    }
+    match e.actor.strip_prefix("system:") {
+        Some("demo") => text(lang, "lang.actor.demo").to_string(),
+        Some("cli") => text(lang, "lang.actor.cli").to_string(),
+        Some(_) => text(lang, "lang.actor.system").to_string(),
+        // A person no longer listed among the item's people keeps the name they signed in with.
+        None => e.actor.clone(),
+    }
+}
+
+/// The action's name from the i18n files; an action the files do not know yet reads as a
+/// change to the record rather than as its code.
+#[must_use]
+pub fn history_action(action: &str, lang: Lang) -> String {
+    let key = format!("lang.action.{action}");
+    let found = text(lang, &key);
+    if found == "?" {
+        text(lang, "lang.action.other").to_string()
+    } else {
+        found.to_string()
+    }
+}
+
+fn history_target(
+    view: &items_views::ItemView,
+    e: &crate::db::audit::AuditEntry,
+    lang: Lang,
+) -> String {
+    let id: Option<i64> = e.entity_id.parse().ok();
+    let named = |kind: &str, what: String| format!("{} {what}", text(lang, kind));
+    let found = match e.entity.as_str() {
+        "aid_item" => Some(named("lang.entity.aid_item", view.detail.item.code.clone())),
+        "commitment" => view.commitments.iter().find(|c| Some(c.id) == id).map(|c| {
+            named(
+                "lang.entity.commitment",
+                format!(
+                    "{} ({})",
+                    fmt::money(c.amount_minor, c.currency, lang),
+                    fmt::date(c.commitment_date, lang)
+                ),
+            )
+        }),
+        "disbursement" => view
+            .disbursements
+            .iter()
+            .find(|d| Some(d.id) == id)
+            .map(|d| {
+                named(
+                    "lang.entity.disbursement",
+                    format!(
+                        "{} ({})",
+                        fmt::money(d.amount_minor, d.currency, lang),
+                        fmt::date(d.value_date, lang)
+                    ),
+                )
+            }),
+        "milestone" => view
+            .milestones
+            .iter()
+            .find(|(m, _)| Some(m.id) == id)
+            .map(|(m, _)| named("lang.entity.milestone", milestone_title(m, lang))),
+        "milestone_report" => view
+            .milestones
+            .iter()
+            .find(|(_, rs)| rs.iter().any(|r| Some(r.id) == id))
+            .map(|(m, _)| named("lang.entity.milestone_report", milestone_title(m, lang))),
+        _ => None,
+    };
+    found.unwrap_or_else(|| text(lang, "lang.entity.other").to_string())
+}
+
+fn milestone_title(m: &crate::db::ledger::Milestone, lang: Lang) -> String {
+    match lang {
+        Lang::Vi => m.title_vi.clone(),
+        Lang::En => m.title_en.clone(),
+    }
 }
