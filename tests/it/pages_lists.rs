@@ -423,7 +423,7 @@ async fn the_rate_table_filters_pages_and_lists_missing_months_to_fill_in() {
     // Filling in September 2026 from its row's link stores the rate.
     let (_, form) = get(&app, "/rates?currency=AUD&year=2026&date=2026-09-01").await;
     assert!(
-        form.contains("value=\"2026-09-01\"") && form.contains("<option value=\"AUD\" selected")
+        form.contains("value=\"01/09/2026\"") && form.contains("<option value=\"AUD\" selected")
     );
     let res = post_form(
         &app.client,
