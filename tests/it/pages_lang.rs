@@ -97,7 +97,7 @@ async fn vietnamese_pages_of_every_role_read_in_vietnamese_with_vietnamese_numbe
 
     switch(&app, "reviewer").await;
     // Rates in the Vietnamese notation, never "27000" or "1.08".
-    let (_, html) = get(&app, "/rates").await;
+    let (_, html) = get(&app, "/rates?year=2025").await;
     assert!(
         html.contains(">27.000,00<") && html.contains(">1,08<"),
         "{html}"
@@ -149,7 +149,7 @@ async fn english_pages_explain_a_missing_rate_in_english() {
         "{html}"
     );
     assert!(!html.contains("Chưa có tỷ giá AUD"), "{html}");
-    let (_, html) = get(&app, "/rates").await;
+    let (_, html) = get(&app, "/rates?year=2025").await;
     assert!(
         html.contains(">27,000.00<") && html.contains(">1.08<"),
         "{html}"
