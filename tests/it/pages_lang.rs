@@ -109,7 +109,9 @@ async fn vietnamese_pages_of_every_role_read_in_vietnamese_with_vietnamese_numbe
     // The missing rates are explained in Vietnamese, with Vietnamese dates.
     let (_, html) = get(&app, "/review").await;
     assert!(
-        html.contains("Chưa có tỷ giá AUD nào từ ngày 12/03/2025 trở về trước"),
+        html.contains(
+            "Thiếu tỷ giá AUD cho ngày 12/03/2025: chưa có tỷ giá nào từ ngày đó trở về trước."
+        ),
         "{html}"
     );
     assert!(
@@ -145,10 +147,10 @@ async fn english_pages_explain_a_missing_rate_in_english() {
     let (_, html) = get(&app, "/review").await;
     assert!(html.contains("<html lang=\"en\""));
     assert!(
-        html.contains("There is no AUD rate dated on or before 2025-03-12."),
+        html.contains("No AUD rate for 2025-03-12: none is dated on or before it."),
         "{html}"
     );
-    assert!(!html.contains("Chưa có tỷ giá AUD"), "{html}");
+    assert!(!html.contains("Thiếu tỷ giá AUD"), "{html}");
     let (_, html) = get(&app, "/rates?year=2025").await;
     assert!(
         html.contains(">27,000.00<") && html.contains(">1.08<"),
