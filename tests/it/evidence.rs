@@ -378,10 +378,7 @@ async fn the_review_queue_shows_documents_and_offers_verify_only_with_a_rate_nam
     let res = post_form(&app.client, "/review", "/lang", "lang=en").await;
     assert!(res.status().code < 400);
     let (_, html) = get(&app, "/review").await;
-    assert!(
-        html.contains("No AUD rate for"),
-        "{html}"
-    );
+    assert!(html.contains("No AUD rate for"), "{html}");
     assert!(html.contains("aria-label=\"Verify disbursement A-001"));
 }
 

@@ -50,30 +50,40 @@ fn shorten(s: &str, max: usize) -> String {
     }
 }
 
-/// A horizontal bar chart: the name on the left, the bar, its amount after it.
-#[must_use]
-pub fn horizontal(id: &str, title: &str, bars: &[Bar]) -> String {
-    const ROW: i64 = 26;
-    const LABEL: i64 = 190;
-    const BAR: i64 = 330;
-    let height = ROW * i64::try_from(bars.len().max(1)).unwrap_or(1) + 8;
-    let max = bars.iter().map(|b| b.value).max().unwrap_or(0);
-    let mut svg = String::new();
+/// The width every chart is drawn at, in SVG units. The `<svg>` carries it as its width too,
+/// so on a desk the chart is drawn at its natural size and on a 390-px phone (about 330 px
+/// of card) it is never shrunk: 12-px text stays 12 px.
+const WIDTH: i64 = 320;
+
+fn open_svg(svg: &mut String, id: &str, title: &str, height: i64) {
     let _ = write!(
         svg,
-        r#"<svg id="{id}" class="bars" viewBox="0 0 680 {height}" role="img" aria-labelledby="{id}-title"><title id="{id}-title">{}</title>"#,
+        r#"<svg id="{id}" class="bars" width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}" role="img" aria-labelledby="{id}-title"><title id="{id}-title">{}</title>"#,
         escape(title)
     );
+}
+
+/// A horizontal bar chart: each bar's name on its own line, the bar under it and its amount
+/// after the bar (names are too long to sit beside a bar on a phone).
+#[must_use]
+pub fn horizontal(id: &str, title: &str, bars: &[Bar]) -> String {
+    const ROW: i64 = 40;
+    const BAR: i64 = 180;
+    let height = ROW * i64::try_from(bars.len().max(1)).unwrap_or(1) + 4;
+    let max = bars.iter().map(|b| b.value).max().unwrap_or(0);
+    let mut svg = String::new();
+    open_svg(&mut svg, id, title, height);
     for (i, b) in bars.iter().enumerate() {
-        let y = ROW * i64::try_from(i).unwrap_or(0) + 4;
+        let y = ROW * i64::try_from(i).unwrap_or(0);
         let w = scaled(b.value, max, BAR);
         let _ = write!(
             svg,
-            r#"<g class="bar"><text x="{lx}" y="{ty}" text-anchor="end">{name}</text><rect x="{LABEL}" y="{y}" width="{w}" height="18" class="fill"></rect><text x="{vx}" y="{ty}">{shown}</text></g>"#,
-            lx = LABEL - 6,
-            ty = y + 13,
-            vx = LABEL + w + 6,
-            name = escape(&shorten(&b.name, 30)),
+            r#"<g class="bar"><text x="0" y="{ny}">{name}</text><rect x="0" y="{ry}" width="{w}" height="14" class="fill"></rect><text x="{vx}" y="{vy}">{shown}</text></g>"#,
+            ny = y + 13,
+            ry = y + 19,
+            vy = y + 31,
+            vx = w + 6,
+            name = escape(&shorten(&b.name, 44)),
             shown = escape(&b.shown),
         );
     }
@@ -82,31 +92,32 @@ pub fn horizontal(id: &str, title: &str, bars: &[Bar]) -> String {
 }
 
 /// A column chart for a trend: one column per period, its label below, its amount above.
+/// More than four periods, or amounts too long for a column's width (English "VND 23.35
+/// billion"), do not fit a phone's width as columns: they are drawn as horizontal bars
+/// instead, in the same order.
 #[must_use]
 pub fn columns(id: &str, title: &str, bars: &[Bar]) -> String {
     const TOP: i64 = 22;
-    const HIGH: i64 = 160;
-    const SLOT: i64 = 160;
-    let width = SLOT * i64::try_from(bars.len().max(1)).unwrap_or(1) + 20;
+    const HIGH: i64 = 140;
+    const SLOT: i64 = 80;
+    let fits = |t: &str| t.chars().count() <= 11;
+    if bars.len() > 4 || !bars.iter().all(|b| fits(&b.shown) && fits(&b.name)) {
+        return horizontal(id, title, bars);
+    }
     let max = bars.iter().map(|b| b.value).max().unwrap_or(0);
     let mut svg = String::new();
-    let _ = write!(
-        svg,
-        r#"<svg id="{id}" class="bars" viewBox="0 0 {width} {}" role="img" aria-labelledby="{id}-title"><title id="{id}-title">{}</title>"#,
-        TOP + HIGH + 24,
-        escape(title)
-    );
+    open_svg(&mut svg, id, title, TOP + HIGH + 24);
     for (i, b) in bars.iter().enumerate() {
-        let x = SLOT * i64::try_from(i).unwrap_or(0) + 20;
+        let x = SLOT * i64::try_from(i).unwrap_or(0);
         let h = scaled(b.value, max, HIGH);
         let y = TOP + HIGH - h;
-        let mid = x + SLOT / 2 - 10;
+        let mid = x + SLOT / 2;
         let _ = write!(
             svg,
             r#"<g class="bar"><text x="{mid}" y="{vy}" text-anchor="middle">{shown}</text><rect x="{rx}" y="{y}" width="{cw}" height="{h}" class="fill"></rect><text x="{mid}" y="{ly}" text-anchor="middle">{name}</text></g>"#,
             vy = y - 6,
-            rx = x + 20,
-            cw = SLOT - 60,
+            rx = x + 16,
+            cw = SLOT - 32,
             ly = TOP + HIGH + 16,
             name = escape(&b.name),
             shown = escape(&b.shown),
@@ -135,8 +146,8 @@ mod tests {
             "T<1>",
             &[bar("<script>&", 1_000), bar("b", 500), bar("neg", -5)],
         );
-        assert!(svg.contains(r#"width="330""#));
-        assert!(svg.contains(r#"width="165""#));
+        assert!(svg.contains(r#"width="180""#));
+        assert!(svg.contains(r#"width="90""#));
         assert!(svg.contains(r#"width="0""#));
         assert!(svg.contains("&lt;script&gt;&amp;"));
         assert!(!svg.contains("<script>"));
