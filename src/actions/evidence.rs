@@ -202,8 +202,10 @@ pub async fn remove(ctx: &Ctx, actor: &Actor, id: i64) -> Result<i64> {
     let mut tx = ctx.store.write().await?;
     let (item_id, doc) = visible(&mut tx, actor, id).await?;
     let staff = actor.require(Permission::EditLedger).is_ok();
-    let own = actor.user_id.is_some() && actor.user_id == doc.uploaded_by;
-    if !staff && !(own && actor.require(Permission::ReportProgress).is_ok()) {
+    let own = actor.user_id.is_some()
+        && actor.user_id == doc.uploaded_by
+        && actor.require(Permission::ReportProgress).is_ok();
+    if !(staff || own) {
         return Err(Error::Forbidden(
             "only a coordinator or the person who attached a document may remove it".into(),
         ));

@@ -187,3 +187,11 @@ pub async fn list_periods_in(tx: &mut Tx, actor: &Actor) -> Result<Vec<PeriodSta
     }
     Ok(by_dates.into_values().collect())
 }
+
+/// The first and last value dates of any money in the ledger (`None` while there is none),
+/// so the periods page can offer the periods that have data.
+pub async fn money_span(ctx: &Ctx, actor: &Actor) -> Result<Option<(NaiveDate, NaiveDate)>> {
+    actor.require(Permission::ReadAll)?;
+    let mut tx = ctx.store.read().await?;
+    periods::money_span(&mut tx).await
+}

@@ -212,9 +212,7 @@ pub async fn issue_report_in(
     cmd: &IssueCmd,
 ) -> Result<(IssuedReport, Vec<u8>)> {
     actor.require(Permission::IssueReports)?;
-    crate::domain::period::reportable_field("issued_on", cmd.issued_on)?;
-    crate::domain::text::clean_opt_line(Some(&cmd.number), 50)
-        .map_err(|e| e.into_error("number"))?;
+    check_fields(cmd)?;
     let Rendered {
         pdf,
         signer,
@@ -269,7 +267,75 @@ pub async fn save_report_text(
     section: &str,
     body: &str,
 ) -> Result<()> {
+    save_report_texts(ctx, actor, period, &[(lang, section, body)], |_, _| {
+        "body".to_string()
+    })
+    .await
+    .map(|_| ())
+}
+
+/// Saves several free-text sections of a period at once, in one transaction: all of them or
+/// none. A refusal names the field `field(lang, section)` gives, so a form holding every
+/// section can show it by the right one. Sections whose text did not change are not
+/// rewritten (nor audited). Returns how many changed.
+pub async fn save_report_texts(
+    ctx: &Ctx,
+    actor: &Actor,
+    period: &Period,
+    texts: &[(Lang, &str, &str)],
+    field: impl Fn(Lang, &str) -> String,
+) -> Result<usize> {
     actor.require(Permission::IssueReports)?;
+    let mut clean = Vec::with_capacity(texts.len());
+    for &(lang, section, body) in texts {
+        let named = |e: Error| match e {
+            Error::Invalid { code, message, .. } => Error::Invalid {
+                field: Some(field(lang, section)),
+                code,
+                message,
+            },
+            other => other,
+        };
+        clean.push((lang, section, clean_text(section, body).map_err(named)?));
+    }
+    let mut tx = ctx.store.write().await?;
+    let now = crate::db::now();
+    let mut changed = 0;
+    for (lang, section, body) in clean {
+        let before = reports::get_text(&mut tx, &period.code(), lang, section).await?;
+        if before.as_deref().unwrap_or_default() == body {
+            continue;
+        }
+        reports::save_text(
+            &mut tx,
+            &period.code(),
+            lang,
+            section,
+            &body,
+            actor.user_id,
+            now,
+        )
+        .await?;
+        record(
+            &mut tx,
+            actor,
+            "report_text.save",
+            "report_text",
+            format!("{}:{}:{section}", period.code(), lang.code()),
+            before.as_ref(),
+            Some(&body),
+            now,
+        )
+        .await?;
+        changed += 1;
+    }
+    tx.commit().await?;
+    Ok(changed)
+}
+
+/// One section's text as stored: a known section, at most 20,000 characters, obeying the
+/// domain's text rule; empty clears it.
+fn clean_text(section: &str, body: &str) -> Result<String> {
     if !FREE_TEXT_SECTIONS.contains(&section) {
         return Err(Error::invalid(
             "section",
@@ -284,34 +350,27 @@ pub async fn save_report_text(
             "a section may have at most 20,000 characters",
         ));
     }
-    // An empty section clears it; anything else obeys the domain's text rule.
-    let body = match crate::domain::text::clean_opt_multiline(Some(body), 20_000) {
-        Ok(b) => b.unwrap_or_default(),
-        Err(e) => return Err(e.into_error("body")),
-    };
-    let mut tx = ctx.store.write().await?;
-    let before = reports::get_text(&mut tx, &period.code(), lang, section).await?;
-    let now = crate::db::now();
-    reports::save_text(
-        &mut tx,
-        &period.code(),
-        lang,
-        section,
-        &body,
-        actor.user_id,
-        now,
-    )
-    .await?;
-    record(
-        &mut tx,
-        actor,
-        "report_text.save",
-        "report_text",
-        format!("{}:{}:{section}", period.code(), lang.code()),
-        before.as_ref(),
-        Some(&body),
-        now,
-    )
-    .await?;
-    tx.commit().await
+    match crate::domain::text::clean_opt_multiline(Some(body), 20_000) {
+        Ok(b) => Ok(b.unwrap_or_default()),
+        Err(e) => Err(e.into_error("body")),
+    }
+}
+
+/// Runs every check issuing `cmd` would make (rates, signer, recipients, sections, an
+/// issued report on a locked period) from a read transaction, storing nothing: what the
+/// period page's confirmation step asks before it offers to issue.
+pub async fn check_issue(ctx: &Ctx, actor: &Actor, cmd: &IssueCmd) -> Result<()> {
+    actor.require(Permission::IssueReports)?;
+    check_fields(cmd)?;
+    let mut tx = ctx.store.read().await?;
+    render_in(&mut tx, &ctx.config, cmd, false)
+        .await
+        .map(|_| ())
+}
+
+fn check_fields(cmd: &IssueCmd) -> Result<()> {
+    crate::domain::period::reportable_field("issued_on", cmd.issued_on)?;
+    crate::domain::text::clean_opt_line(Some(&cmd.number), 50)
+        .map_err(|e| e.into_error("number"))?;
+    Ok(())
 }

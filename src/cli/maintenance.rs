@@ -168,11 +168,12 @@ fn pg_dump(url: &str, schema: &str, tmp: &Path) -> Result<()> {
 }
 
 /// The tables whose rows make a database "not empty" for `restore`, and the counts printed.
-const COUNTED: [(&str, &str); 7] = [
+const COUNTED: [(&str, &str); 8] = [
     ("organisation", "organisations"),
     ("aid_item", "items"),
     ("commitment", "commitments"),
     ("disbursement", "disbursements"),
+    ("evidence_document", "evidence documents"),
     ("exchange_rate", "rates"),
     ("audit_entry", "audit entries"),
     ("issued_report", "reports"),

@@ -86,3 +86,13 @@ pub async fn list_locks(tx: &mut Tx) -> Result<Vec<PeriodLock>> {
     ));
     Ok(on!(tx, c => sqlx::query_as(sql).fetch_all(&mut *c).await)?)
 }
+
+/// The first and last dates any commitment or disbursement is dated (value dates), or
+/// `None` while the ledger holds no money: the years the periods page offers.
+pub async fn money_span(tx: &mut Tx) -> Result<Option<(NaiveDate, NaiveDate)>> {
+    const SQL: &str = "SELECT MIN(d), MAX(d) FROM (SELECT commitment_date AS d FROM commitment \
+                       UNION ALL SELECT value_date AS d FROM disbursement) AS dated";
+    let (first, last): (Option<NaiveDate>, Option<NaiveDate>) =
+        on!(tx, c => sqlx::query_as(SQL).fetch_one(&mut *c).await)?;
+    Ok(first.zip(last))
+}

@@ -184,25 +184,38 @@ mod tests {
     fn disguised_and_truncated_files_are_refused() {
         let html = b"<!DOCTYPE html><html><script>alert(1)</script></html>";
         assert_eq!(DocKind::sniff(html), None);
-        assert_eq!(DocKind::sniff(b"MZ\x90\x00\x03\x00\x00\x00 this program"), None);
+        assert_eq!(
+            DocKind::sniff(b"MZ\x90\x00\x03\x00\x00\x00 this program"),
+            None
+        );
         let cut = &pdf()[..30];
         assert_eq!(DocKind::sniff(cut), None, "a PDF without its end marker");
         let p = png();
-        assert_eq!(DocKind::sniff(&p[..p.len() - 12]), None, "a PNG without IEND");
+        assert_eq!(
+            DocKind::sniff(&p[..p.len() - 12]),
+            None,
+            "a PNG without IEND"
+        );
         assert_eq!(DocKind::sniff(&[0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3, 4]), None);
         assert_eq!(DocKind::sniff(b""), None);
     }
 
     #[test]
     fn names_lose_paths_and_controls_and_get_their_real_extension() {
-        assert_eq!(safe_name("C:\\x\\..\\báo cáo.PDF", DocKind::Pdf), "báo cáo.PDF");
+        assert_eq!(
+            safe_name("C:\\x\\..\\báo cáo.PDF", DocKind::Pdf),
+            "báo cáo.PDF"
+        );
         assert_eq!(safe_name("../../etc/passwd", DocKind::Png), "passwd.png");
         assert_eq!(safe_name("scan.pdf", DocKind::Png), "scan.png");
         assert_eq!(safe_name("a\u{202e}gpj.exe", DocKind::Jpeg), "agpj.jpg");
         assert_eq!(safe_name("  ", DocKind::Pdf), "document.pdf");
         assert_eq!(safe_name(".pdf", DocKind::Pdf), "pdf.pdf");
         let long = "x".repeat(500);
-        assert_eq!(safe_name(&long, DocKind::Pdf).chars().count(), MAX_NAME_CHARS);
+        assert_eq!(
+            safe_name(&long, DocKind::Pdf).chars().count(),
+            MAX_NAME_CHARS
+        );
         assert_eq!(ascii_name("báo cáo \"1\".pdf"), "b_o_c_o__1_.pdf");
     }
 }

@@ -168,6 +168,41 @@ pub enum Unconverted {
     Overflow { amount: String },
 }
 
+impl Unconverted {
+    /// Reads back a reason stored as text (its `Display` form), so pages can word it in the
+    /// reader's language while the API keeps the English sentence. `None` for text this
+    /// version did not write.
+    #[must_use]
+    pub fn parse(text: &str) -> Option<Unconverted> {
+        let date = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+        if let Some(rest) = text.strip_prefix("no ") {
+            let (cur, d) = rest.split_once(" rate dated on or before ")?;
+            return Some(Unconverted::NoRate {
+                currency: cur.parse().ok()?,
+                date: date(d)?,
+            });
+        }
+        if let Some(rest) = text.strip_prefix("the latest ") {
+            let (cur, rest) = rest.split_once(" rate before ")?;
+            let (d, rest) = rest.split_once(" is dated ")?;
+            let (rd, rest) = rest.split_once(", more than ")?;
+            let days = rest.strip_suffix(" days earlier")?;
+            return Some(Unconverted::Stale {
+                currency: cur.parse().ok()?,
+                date: date(d)?,
+                rate_date: date(rd)?,
+                max_age_days: days.parse().ok()?,
+            });
+        }
+        let amount = text
+            .strip_prefix("the converted value of ")?
+            .strip_suffix(" is too large to store")?;
+        Some(Unconverted::Overflow {
+            amount: amount.to_string(),
+        })
+    }
+}
+
 /// Chooses the rate for a transaction on `date`: the latest one dated on or before it, if it
 /// is at most `max_age_days` old. `rates` may be in any order and hold any currency's rates.
 pub fn pick_rate(
@@ -373,5 +408,33 @@ mod tests {
             let exact = Decimal::new(minor, 2) * Decimal::from(vnd);
             prop_assert!((Decimal::from(c.vnd) - exact).abs() <= Decimal::new(5, 1));
         }
+    }
+
+    #[test]
+    fn every_reason_reads_back_from_its_stored_text() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap_or_default();
+        let aud: Currency = "AUD".parse().unwrap_or(Currency::USD);
+        for reason in [
+            Unconverted::NoRate {
+                currency: aud,
+                date: d(2026, 9, 14),
+            },
+            Unconverted::Stale {
+                currency: aud,
+                date: d(2026, 9, 14),
+                rate_date: d(2026, 7, 31),
+                max_age_days: 31,
+            },
+            Unconverted::Overflow {
+                amount: "99999999999999.00 USD".to_string(),
+            },
+        ] {
+            assert_eq!(Unconverted::parse(&reason.to_string()), Some(reason));
+        }
+        assert_eq!(Unconverted::parse("something else"), None);
+        assert_eq!(
+            Unconverted::parse("no XYZ rate dated on or before 2026-01-01"),
+            None
+        );
     }
 }

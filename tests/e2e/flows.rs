@@ -182,10 +182,22 @@ async fn coordinator_reviewer_and_ngo_flows_in_a_real_browser() {
     let el = |css: &'static str| c.find(Locator::Css(css));
     el("#allow-empty").await.unwrap().click().await.unwrap();
     el("#issue-button").await.unwrap().click().await.unwrap();
-    // The button asks to confirm that issuing locks the period.
-    let asked = c.get_alert_text().await.expect("a confirmation");
+    // A second step asks to confirm, saying that issuing locks the period.
+    let asked = c
+        .wait()
+        .for_element(Locator::Css("#lock-warning"))
+        .await
+        .expect("a confirmation step")
+        .text()
+        .await
+        .unwrap();
     assert!(asked.contains("KHÓA") || asked.contains("LOCKS"), "{asked}");
-    c.accept_alert().await.expect("accepting");
+    el("#confirm-issue-button")
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     let link = c
         .wait()
         .for_element(Locator::Css("a[href$='.pdf']"))

@@ -1,7 +1,8 @@
 //! Every main page, as each role reads it, in both languages, on a desk (1280 px) and on a
-//! phone (390 px): the page never scrolls sideways, the header stays one line, a Vietnamese
-//! page holds none of the English leftovers seen before, chart text is at least 12 px, and
-//! axe-core (installed from the npm registry into `target/axe` on first use) finds no
+//! phone (390 px): the page never scrolls sideways (nor, on a phone, does a table inside its
+//! frame: tables stack), no button or link sits off the screen's edge, the header stays one
+//! line, a Vietnamese page holds none of the English leftovers seen before, chart text is at
+//! least 12 px, and axe-core (installed from the npm registry into `target/axe` on first use) finds no
 //! accessibility violation. Screenshots go to `target/screens/<role>-<lang>-<width>-<page>.png`
 //! for people to look at.
 //!
@@ -151,7 +152,16 @@ async fn judge(c: &Client, lang: &str, axe: Option<&str>) -> Vec<String> {
              });
              const clone = document.body.cloneNode(true);
              clone.querySelectorAll('[lang]:not([lang=vi]), script, style').forEach(e => e.remove());
+             const id = e => e.id || (e.querySelector('table[id]') || {}).id || e.className;
+             const sideways = [...document.querySelectorAll('.table-wrap, table')]
+               .filter(e => e.offsetParent !== null && e.scrollWidth > e.clientWidth + 1
+                            && getComputedStyle(e).overflowX !== 'visible')
+               .map(id);
+             const unreachable = [...document.querySelectorAll('main button, main a, main summary')]
+               .filter(e => e.checkVisibility() && e.getBoundingClientRect().right > window.innerWidth + 1)
+               .map(e => (e.getAttribute('aria-label') || e.textContent).trim().slice(0, 40));
              return {
+               sideways, unreachable,
                scroll: document.documentElement.scrollWidth,
                inner: window.innerWidth,
                header: h ? Math.round(h.getBoundingClientRect().height) : 0,
@@ -167,6 +177,34 @@ async fn judge(c: &Client, lang: &str, axe: Option<&str>) -> Vec<String> {
     if scroll > inner {
         found.push(format!(
             "scrolls sideways (scrollWidth {scroll} > innerWidth {inner})"
+        ));
+    }
+    let names = |key: &str| -> Vec<String> {
+        m[key]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect()
+    };
+    let sideways = names("sideways");
+    if inner < 700 && !sideways.is_empty() {
+        found.push(format!(
+            "table(s) scroll sideways inside their frame instead of stacking: {}",
+            sideways.join(", ")
+        ));
+    }
+    let unreachable = names("unreachable");
+    if !unreachable.is_empty() {
+        found.push(format!(
+            "{} control(s) off the right edge of the screen: {}",
+            unreachable.len(),
+            unreachable
+                .iter()
+                .take(5)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(" | ")
         ));
     }
     let header = m["header"].as_i64().unwrap_or(0);

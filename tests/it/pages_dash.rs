@@ -253,7 +253,7 @@ async fn pages_dash_periods_lock_unlock_text_issue_and_download() {
     let (s, _, _) = post(
         &app,
         "/periods/2025-H1/texts",
-        "lang=vi&section=assessment&body=K%E1%BA%BFt%20qu%E1%BA%A3%20t%E1%BB%91t",
+        "text_vi_assessment=K%E1%BA%BFt%20qu%E1%BA%A3%20t%E1%BB%91t",
         Some(&token),
     )
     .await;
@@ -274,7 +274,9 @@ async fn pages_dash_periods_lock_unlock_text_issue_and_download() {
     let (s, _, to) = post(
         &app,
         "/periods/2025-H1/reports",
-        &format!("lang=vi&issued_on=2025-07-10&number=12%2FBC&{SIGNED}&allow_empty_sections=true"),
+        &format!(
+            "lang=vi&issued_on=2025-07-10&number=12%2FBC&{SIGNED}&allow_empty_sections=true&confirm=1"
+        ),
         Some(&token),
     )
     .await;
@@ -341,11 +343,6 @@ async fn pages_dash_period_draft_and_issue_with_signer_recipients_and_confirmati
         Some("KT. GIÁM ĐỐC")
     );
     assert!(html.contains(">UBND thành phố Huế\nLưu: VT, QLNN</textarea>"));
-    let confirm = attr(&html, "issue-button", "data-confirm").unwrap();
-    assert!(
-        confirm.contains("KHÓA"),
-        "the confirmation says issuing locks: {confirm}"
-    );
     assert_eq!(
         attr(&html, "draft-button", "formaction").as_deref(),
         Some("/periods/2025-H1/draft")
@@ -408,10 +405,22 @@ async fn pages_dash_period_draft_and_issue_with_signer_recipients_and_confirmati
         "nothing stored"
     );
 
-    let (s, _, to) = post(
+    // The first press asks: the step says issuing locks the period, and stores nothing.
+    let (s, html, _) = post(
         &app,
         "/periods/2025-H1/reports",
         &form(&format!("{SIGNED}&allow_empty_sections=true")),
+        Some(&token),
+    )
+    .await;
+    assert_eq!(s, Status::Ok);
+    assert!(html.contains("KHÓA"), "the step says issuing locks");
+    assert!(html.contains("id=\"confirm-issue-button\""));
+    assert_eq!(crate::report_issue::counts(&app.db).await, before);
+    let (s, _, to) = post(
+        &app,
+        "/periods/2025-H1/reports",
+        &form(&format!("{SIGNED}&allow_empty_sections=true&confirm=1")),
         Some(&token),
     )
     .await;

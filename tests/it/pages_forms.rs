@@ -177,7 +177,7 @@ async fn pages_forms_money_is_confirmed_before_saving() {
     let (s, _, body) = post(&app, &path, &fields).await;
     assert_eq!(s, Status::Ok);
     assert!(body.contains("id=\"confirm-button\""));
-    assert!(body.contains("1.234.567,89 EUR"), "{body}");
+    assert!(body.contains("1.234.567,89\u{a0}EUR"), "{body}");
     assert!(body.contains("name=\"understood\" value=\"1234567.89\""));
     // Too many decimals for the currency: refused, input kept.
     let (s, _, body) = post(
@@ -265,6 +265,7 @@ async fn pages_forms_rates_scope_and_admin() {
         (Status::SeeOther, "/rates?currency=EUR&year=2025")
     );
     let (_, page) = get(&app, &loc).await;
+    // Rates read in the page's language: "27.000" and "1,08" in Vietnamese.
     assert!(page.contains("27.000") && page.contains("1,08"));
 
     // NGO staff: another organisation's item and organisation are "not found".

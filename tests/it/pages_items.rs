@@ -93,8 +93,8 @@ async fn the_item_page_shows_facts_money_milestones_and_history_to_staff_only() 
         "Khởi công",
         "Quá hạn",
         "id=\"audit-table\"",
-        "aid_item.create",
-        "disbursement.record",
+        "Tạo khoản viện trợ",
+        "Ghi nhận giải ngân",
         &format!("href=\"/items/{a}/disbursements/new\""),
     ] {
         assert!(html.contains(want), "{want} missing: {html}");

@@ -369,7 +369,7 @@ async fn the_rate_table_filters_pages_and_lists_missing_months_to_fill_in() {
             "{gap}: {html}"
         );
     }
-    assert!(html.contains("data-rate=\"AUD-2026-08-01\"") && html.contains(">16.000<"));
+    assert!(html.contains("data-rate=\"AUD-2026-08-01\"") && html.contains(">16.000,00<"));
     let at = position(&html, "id=\"enter-AUD-2026-09-01\"");
     assert!(
         html[at - 90..at].contains("currency=AUD&#38;year=2026&#38;date=2026-09-01#rate-form"),
@@ -381,7 +381,7 @@ async fn the_rate_table_filters_pages_and_lists_missing_months_to_fill_in() {
     let (_, html) = get(&app, "/rates?year=2025").await;
     assert!(
         html.contains("data-rate=\"EUR-2025-03-01\"")
-            && html.contains(">27.000<")
+            && html.contains(">27.000,00<")
             && html.contains(">1,08<")
     );
     assert!(!html.contains("data-rate=\"AUD-2026"));
@@ -438,7 +438,7 @@ async fn the_rate_table_filters_pages_and_lists_missing_months_to_fill_in() {
         Some("/rates?currency=AUD&year=2026")
     );
     let (_, html) = get(&app, "/rates?currency=AUD&year=2026").await;
-    assert!(html.contains("data-rate=\"AUD-2026-09-01\"") && html.contains(">16.500,5<"));
+    assert!(html.contains("data-rate=\"AUD-2026-09-01\"") && html.contains(">16.500,50<"));
     assert!(
         !html.contains("data-gap=\"AUD-2026-09-01\"")
             && html.contains("data-gap=\"AUD-2026-10-01\"")

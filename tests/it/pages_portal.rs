@@ -240,12 +240,12 @@ async fn pages_portal_the_frame_names_the_agency_keeps_api_tokens_in_the_account
     assert!(html.contains("href=\"/login\""), "{html}");
     let (_, html) = get(&app.client, "/login").await;
     assert!(
-        html.contains("<span class=\"agency\">SỞ NGOẠI VỤ</span>"),
+        html.contains("<span class=\"agency\" title=\"SỞ NGOẠI VỤ\">SỞ NGOẠI VỤ</span>"),
         "{html}"
     );
     log_in(&app.client, "coordinator").await;
     let (_, html) = get(&app.client, "/items").await;
-    assert!(html.contains("<span class=\"agency\">SỞ NGOẠI VỤ</span>"));
+    assert!(html.contains("<span class=\"agency\" title=\"SỞ NGOẠI VỤ\">SỞ NGOẠI VỤ</span>"));
     // "Khóa API" is in the account menus (wide and phone), never in the navigation.
     for nav in html.split("<nav").skip(1) {
         let nav = &nav[..nav.find("</nav>").unwrap()];

@@ -412,6 +412,16 @@ pub async fn item_view(ctx: &Ctx, actor: &Actor, id: i64, lang: Lang) -> Result<
     } else {
         None
     };
+    // The history names the people who acted too, not only those the rows name.
+    let mut people = people;
+    if let Some(entries) = &audit {
+        let more: Vec<i64> = entries
+            .iter()
+            .filter_map(|e| e.actor_id)
+            .filter(|id| !people.contains_key(id))
+            .collect();
+        people.extend(self::people(tx, more).await?);
+    }
     let money = ItemMoney::of_rows(&commitments, &disbursements);
     Ok(ItemView {
         money,

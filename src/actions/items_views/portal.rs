@@ -140,7 +140,7 @@ async fn issued_figures(
         let figures = if locked {
             let t = queries::rollup_in(tx, actor, &period, Dimension::Donor, lang).await?;
             Some(PortalFigures {
-                period: period.clone(),
+                period,
                 total: t.total,
                 unconverted: t.unconverted.len(),
             })

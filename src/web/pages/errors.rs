@@ -56,9 +56,12 @@ pub fn page(
         return Caught::Login(Box::new(login_redirect(req.uri().path().as_str())));
     }
     let lang: Lang = viewer.map_or_else(|| cookie_lang(req.cookies()), |v| v.lang);
-    let (message, reference) = if let Some(e @ Error::Unavailable { .. }) = error {
+    let (message, reference) = if let Some(Error::Unavailable { .. }) = error {
         // An outage is not a bug: say it plainly, with no reference to quote.
-        (e.to_string(), None)
+        (
+            super::i18n::text(lang, "lang.err.storage_unavailable").to_string(),
+            None,
+        )
     } else if status.code >= 500 {
         let reference = crate::error::reference_id();
         match error {
@@ -80,11 +83,11 @@ pub fn page(
                 super::i18n::text(lang, key).to_string()
             }
             404 => super::i18n::text(lang, "error.not_found.text").to_string(),
-            // A refusal with a specific reason (a bad form, a locked period) says it.
-            _ => error.map_or_else(
-                || super::i18n::text(lang, "error.refused.text").to_string(),
-                ToString::to_string,
-            ),
+            // A refusal with a specific reason (a bad form, a locked period) says it, in the
+            // reader's language; a reason the i18n files do not word reads as a refusal.
+            _ => error
+                .and_then(|e| super::forms::known_refusal(lang, e.code(), &e.to_string()))
+                .unwrap_or_else(|| super::i18n::text(lang, "error.refused.text").to_string()),
         };
         (text, None)
     };

@@ -213,15 +213,16 @@ fn refusal(lang: Lang, e: &Error, max_bytes: u64) -> Option<String> {
         return None;
     };
     Some(match *code {
-        "evidence_too_large" => text(lang, "evidence.err.too_large")
-            .replace("{limit}", &limit_text(max_bytes, lang)),
+        "evidence_too_large" => {
+            text(lang, "evidence.err.too_large").replace("{limit}", &limit_text(max_bytes, lang))
+        }
         "evidence_type" => text(lang, "evidence.err.type").to_string(),
         "evidence_empty" => text(lang, "evidence.err.empty").to_string(),
         _ => return None,
     })
 }
 
-#[rocket::post("/evidence/<on>/<id>?<back>", data = "<received>")]
+#[rocket::post("/evidence/<on>/<id>/attach?<back>", data = "<received>")]
 pub async fn upload(
     ctx: &State<Ctx>,
     v: Viewer,
@@ -420,7 +421,7 @@ pub async fn item_section(
                 fmt::date(d.value_date, lang),
                 fmt::money(d.amount_minor, d.currency, lang)
             ),
-            action: format!("/evidence/disbursement/{}?back={enc_back}", d.id),
+            action: format!("/evidence/disbursement/{}/attach?back={enc_back}", d.id),
             docs: mine,
             can_attach,
         });
@@ -441,7 +442,7 @@ pub async fn item_section(
                     Lang::En => &m.title_en,
                 }
             ),
-            action: format!("/evidence/milestone/{}?back={enc_back}", m.id),
+            action: format!("/evidence/milestone/{}/attach?back={enc_back}", m.id),
             docs: mine,
             can_attach,
         });
@@ -449,10 +450,8 @@ pub async fn item_section(
     groups.retain(|g| g.can_attach || !g.docs.is_empty());
     Ok(ItemEvidence {
         groups,
-        hint: text(lang, "evidence.hint").replace(
-            "{limit}",
-            &limit_text(ctx.config.evidence_max_bytes, lang),
-        ),
+        hint: text(lang, "evidence.hint")
+            .replace("{limit}", &limit_text(ctx.config.evidence_max_bytes, lang)),
         back: enc_back,
     })
 }

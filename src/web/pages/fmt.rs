@@ -42,9 +42,14 @@ fn decimal(d: Decimal, lang: Lang) -> String {
 }
 
 /// An exchange rate as the source states it, in the reader's notation: `17.359,98` (vi),
-/// `17,359.98` (en).
+/// `17,359.98` (en). It keeps every decimal the source gave and shows at least two, so a
+/// column of rates lines up (`17.260,60`, not `17.260,6`).
 #[must_use]
 pub fn rate(r: Decimal, lang: Lang) -> String {
+    let mut r = r;
+    if r.scale() < 2 {
+        r.rescale(2);
+    }
     decimal(r, lang)
 }
 
@@ -187,6 +192,41 @@ pub fn share(bp: i64, lang: Lang) -> String {
     }
 }
 
+/// Why a transaction has no converted amounts, in the reader's language, from the reason
+/// stored beside it (see [`crate::domain::rate::Unconverted::parse`]): currency, dates and
+/// the allowed age filled in. A reason this version cannot read says only that a usable rate
+/// is missing.
+#[must_use]
+pub fn unconverted(reason: &str, lang: Lang) -> String {
+    crate::domain::rate::Unconverted::parse(reason).map_or_else(
+        || super::i18n::text(lang, "lang.unconverted.unknown").to_string(),
+        |u| unconverted_reason(&u, lang),
+    )
+}
+
+/// The reason a conversion is impossible, in the reader's language.
+#[must_use]
+pub fn unconverted_reason(u: &crate::domain::rate::Unconverted, lang: Lang) -> String {
+    use crate::domain::rate::Unconverted;
+    let t = |key: &str| super::i18n::text(lang, key);
+    match u {
+        Unconverted::NoRate { currency, date: d } => t("lang.unconverted.no_rate")
+            .replace("{currency}", currency.code())
+            .replace("{date}", &date(*d, lang)),
+        Unconverted::Stale {
+            currency,
+            date: d,
+            rate_date,
+            max_age_days,
+        } => t("lang.unconverted.stale")
+            .replace("{currency}", currency.code())
+            .replace("{date}", &date(*d, lang))
+            .replace("{rate_date}", &date(*rate_date, lang))
+            .replace("{days}", &max_age_days.to_string()),
+        Unconverted::Overflow { .. } => t("lang.unconverted.overflow").to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -237,9 +277,11 @@ mod tests {
     fn rates_are_written_in_the_readers_notation_with_their_own_decimals() {
         assert_eq!(rate(dec("17359.98"), Lang::Vi), "17.359,98");
         assert_eq!(rate(dec("17359.98"), Lang::En), "17,359.98");
-        assert_eq!(rate(dec("25450"), Lang::Vi), "25.450");
+        assert_eq!(rate(dec("25450"), Lang::Vi), "25.450,00");
+        assert_eq!(rate(dec("17260.6"), Lang::Vi), "17.260,60");
         assert_eq!(rate(dec("0.0393"), Lang::Vi), "0,0393");
-        assert_eq!(rate(dec("1234567.5"), Lang::En), "1,234,567.5");
+        assert_eq!(rate(dec("1234567.5"), Lang::En), "1,234,567.50");
+        assert_eq!(rate(dec("0.6576"), Lang::En), "0.6576");
     }
 
     #[test]
@@ -314,6 +356,32 @@ mod tests {
         assert_eq!(
             count(Lang::Vi, "lang.count.disbursement", 1234),
             "1.234 khoản giải ngân"
+        );
+    }
+
+    #[test]
+    fn a_missing_rate_is_explained_in_the_readers_language() {
+        let stale =
+            "the latest AUD rate before 2026-09-14 is dated 2026-07-31, more than 31 days earlier";
+        let vi = unconverted(stale, Lang::Vi);
+        assert!(
+            vi.contains("AUD") && vi.contains("14/09/2026") && vi.contains("31/07/2026"),
+            "{vi}"
+        );
+        assert!(
+            !vi.contains("the latest") && !vi.contains("rate before"),
+            "{vi}"
+        );
+        let en = unconverted(stale, Lang::En);
+        assert!(en.contains("2026-09-14") && en.contains("31 days"), "{en}");
+        let none = unconverted("no AUD rate dated on or before 2026-09-14", Lang::Vi);
+        assert!(
+            none.contains("AUD") && none.contains("14/09/2026"),
+            "{none}"
+        );
+        assert_eq!(
+            unconverted("written by an older version", Lang::Vi),
+            crate::web::pages::i18n::text(Lang::Vi, "lang.unconverted.unknown")
         );
     }
 }

@@ -26,7 +26,10 @@ use rocket::response::Redirect;
 pub struct Card {
     pub id: &'static str,
     pub label: &'static str,
+    /// The figure at a glance (tỷ/triệu đồng, or the rate).
     pub value: String,
+    /// The exact amount behind it, for the `title` and the line under it.
+    pub exact: String,
     pub usd: String,
     /// The exact VND amount in minor units (the disbursed amount on the rate card).
     pub vnd: i128,
@@ -87,9 +90,36 @@ fn year_so_far(vn_cutoff: bool) -> Period {
     }
 }
 
+/// Basis points as a percentage in the pages' notation ("71,49 %" / "71.49%").
+fn percent_bp(bp: i128, lang: Lang) -> String {
+    fmt::percent(rust_decimal::Decimal::from_i128_with_scale(bp, 2), lang)
+}
+
 fn signed_share(bp: i128, lang: Lang) -> String {
     let sign = if bp < 0 { "−" } else { "+" };
-    format!("{sign}{}", measures::percent_of_bp(bp.abs(), lang))
+    format!("{sign}{}", percent_bp(bp.abs(), lang))
+}
+
+/// Signed percentage points with their unit: "−1,25 điểm phần trăm".
+fn signed_points(bp: i128, lang: Lang) -> String {
+    let sign = if bp < 0 { "−" } else { "+" };
+    let digits = crate::domain::money::format_parts(
+        bp.abs(),
+        2,
+        if lang == Lang::Vi { "." } else { "," },
+        if lang == Lang::Vi { "," } else { "." },
+    );
+    format!("{sign}{digits}\u{a0}{}", t(lang, "dash.card.points"))
+}
+
+/// The disbursement rate as the report states it, with the over-100 % note.
+fn rate_value(r: measures::Ratio, lang: Lang) -> Option<String> {
+    let bp = r.basis_points()?;
+    let mut text = percent_bp(bp, lang);
+    if r.over_full() {
+        text.push_str(&format!(" ({})", measures::over_full_note(lang)));
+    }
+    Some(text)
 }
 
 fn class_of(n: i128) -> &'static str {
@@ -118,7 +148,7 @@ fn change(now: Pair, earlier: Pair, lang: Lang) -> (String, &'static str) {
 
 fn cards(d: &Dashboard, lang: Lang) -> Vec<Card> {
     let f = &d.figures;
-    let money = |v: i128| fmt::money(v, Currency::VND, lang);
+    let short = |v: i128| fmt::headline_vnd(v, lang).short;
     let usd = |c: i128| fmt::money(c, Currency::USD, lang);
     let earlier = t(lang, "dash.card.earlier");
     let mut out = Vec::new();
@@ -140,11 +170,12 @@ fn cards(d: &Dashboard, lang: Lang) -> Vec<Card> {
         out.push(Card {
             id,
             label: t(lang, label),
-            value: money(now.vnd),
+            value: short(now.vnd),
+            exact: fmt::money(now.vnd, Currency::VND, lang),
             usd: usd(now.usd_cents),
             vnd: now.vnd,
             bp: None,
-            earlier: format!("{earlier} {}", money(ago.vnd)),
+            earlier: format!("{earlier} {}", short(ago.vnd)),
             change,
             change_class,
         });
@@ -153,34 +184,21 @@ fn cards(d: &Dashboard, lang: Lang) -> Vec<Card> {
     let ago = d.rate_year_earlier.basis_points();
     let none = || "—".to_string();
     let (change, change_class) = match (bp, ago) {
-        (Some(a), Some(b)) => (
-            format!(
-                "{} {}",
-                signed_share(a - b, lang).trim_end_matches('%'),
-                t(lang, "dash.card.points")
-            ),
-            class_of(a - b),
-        ),
+        (Some(a), Some(b)) => (signed_points(a - b, lang), class_of(a - b)),
         _ => (none(), ""),
     };
     out.push(Card {
         id: "card-rate",
-        label: measures::rate_label(lang),
-        value: if bp.is_some() {
-            measures::rate_text(d.rate, lang)
-        } else {
-            none()
-        },
-        usd: t(lang, "dash.card.rate_hint").to_string(),
+        label: t(lang, "dash.card.rate"),
+        value: rate_value(d.rate, lang).unwrap_or_else(none),
+        // The definition under the figure, in the report's own words (it says "cumulative").
+        exact: measures::rate_label(lang).to_string(),
+        usd: String::new(),
         vnd: f.cumulative_disbursed.vnd,
         bp: bp.and_then(|b| i64::try_from(b).ok()),
         earlier: format!(
             "{earlier} {}",
-            if ago.is_some() {
-                measures::rate_text(d.rate_year_earlier, lang)
-            } else {
-                none()
-            }
+            rate_value(d.rate_year_earlier, lang).unwrap_or_else(none)
         ),
         change,
         change_class,
@@ -201,7 +219,7 @@ fn chart(
         .map(|r| Bar {
             name: r.name.clone(),
             value: r.value.vnd,
-            shown: fmt::vnd(r.value.vnd, lang),
+            shown: fmt::headline_vnd(r.value.vnd, lang).short,
         })
         .collect();
     let svg = if vertical {
@@ -230,7 +248,7 @@ fn alerts(d: &Dashboard, lang: Lang) -> (Vec<Alert>, Vec<Alert>, Vec<Alert>, Vec
         .iter()
         .map(|u| Alert {
             text: format!(
-                "{} · {} · {} · {} {} {}",
+                "{} · {} · {} · {}: {}",
                 u.item_code,
                 t(
                     lang,
@@ -242,8 +260,7 @@ fn alerts(d: &Dashboard, lang: Lang) -> (Vec<Alert>, Vec<Alert>, Vec<Alert>, Vec
                 ),
                 fmt::money(u.row.amount_minor, u.row.currency, lang),
                 fmt::date(u.row.date, lang),
-                t(lang, "dash.att.needs_rate"),
-                format_args!("{} ≤ {}", u.row.currency, fmt::date(u.row.date, lang)),
+                fmt::unconverted(&u.row.reason, lang),
             ),
             href: "/rates".into(),
             link: t(lang, "dash.att.enter_rate"),
@@ -252,10 +269,10 @@ fn alerts(d: &Dashboard, lang: Lang) -> (Vec<Alert>, Vec<Alert>, Vec<Alert>, Vec
     let mut queue = Vec::new();
     if d.awaiting_verification > 0 {
         queue.push(Alert {
-            text: format!(
-                "{} {}",
-                d.awaiting_verification,
-                t(lang, "dash.att.awaiting")
+            text: fmt::count(
+                lang,
+                "lang.att.awaiting",
+                i64::try_from(d.awaiting_verification).unwrap_or(i64::MAX),
             ),
             href: "/review".into(),
             link: t(lang, "dash.att.review"),
@@ -263,7 +280,11 @@ fn alerts(d: &Dashboard, lang: Lang) -> (Vec<Alert>, Vec<Alert>, Vec<Alert>, Vec
     }
     if d.drafts > 0 {
         queue.push(Alert {
-            text: format!("{} {}", d.drafts, t(lang, "dash.att.drafts")),
+            text: fmt::count(
+                lang,
+                "lang.att.drafts",
+                i64::try_from(d.drafts).unwrap_or(i64::MAX),
+            ),
             href: "/review#drafts".into(),
             link: t(lang, "dash.att.review"),
         });
@@ -273,7 +294,7 @@ fn alerts(d: &Dashboard, lang: Lang) -> (Vec<Alert>, Vec<Alert>, Vec<Alert>, Vec
         .iter()
         .map(|o| Alert {
             text: format!(
-                "{} · {} · {} {} ({} {})",
+                "{} · {} · {} {} ({})",
                 o.item_code,
                 if lang == Lang::Vi {
                     &o.milestone.title_vi
@@ -282,8 +303,7 @@ fn alerts(d: &Dashboard, lang: Lang) -> (Vec<Alert>, Vec<Alert>, Vec<Alert>, Vec
                 },
                 t(lang, "dash.att.planned"),
                 fmt::date(o.milestone.planned_date, lang),
-                o.days_late,
-                t(lang, "dash.att.days_late"),
+                fmt::count(lang, "lang.att.days_late", o.days_late),
             ),
             href: format!("/items/{}", o.milestone.item_id),
             link: t(lang, "dash.att.open_item"),

@@ -55,7 +55,7 @@ fn parse_period(ctx: &crate::actions::Ctx, code: &str) -> Result<Period, Error> 
 }
 
 /// The message for a refused form field: this area's text for the error's code when there
-/// is one, the action's own (English) message otherwise.
+/// is one, else the forms' wording of the domain refusal (never the action's English message).
 fn field_message(lang: Lang, e: &Error) -> String {
     let code = match e {
         Error::Invalid { code, .. } | Error::Conflict { code, .. } => *code,
@@ -63,7 +63,7 @@ fn field_message(lang: Lang, e: &Error) -> String {
     };
     let key = format!("dash.err.{code}");
     match super::i18n::text(lang, &key) {
-        "?" => e.to_string(),
+        "?" => super::forms::refusal_text(lang, code, &e.to_string()),
         s => s.to_string(),
     }
 }

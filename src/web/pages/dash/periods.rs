@@ -1,16 +1,19 @@
-//! Reporting periods: the periods that have a lock or a report, and one period's page with
-//! its lock (taken by a reviewer, lifted with a reason that stays on record), the report's
-//! free-text sections IV-VI in each language, the form that previews a draft of the report or
-//! issues it (see `issue`), the XLSX export of its tables (see `downloads`) and the history of
-//! issued reports with version, signer and SHA-256.
+//! Reporting periods: the list to pick one from (see `list`), and one period's page with its
+//! lock (taken by a reviewer, lifted with a reason that stays on record), the report's
+//! free-text sections IV-VI in both languages in one form with one save, the form that
+//! previews a draft of the report or issues it after a confirmation step (see `issuing`), the
+//! XLSX export of its tables (see `downloads`) and the history of issued reports with
+//! version, signer and SHA-256.
 
 use super::{field_message, may, parse_period, t};
+use crate::actions::reports::FREE_TEXT_SECTIONS;
 use crate::actions::{Ctx, dash_views, periods, queries, reports, today_in_vietnam};
 use crate::domain::Lang;
 use crate::domain::period::Period;
 use crate::domain::role::Permission;
 use crate::error::{Error, Result};
 use crate::web::pages::fmt;
+use crate::web::pages::forms::date_text;
 use crate::web::pages::frame::{Frame, Page, Posted, Viewer};
 use crate::web::pages::session::Empty;
 use askama::Template;
@@ -18,28 +21,17 @@ use rocket::State;
 use rocket::http::Status;
 use rocket::request::FlashMessage;
 use rocket::response::{Flash, Redirect};
+use std::collections::HashMap;
 
 mod issuing;
+mod listing;
 pub use issuing::{draft, issue};
-
-pub struct PeriodRow {
-    pub code: String,
-    pub dates: String,
-    pub locked: bool,
-    pub reports: usize,
-}
-
-#[derive(Template)]
-#[template(path = "dash/periods.html", config = "src/web/pages/askama.toml")]
-struct ListPage {
-    f: Frame,
-    periods: Vec<PeriodRow>,
-    code: String,
-    code_error: Option<String>,
-}
+pub use listing::list;
 
 pub struct Section {
     pub lang: &'static str,
+    /// The language's name, heading its group of sections.
+    pub lang_name: &'static str,
     pub key: &'static str,
     pub title: String,
     pub body: String,
@@ -73,6 +65,8 @@ struct PeriodPage {
     unlock_reason: String,
     unlock_error: Option<String>,
     sections: Vec<Section>,
+    /// The language of the report the issue form prepares (`?report=en`): its signer and
+    /// recipients are that language's.
     issue_lang: String,
     issue_on: String,
     issue_number: String,
@@ -93,50 +87,12 @@ fn dates(from: chrono::NaiveDate, to: chrono::NaiveDate, lang: Lang) -> String {
     format!("{} – {}", fmt::date(from, lang), fmt::date(to, lang))
 }
 
-#[rocket::get("/periods?<code>")]
-pub async fn list(
-    ctx: &State<Ctx>,
-    v: Viewer,
-    code: Option<&str>,
-    flash: Option<FlashMessage<'_>>,
-) -> Result<std::result::Result<Page, Redirect>> {
-    let lang = v.lang;
-    let mut code_error = None;
-    if let Some(c) = code.map(str::trim).filter(|c| !c.is_empty()) {
-        match parse_period(ctx, c) {
-            Ok(p) => return Ok(Err(Redirect::to(format!("/periods/{}", p.code())))),
-            Err(e) => code_error = Some(field_message(lang, &e)),
-        }
-    }
-    let list = periods::list_periods(ctx, &v.actor).await?;
-    let page = ListPage {
-        f: Frame::new(&v, "/periods", "dash.periods.title", flash),
-        periods: list
-            .into_iter()
-            .rev()
-            .map(|s| PeriodRow {
-                dates: dates(s.starts_on, s.ends_on, lang),
-                code: s.period,
-                locked: s.locked,
-                reports: s.reports.len(),
-            })
-            .collect(),
-        code: code.unwrap_or_default().to_string(),
-        code_error,
-    };
-    let status = if page.code_error.is_some() {
-        Status::UnprocessableEntity
-    } else {
-        Status::Ok
-    };
-    Ok(Ok(Page::with_status(status, &page)?))
-}
-
 async fn page(
     ctx: &Ctx,
     v: &Viewer,
     p: &Period,
     flash: Option<FlashMessage<'_>>,
+    report_lang: Lang,
 ) -> Result<PeriodPage> {
     let lang = v.lang;
     let code = p.code();
@@ -148,6 +104,13 @@ async fn page(
     let locked = status.as_ref().is_some_and(|s| s.locked);
     let texts = dash_views::report_texts(ctx, &v.actor, p).await?;
     let issued = queries::list_issued_reports(ctx, &v.actor, Some(&code)).await?;
+    // The signer and recipients of the newest report issued in the report's language, for
+    // any period: what the province used last is what it most likely uses again.
+    let last = queries::list_issued_reports(ctx, &v.actor, None)
+        .await?
+        .into_iter()
+        .filter(|r| r.lang == report_lang)
+        .max_by_key(|r| r.issued_at);
     Ok(PeriodPage {
         f: Frame::new(v, "/periods", "dash.period.title", flash),
         label: p.label(lang),
@@ -175,6 +138,7 @@ async fn page(
             .into_iter()
             .map(|(l, key, body)| Section {
                 lang: l.code(),
+                lang_name: t(lang, &format!("dash.lang.{}", l.code())),
                 key,
                 title: format!(
                     "{} ({})",
@@ -185,8 +149,8 @@ async fn page(
                 error: None,
             })
             .collect(),
-        issue_lang: lang.code().to_string(),
-        issue_on: today_in_vietnam().format("%Y-%m-%d").to_string(),
+        issue_lang: report_lang.code().to_string(),
+        issue_on: date_text(today_in_vietnam()),
         issue_number: String::new(),
         issue_date_error: None,
         issue_number_error: None,
@@ -214,12 +178,19 @@ async fn page(
             .collect(),
         code,
     }
-    .prefilled(&ctx.config.signing, lang))
+    .prefilled(&ctx.config.signing, report_lang, last.as_ref()))
 }
 
 impl PeriodPage {
-    /// The signer and recipients fields as configured for the report's language.
-    fn prefilled(mut self, c: &crate::config::Signing, lang: Lang) -> PeriodPage {
+    /// The signer and recipients fields for a report in `lang`: those of the last report
+    /// issued in that language when it printed a full signature block (authority and
+    /// title), else the configuration of that language.
+    fn prefilled(
+        mut self,
+        c: &crate::config::Signing,
+        lang: Lang,
+        last: Option<&crate::db::reports::IssuedReport>,
+    ) -> PeriodPage {
         let (authority, title, recipients) = match lang {
             Lang::Vi => (&c.authority_vi, &c.title_vi, &c.recipients_vi),
             Lang::En => (&c.authority_en, &c.title_en, &c.recipients_en),
@@ -228,19 +199,36 @@ impl PeriodPage {
         self.signer_title.clone_from(title);
         self.signer_name.clone_from(&c.name);
         self.recipients = recipients.join("\n");
+        let Some(r) = last else { return self };
+        let lines: Vec<&str> = r.signer_lines.as_deref().unwrap_or("").lines().collect();
+        if let ([authority, title], Some(name), Some(recipients)) =
+            (lines.as_slice(), &r.signer_name, &r.recipients)
+        {
+            self.signer_authority = (*authority).to_string();
+            self.signer_title = (*title).to_string();
+            self.signer_name.clone_from(name);
+            self.recipients.clone_from(recipients);
+        }
         self
     }
 }
 
-#[rocket::get("/periods/<code>", rank = 2)]
+/// The report language asked for by `?report=`, else the page's.
+fn report_lang(asked: Option<&str>, page: Lang) -> Lang {
+    asked.and_then(|l| l.parse().ok()).unwrap_or(page)
+}
+
+#[rocket::get("/periods/<code>?<report>", rank = 2)]
 pub async fn show(
     ctx: &State<Ctx>,
     v: Viewer,
     code: &str,
+    report: Option<&str>,
     flash: Option<FlashMessage<'_>>,
 ) -> Result<Page> {
     let p = parse_period(ctx, code).map_err(|_| Error::NotFound(format!("period {code}")))?;
-    Page::render(&page(ctx, &v, &p, flash).await?)
+    let lang = report_lang(report, v.lang);
+    Page::render(&page(ctx, &v, &p, flash, lang).await?)
 }
 
 type Outcome = Result<std::result::Result<Flash<Redirect>, Page>>;
@@ -263,7 +251,7 @@ async fn refused(
         Error::Conflict { .. } => Status::Conflict,
         _ => return Err(e),
     };
-    let mut page = page(ctx, v, p, None).await?;
+    let mut page = page(ctx, v, p, None, v.lang).await?;
     let message = field_message(v.lang, &e);
     let field = match &e {
         Error::Invalid { field, .. } => field.clone(),
@@ -316,40 +304,44 @@ pub async fn unlock(ctx: &State<Ctx>, v: Viewer, code: &str, form: Posted<Unlock
     }
 }
 
-#[derive(rocket::FromForm)]
-pub struct TextForm {
-    lang: String,
-    section: String,
-    body: String,
+/// The form field of a section's text: `text_vi_assessment`.
+fn text_field(lang: Lang, section: &str) -> String {
+    format!("text_{}_{section}", lang.code())
 }
 
+/// Saves every section IV-VI the form holds, in both languages, at once: all or none.
 #[rocket::post("/periods/<code>/texts", data = "<form>")]
-pub async fn save_text(ctx: &State<Ctx>, v: Viewer, code: &str, form: Posted<TextForm>) -> Outcome {
+pub async fn save_text(
+    ctx: &State<Ctx>,
+    v: Viewer,
+    code: &str,
+    form: Posted<HashMap<String, String>>,
+) -> Outcome {
     let p = parse_period(ctx, code)?;
-    let TextForm {
-        lang,
-        section,
-        body,
-    } = form.value;
-    let text_lang: Lang = lang
-        .parse()
-        .map_err(|m: String| Error::invalid("lang", "invalid_lang", m))?;
-    match reports::save_report_text(ctx, &v.actor, &p, text_lang, &section, &body).await {
-        Ok(()) => Ok(Ok(back(&p, v.lang, "dash.period.text_saved"))),
+    let values = form.value;
+    let mut texts = Vec::new();
+    for lang in [Lang::Vi, Lang::En] {
+        for section in FREE_TEXT_SECTIONS {
+            if let Some(body) = values.get(&text_field(lang, section)) {
+                texts.push((lang, section, body.as_str()));
+            }
+        }
+    }
+    match reports::save_report_texts(ctx, &v.actor, &p, &texts, text_field).await {
+        Ok(_) => Ok(Ok(back(&p, v.lang, "dash.period.text_saved"))),
         Err(e) => {
-            refused(ctx, &v, &p, e, |page, _, m| {
-                let hit = page
-                    .sections
-                    .iter_mut()
-                    .find(|s| s.lang == text_lang.code() && s.key == section);
-                match hit {
-                    Some(s) => {
-                        s.body = body;
-                        s.error = Some(m);
-                        true
+            refused(ctx, &v, &p, e, |page, field, m| {
+                // Everything typed comes back, the refused section with its message.
+                for s in &mut page.sections {
+                    let name = format!("text_{}_{}", s.lang, s.key);
+                    if let Some(body) = values.get(&name) {
+                        s.body.clone_from(body);
                     }
-                    None => false,
+                    if field == Some(name.as_str()) {
+                        s.error = Some(m.clone());
+                    }
                 }
+                page.sections.iter().any(|s| s.error.is_some())
             })
             .await
         }

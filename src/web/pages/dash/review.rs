@@ -4,10 +4,12 @@
 
 use super::{field_message, may, t};
 use crate::actions::dash_views::{self, QueueRow};
-use crate::actions::{Ctx, review};
+use crate::actions::{Ctx, evidence, review};
+use crate::db::evidence::Document;
 use crate::domain::Lang;
 use crate::domain::role::Permission;
 use crate::error::{Error, Result};
+use crate::web::pages::evidence::{DocView, doc_view};
 use crate::web::pages::fmt;
 use crate::web::pages::frame::{Frame, Page, Posted, Viewer};
 use crate::web::pages::session::Empty;
@@ -26,8 +28,14 @@ pub struct Row {
     pub value_date: String,
     pub vnd: String,
     pub usd: String,
+    /// What is missing before the row can be verified, in the reader's language: the row has
+    /// no exchange rate, so "Xác minh" is not offered.
     pub unconverted: Option<String>,
     pub entered_by: String,
+    /// The verify button's accessible name: which row it verifies.
+    pub verify_label: String,
+    /// The evidence documents attached to the row.
+    pub docs: Vec<DocView>,
     /// The viewer entered this row, so another person must verify it.
     pub own: bool,
     pub reversal: bool,
@@ -55,13 +63,13 @@ impl ReviewPage {
     }
 }
 
-fn row(q: QueueRow, v: &Viewer) -> Row {
+fn row(q: QueueRow, v: &Viewer, docs: &[Document]) -> Row {
     let lang = v.lang;
     let d = q.d;
     Row {
         id: d.id,
         item_id: d.item_id,
-        item_code: q.item_code,
+        item_code: q.item_code.clone(),
         item_title: q.item_title,
         amount: fmt::money(d.amount_minor, d.currency, lang),
         value_date: fmt::date(d.value_date, lang),
@@ -75,7 +83,25 @@ fn row(q: QueueRow, v: &Viewer) -> Row {
             .amount_usd_cents
             .map(|x| fmt::usd(x, lang))
             .unwrap_or_default(),
-        unconverted: d.conversion.unconverted_reason,
+        // The stored reason says which rate is missing or too old; without one, the plain
+        // "no rate for this currency and date".
+        unconverted: match d.conversion.unconverted_reason {
+            Some(r) => Some(fmt::unconverted(&r, lang)),
+            None => d.conversion.amount_vnd.is_none().then(|| {
+                t(lang, "evidence.review.no_rate")
+                    .replace("{currency}", d.currency.code())
+                    .replace("{date}", &fmt::date(d.value_date, lang))
+            }),
+        },
+        verify_label: t(lang, "evidence.review.verify_label")
+            .replace("{code}", &q.item_code)
+            .replace("{date}", &fmt::date(d.value_date, lang))
+            .replace("{amount}", &fmt::money(d.amount_minor, d.currency, lang)),
+        docs: docs
+            .iter()
+            .filter(|x| x.disbursement_id == Some(d.id))
+            .map(|x| doc_view(x, v))
+            .collect(),
         entered_by: q.entered_by,
         own: d.entered_by.is_some() && d.entered_by == v.actor.user_id,
         reversal: d.reverses_id.is_some(),
@@ -84,10 +110,17 @@ fn row(q: QueueRow, v: &Viewer) -> Row {
 
 async fn page(ctx: &Ctx, v: &Viewer, flash: Option<FlashMessage<'_>>) -> Result<ReviewPage> {
     let q = dash_views::review_queue(ctx, &v.actor, v.lang).await?;
+    let ids: Vec<i64> = q
+        .submitted
+        .iter()
+        .chain(&q.drafts)
+        .map(|r| r.d.id)
+        .collect();
+    let docs = evidence::of_disbursements(ctx, &v.actor, &ids).await?;
     Ok(ReviewPage {
         f: Frame::new(v, "/review", "dash.review.title", flash),
-        submitted: q.submitted.into_iter().map(|r| row(r, v)).collect(),
-        drafts: q.drafts.into_iter().map(|r| row(r, v)).collect(),
+        submitted: q.submitted.into_iter().map(|r| row(r, v, &docs)).collect(),
+        drafts: q.drafts.into_iter().map(|r| row(r, v, &docs)).collect(),
         can_verify: may(v.role(), Permission::VerifyDisbursements),
         can_accept: may(v.role(), Permission::EditLedger),
         error: None,

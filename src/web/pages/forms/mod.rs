@@ -60,6 +60,115 @@ impl Opt {
     }
 }
 
+/// One line of the summary at the top of a refused form: the field's label and its error,
+/// linking to the field (`#f-<name>`, the id the form macros give each input).
+pub struct ErrorLink {
+    pub id: String,
+    pub label: String,
+    pub message: String,
+}
+
+/// The label of each field a form may refuse, in the order the forms show them, so the
+/// summary reads top to bottom like the form. The numbered share rows are added in
+/// [`Form::summary`].
+const LABELS: &[(&str, &str)] = &[
+    ("code", "forms.item.code"),
+    ("title_vi", "forms.item.title_vi"),
+    ("title_en", "forms.item.title_en"),
+    ("name_vi", "forms.org.name_vi"),
+    ("name_en", "forms.org.name_en"),
+    ("acronym", "forms.org.acronym"),
+    ("nationality", "forms.org.nationality"),
+    ("iati_ref", "forms.org.iati_ref"),
+    ("cert_type", "forms.org.cert_type"),
+    ("cert_number", "forms.org.cert_number"),
+    ("cert_valid_from", "forms.org.cert_valid_from"),
+    ("cert_valid_to", "forms.org.cert_valid_to"),
+    ("modality", "forms.item.modality"),
+    ("form", "forms.item.form"),
+    ("donor_id", "forms.item.donor"),
+    ("funding_source_id", "forms.item.funding_source"),
+    ("aid_owner_id", "forms.item.aid_owner"),
+    ("managing_agency_id", "forms.item.managing_agency"),
+    ("legal_basis", "forms.item.legal_basis"),
+    ("status", "forms.item.status"),
+    ("planned_start", "forms.item.planned_start"),
+    ("planned_end", "forms.item.planned_end"),
+    ("actual_start", "forms.item.actual_start"),
+    ("actual_end", "forms.item.actual_end"),
+    ("approval_number", "forms.item.approval_number"),
+    ("approval_date", "forms.item.approval_date"),
+    ("approval_authority", "forms.item.approval_authority"),
+    ("beneficiaries", "forms.item.beneficiaries"),
+    ("kind", "forms.money.kind"),
+    ("amount", "forms.money.amount"),
+    ("currency", "forms.money.currency"),
+    ("date", "forms.money.date"),
+    ("value_date", "forms.money.date"),
+    ("to_vnd", "forms.rates.to_vnd"),
+    ("to_usd", "forms.rates.to_usd"),
+    ("source", "forms.rates.source"),
+    ("reference", "forms.money.reference"),
+    ("tranche", "forms.money.tranche"),
+    ("milestone_id", "forms.money.milestone"),
+    ("planned_date", "forms.milestone.planned_date"),
+    ("actual_date", "forms.milestone.actual_date"),
+    ("evidence", "forms.milestone.evidence"),
+    ("username", "forms.user.username"),
+    ("display_name", "forms.user.display_name"),
+    ("password", "forms.user.password"),
+    ("role", "forms.user.role"),
+    ("organisation_id", "forms.user.organisation"),
+];
+
+/// The label key of a numbered share row's field (`share_2` is the share of row 2).
+fn row_label(name: &str) -> Option<(&'static str, &str)> {
+    let (field, n) = name.rsplit_once('_')?;
+    if n.is_empty() || !n.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let key = match field {
+        "sector" => "forms.item.sector",
+        "locality" => "forms.item.locality",
+        "share" | "lshare" => "forms.item.share",
+        _ => return None,
+    };
+    Some((key, n))
+}
+
+/// Reads a date typed as `dd/mm/yyyy` (how people in Viet Nam write it, whatever their
+/// browser's language) or `yyyy-mm-dd` (what an older form or a date picker sends).
+#[must_use]
+pub fn parse_date(s: &str) -> Option<NaiveDate> {
+    let s = s.trim();
+    let (d, m, y) = if let Some((y, rest)) = s.split_once('-') {
+        let (m, d) = rest.split_once('-')?;
+        (d, m, y)
+    } else {
+        let mut parts = s.split('/');
+        let d = parts.next()?;
+        let m = parts.next()?;
+        let y = parts.next()?;
+        if parts.next().is_some() {
+            return None;
+        }
+        (d, m, y)
+    };
+    let digits = |t: &str, len: std::ops::RangeInclusive<usize>| {
+        len.contains(&t.len()) && t.bytes().all(|b| b.is_ascii_digit())
+    };
+    if !(digits(d, 1..=2) && digits(m, 1..=2) && digits(y, 4..=4)) {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
+}
+
+/// A date as the forms show it: `05/07/2025` in either language.
+#[must_use]
+pub fn date_text(d: NaiveDate) -> String {
+    d.format("%d/%m/%Y").to_string()
+}
+
 /// A form as posted: the fields as typed (kept to show them again) and the errors found,
 /// by field; `_form` holds an error about the form as a whole.
 #[derive(Default)]
@@ -155,7 +264,72 @@ impl Form {
         Some(self.trimmed(name)).filter(|s| !s.is_empty())
     }
 
-    /// A required date typed as `YYYY-MM-DD` (what `<input type="date">` sends).
+    /// A field's value as its input shows it: a date that was stored or typed as
+    /// `yyyy-mm-dd` shows as `dd/mm/yyyy`; anything else as typed.
+    #[must_use]
+    pub fn shown(&self, name: &str) -> String {
+        let v = self.v(name);
+        match NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d") {
+            Ok(d) => date_text(d),
+            Err(_) => v.to_string(),
+        }
+    }
+
+    /// The placeholder of a date field, in the person's language.
+    #[must_use]
+    pub fn date_placeholder(&self) -> &'static str {
+        t(self.lang, "periods.date_placeholder")
+    }
+
+    /// The hint under a date field, in the person's language.
+    #[must_use]
+    pub fn date_hint(&self) -> &'static str {
+        t(self.lang, "periods.date_hint")
+    }
+
+    /// The refused fields, in the order the form shows them, for the summary at its top.
+    #[must_use]
+    pub fn summary(&self) -> Vec<ErrorLink> {
+        let mut out: Vec<(usize, ErrorLink)> = self
+            .errors
+            .iter()
+            .filter(|(name, _)| name.as_str() != "_form")
+            .map(|(name, message)| {
+                let (rank, label) = match LABELS.iter().position(|(n, _)| n == name) {
+                    Some(i) => (i, t(self.lang, LABELS[i].1).to_string()),
+                    None => match row_label(name) {
+                        Some((key, n)) => {
+                            let row = t(self.lang, "periods.summary.row").replace("{n}", n);
+                            (LABELS.len(), format!("{}, {row}", t(self.lang, key)))
+                        }
+                        None => (LABELS.len() + 1, name.clone()),
+                    },
+                };
+                let link = ErrorLink {
+                    id: format!("f-{name}"),
+                    label,
+                    message: message.clone(),
+                };
+                (rank, link)
+            })
+            .collect();
+        out.sort_by(|(ra, a), (rb, b)| (ra, &a.id).cmp(&(rb, &b.id)));
+        out.into_iter().map(|(_, l)| l).collect()
+    }
+
+    /// The summary's heading: how many fields need a change.
+    #[must_use]
+    pub fn summary_title(&self) -> String {
+        let n = self.errors.keys().filter(|k| k.as_str() != "_form").count();
+        let key = if n == 1 {
+            "periods.summary.one"
+        } else {
+            "periods.summary.other"
+        };
+        t(self.lang, key).replace("{n}", &n.to_string())
+    }
+
+    /// A required date typed as `dd/mm/yyyy` or `yyyy-mm-dd` (see [`parse_date`]).
     pub fn date(&mut self, name: &str) -> Option<NaiveDate> {
         let d = self.opt_date(name);
         if d.is_none() && self.err(name).is_none() {
@@ -170,14 +344,13 @@ impl Form {
         if s.is_empty() {
             return None;
         }
-        let d = NaiveDate::parse_from_str(&s, "%Y-%m-%d")
-            .or_else(|_| NaiveDate::parse_from_str(&s, "%d/%m/%Y"));
+        let d = parse_date(&s);
         // A date no period can report on is refused by the action (`date_out_of_range`), shown
         // beside the field in the reader's language.
-        if d.is_err() {
+        if d.is_none() {
             self.fail(name, "forms.err.date");
         }
-        d.ok()
+        d
     }
 
     /// A required choice from a closed vocabulary (or an id).
@@ -214,11 +387,7 @@ impl Form {
             Error::Conflict { code, message } => ("_form".to_string(), code, message),
             other => return Err(other),
         };
-        let key = format!("forms.err.{code}");
-        let text = match t(self.lang, &key) {
-            "?" => message,
-            known => known.to_string(),
-        };
+        let text = refusal_text(self.lang, code, &message);
         let field = match field.as_str() {
             "sectors" => "share_1".to_string(),
             "localities" => "lshare_1".to_string(),
@@ -236,6 +405,59 @@ impl Form {
         self.errors.entry(field).or_insert(text);
         Ok(())
     }
+}
+
+/// The reader's wording of a domain refusal, by its code: `forms.err.<code>`, else
+/// `lang.err.<code>`, else a general sentence (never the English message). The message's
+/// dates and first number fill `{date}`, `{date2}` and `{max}` in the text, dates in the
+/// reader's format.
+#[must_use]
+pub fn refusal_text(lang: Lang, code: &str, message: &str) -> String {
+    known_refusal(lang, code, message).unwrap_or_else(|| t(lang, "lang.err.other").to_string())
+}
+
+/// [`refusal_text`] for a code the i18n files word; `None` for any other code.
+#[must_use]
+pub fn known_refusal(lang: Lang, code: &str, message: &str) -> Option<String> {
+    let text = [format!("forms.err.{code}"), format!("lang.err.{code}")]
+        .iter()
+        .map(|k| t(lang, k))
+        .find(|s| *s != "?")?;
+    let (dates, numbers) = message_params(message);
+    let mut out = text.to_string();
+    for (slot, d) in ["{date}", "{date2}"].iter().zip(&dates) {
+        out = out.replace(slot, &super::fmt::date(*d, lang));
+    }
+    if let Some(n) = numbers.first() {
+        out = out.replace("{max}", n);
+    }
+    Some(out)
+}
+
+/// The ISO dates (`2026-09-14`) and the other whole numbers an English message states, in
+/// order.
+fn message_params(message: &str) -> (Vec<NaiveDate>, Vec<&str>) {
+    let mut dates = Vec::new();
+    let mut numbers = Vec::new();
+    let b = message.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if !b[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < b.len() && (b[i].is_ascii_digit() || b[i] == b'-') {
+            i += 1;
+        }
+        let token = message[start..i].trim_end_matches('-');
+        if let Ok(d) = NaiveDate::parse_from_str(token, "%Y-%m-%d") {
+            dates.push(d);
+        } else if token.bytes().all(|c| c.is_ascii_digit()) {
+            numbers.push(token);
+        }
+    }
+    (dates, numbers)
 }
 
 /// Reads a percentage with up to two decimals (`33,33` or `33.33`) as basis points.
@@ -269,5 +491,72 @@ mod tests {
         assert_eq!(percent_bp("12.345"), None);
         assert_eq!(percent_bp("abc"), None);
         assert_eq!(bp_text(3333, Lang::Vi), "33,33");
+    }
+
+    #[test]
+    fn dates_read_as_day_month_year_or_iso() {
+        let d = NaiveDate::from_ymd_opt(2025, 7, 5);
+        assert!(d.is_some());
+        for typed in ["05/07/2025", "5/7/2025", " 05/07/2025 ", "2025-07-05"] {
+            assert_eq!(parse_date(typed), d, "{typed}");
+        }
+        for wrong in [
+            "07/05/25",
+            "31/02/2025",
+            "5/7/2025/1",
+            "2025/07/05",
+            "05.07.2025",
+            "",
+            "a/b/cdef",
+            "+5/7/2025",
+        ] {
+            assert_eq!(parse_date(wrong), None, "{wrong}");
+        }
+        assert_eq!(d.map(date_text).as_deref(), Some("05/07/2025"));
+        let fm = Form::with(Lang::En, &[("d", "2025-07-05".into()), ("x", "5/7".into())]);
+        assert_eq!(
+            (fm.shown("d").as_str(), fm.shown("x").as_str()),
+            ("05/07/2025", "5/7")
+        );
+    }
+
+    #[test]
+    fn the_summary_follows_the_form_and_names_each_field() {
+        let mut fm = Form::with(Lang::Vi, &[]);
+        fm.fail("value_date", "forms.err.date");
+        fm.fail("amount", "forms.err.required");
+        fm.fail("share_2", "forms.err.percent");
+        fm.fail("_form", "forms.err.invalid_shares");
+        let s = fm.summary();
+        let ids: Vec<&str> = s.iter().map(|l| l.id.as_str()).collect();
+        assert_eq!(ids, ["f-amount", "f-value_date", "f-share_2"]);
+        assert_eq!(s[0].label, "Số tiền");
+        assert_eq!(s[2].label, "Tỷ lệ (%), dòng 2");
+        assert!(fm.summary_title().contains('3'), "{}", fm.summary_title());
+    }
+
+    #[test]
+    fn refusals_are_worded_by_code_with_their_dates_and_maximum() {
+        let locked = refusal_text(
+            Lang::Vi,
+            "already_locked",
+            "2025-H1 (2025-01-01 to 2025-06-30) is already locked since 2025-07-02 10:00",
+        );
+        assert!(
+            locked.contains("01/01/2025") && locked.contains("30/06/2025"),
+            "{locked}"
+        );
+        let signer = refusal_text(
+            Lang::Vi,
+            "invalid_signer",
+            "signer_title must be one line of at most 200 characters",
+        );
+        assert!(
+            signer.contains("200") && !signer.contains("{max}"),
+            "{signer}"
+        );
+        let unknown = refusal_text(Lang::Vi, "some_new_code", "an English sentence");
+        assert_eq!(unknown, t(Lang::Vi, "lang.err.other"));
+        assert!(!refusal_text(Lang::Vi, "four_eyes", "whoever entered").contains("whoever"));
     }
 }

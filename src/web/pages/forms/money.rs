@@ -49,7 +49,18 @@ pub struct Understood {
     pub canonical: String,
     pub date: String,
     pub converted: Option<String>,
+    /// The rate the conversion used: its value, date and source.
+    pub rate: Option<UsedRate>,
     pub unconverted: Option<String>,
+}
+
+/// The exchange rate a confirmation step names.
+pub struct UsedRate {
+    /// `1 EUR = 27.150,00 ₫ · 1 EUR = 1,08 USD` (an identity rate is left out; no unit
+    /// wraps away from its number).
+    pub value: String,
+    pub date: String,
+    pub source: String,
 }
 
 #[derive(Template)]
@@ -170,6 +181,10 @@ fn amount(fm: &mut Form, lang: Lang) -> Option<Money> {
             fm.errors.insert("amount".into(), text);
             None
         }
+        Err(AmountError::BadGrouping(..)) if misplaced_point(fm.v("amount"), lang) => {
+            fm.fail("amount", "periods.err.decimal_point");
+            None
+        }
         Err(AmountError::BadGrouping(..)) => {
             fm.fail("amount", "forms.err.amount_grouping");
             None
@@ -191,27 +206,95 @@ fn amount(fm: &mut Form, lang: Lang) -> Option<Money> {
     }
 }
 
+/// Whether a refused amount went wrong at its decimal separator (the comma in Vietnamese,
+/// the point in English): more than one, or a group separator after it (`12,5,0`,
+/// `12,5.0`), so the message can speak of that mark rather than of thousands.
+fn misplaced_point(typed: &str, lang: Lang) -> bool {
+    let (group, point) = match lang {
+        Lang::Vi => ('.', ','),
+        Lang::En => (',', '.'),
+    };
+    let typed = typed.trim();
+    typed.matches(point).count() > 1
+        || typed
+            .split_once(point)
+            .is_some_and(|(_, after)| after.contains(group))
+}
+
+/// Refuses at the first post an amount whose sign cannot fit what is recorded, in words
+/// that say what to do instead (the action would refuse it too, but only after the
+/// confirmation step, and in a sentence about "signs").
+fn check_sign(fm: &mut Form, kind: Kind, ckind: Option<CommitmentKind>, money: Money) {
+    let minor = money.minor();
+    let key = match (kind, ckind) {
+        (Kind::Disbursement, _) if minor <= 0 => "periods.err.disbursement_positive",
+        (Kind::Commitment, Some(k)) if k.check_sign(minor).is_err() => match k {
+            CommitmentKind::Original => "periods.err.commitment_positive",
+            CommitmentKind::Amendment => "periods.err.amendment_zero",
+            CommitmentKind::Cancellation => "periods.err.cancellation_negative",
+        },
+        _ => return,
+    };
+    fm.fail("amount", key);
+}
+
 async fn understood(ctx: &Ctx, v: &Viewer, money: Money, date: NaiveDate) -> Result<Understood> {
     let lang = v.lang;
     let conv = forms_views::preview_conversion(ctx, &v.actor, money, date).await?;
+    let mut rate = None;
     let (converted, unconverted) = match conv {
-        Ok(c) => (
-            Some(format!(
-                "{} · {}",
-                fmt::money(c.vnd, Currency::VND, lang),
-                fmt::money(c.usd_cents, Currency::USD, lang)
-            )),
-            None,
-        ),
-        Err(u) => (None, Some(u.to_string())),
+        Ok(c) => {
+            let rows = queries::list_rates(ctx, &v.actor, Some(money.currency()), None, Some(date))
+                .await?;
+            rate = rows
+                .into_iter()
+                .find(|r| r.id == c.rate_id)
+                .map(|r| used_rate(&r, lang));
+            (
+                Some(format!(
+                    "{} · {}",
+                    fmt::money(c.vnd, Currency::VND, lang),
+                    fmt::money(c.usd_cents, Currency::USD, lang)
+                )),
+                None,
+            )
+        }
+        Err(u) => (None, Some(fmt::unconverted_reason(&u, lang))),
     };
     Ok(Understood {
-        amount: money.format_with_currency(lang),
+        amount: fmt::money(money.minor(), money.currency(), lang),
         canonical: money.canonical(),
         date: fmt::date(date, lang),
         converted,
+        rate,
         unconverted,
     })
+}
+
+fn used_rate(r: &crate::db::rates::RateRow, lang: Lang) -> UsedRate {
+    let code = r.currency.code();
+    let mut parts = Vec::new();
+    if r.currency != Currency::VND {
+        let unit = match lang {
+            Lang::Vi => "₫",
+            Lang::En => "VND",
+        };
+        parts.push(format!(
+            "1\u{a0}{code} = {}\u{a0}{unit}",
+            fmt::rate(r.to_vnd.value(), lang)
+        ));
+    }
+    if r.currency != Currency::USD {
+        parts.push(format!(
+            "1\u{a0}{code} = {}\u{a0}USD",
+            fmt::rate(r.to_usd.value(), lang)
+        ));
+    }
+    UsedRate {
+        value: parts.join(" · "),
+        date: fmt::date(r.rate_date, lang),
+        source: r.source.clone(),
+    }
 }
 
 enum Outcome {
@@ -229,6 +312,9 @@ async fn post(ctx: &Ctx, v: &Viewer, kind: Kind, id: i64, fm: Form) -> Result<Ou
     } else {
         None
     };
+    if let Some(m) = money {
+        check_sign(&mut fm, kind, ckind, m);
+    }
     let tranche: Option<i64> = fm.opt_pick("tranche");
     let milestone_id: Option<i64> = fm.opt_pick("milestone_id");
     let (Some(money), Some(date)) = (money, date) else {

@@ -252,7 +252,11 @@ async fn page(
                 item_code: u.item_code.clone(),
                 amount: fmt::money(u.amount_minor, u.currency, lang),
                 date: fmt::date(u.date, lang),
-                reason: u.reason.clone().unwrap_or_default(),
+                reason: u
+                    .reason
+                    .as_deref()
+                    .map(|r| fmt::unconverted(r, lang))
+                    .unwrap_or_default(),
             })
             .collect(),
     })

@@ -65,8 +65,13 @@ fn field_message(lang: Lang, code: &str, fallback: &str) -> String {
     text(lang, key).to_string()
 }
 
+/// A date as people write it here (dd/mm/yyyy, also d/m/yyyy) or in ISO form (yyyy-mm-dd),
+/// whatever the browser's locale.
 fn parse_date(s: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()
+    let s = s.trim();
+    NaiveDate::parse_from_str(s, "%d/%m/%Y")
+        .or_else(|_| NaiveDate::parse_from_str(s, "%Y-%m-%d"))
+        .ok()
 }
 
 #[derive(rocket::FromForm)]

@@ -47,7 +47,8 @@ pub fn converted(c: &Conversion, lang: Lang) -> Converted {
             .unwrap_or_default(),
         reason: c
             .unconverted_reason
-            .clone()
+            .as_deref()
+            .map(|r| fmt::unconverted(r, lang))
             .or_else(|| c.amount_vnd.is_none().then(String::new)),
     }
 }
@@ -304,16 +305,112 @@ pub async fn show(
         audit: view.audit.as_ref().map(|entries| {
             entries
                 .iter()
-                .map(|e| AuditRow {
-                    at: fmt::time(e.at, lang),
-                    actor: e.actor.clone(),
-                    action: e.action.clone(),
-                    what: format!("{} #{}", e.entity, e.entity_id),
-                })
+                .map(|e| history_row(&view, e, lang))
                 .collect()
         }),
         can_edit: v.role() == Some(Role::Coordinator),
         evidence,
     };
     Page::render(&page)
+}
+
+/// One line of the item's history in words: who (a person's name, or what the system was
+/// doing), what they did, and to which record, named by its code, amount or title rather than
+/// its table and row number.
+fn history_row(
+    view: &items_views::ItemView,
+    e: &crate::db::audit::AuditEntry,
+    lang: Lang,
+) -> AuditRow {
+    AuditRow {
+        at: fmt::time(e.at, lang),
+        actor: history_actor(view, e, lang),
+        action: history_action(&e.action, lang),
+        what: history_target(view, e, lang),
+    }
+}
+
+fn history_actor(
+    view: &items_views::ItemView,
+    e: &crate::db::audit::AuditEntry,
+    lang: Lang,
+) -> String {
+    if let Some(name) = e.actor_id.and_then(|id| view.people.get(&id)) {
+        return name.clone();
+    }
+    match e.actor.strip_prefix("system:") {
+        Some("demo") => text(lang, "lang.actor.demo").to_string(),
+        Some("cli") => text(lang, "lang.actor.cli").to_string(),
+        Some(_) => text(lang, "lang.actor.system").to_string(),
+        // A person no longer listed among the item's people keeps the name they signed in with.
+        None => e.actor.clone(),
+    }
+}
+
+/// The action's name from the i18n files; an action the files do not know yet reads as a
+/// change to the record rather than as its code.
+#[must_use]
+pub fn history_action(action: &str, lang: Lang) -> String {
+    let key = format!("lang.action.{action}");
+    let found = text(lang, &key);
+    if found == "?" {
+        text(lang, "lang.action.other").to_string()
+    } else {
+        found.to_string()
+    }
+}
+
+fn history_target(
+    view: &items_views::ItemView,
+    e: &crate::db::audit::AuditEntry,
+    lang: Lang,
+) -> String {
+    let id: Option<i64> = e.entity_id.parse().ok();
+    let named = |kind: &str, what: String| format!("{} {what}", text(lang, kind));
+    let found = match e.entity.as_str() {
+        "aid_item" => Some(named("lang.entity.aid_item", view.detail.item.code.clone())),
+        "commitment" => view.commitments.iter().find(|c| Some(c.id) == id).map(|c| {
+            named(
+                "lang.entity.commitment",
+                format!(
+                    "{} ({})",
+                    fmt::money(c.amount_minor, c.currency, lang),
+                    fmt::date(c.commitment_date, lang)
+                ),
+            )
+        }),
+        "disbursement" => view
+            .disbursements
+            .iter()
+            .find(|d| Some(d.id) == id)
+            .map(|d| {
+                named(
+                    "lang.entity.disbursement",
+                    format!(
+                        "{} ({})",
+                        fmt::money(d.amount_minor, d.currency, lang),
+                        fmt::date(d.value_date, lang)
+                    ),
+                )
+            }),
+        "milestone" => view
+            .milestones
+            .iter()
+            .find(|(m, _)| Some(m.id) == id)
+            .map(|(m, _)| named("lang.entity.milestone", milestone_title(m, lang))),
+        "milestone_report" => view
+            .milestones
+            .iter()
+            .find(|(_, rs)| rs.iter().any(|r| Some(r.id) == id))
+            .map(|(m, _)| named("lang.entity.milestone_report", milestone_title(m, lang))),
+        _ => None,
+    };
+    found.unwrap_or_else(|| text(lang, "lang.entity.other").to_string())
+}
+
+fn milestone_title(m: &crate::db::ledger::Milestone, lang: Lang) -> String {
+    match lang {
+        Lang::Vi => m.title_vi.clone(),
+        Lang::En => m.title_en.clone(),
+    }
 }

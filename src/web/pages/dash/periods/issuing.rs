@@ -1,19 +1,24 @@
 //! The period page's report form: "Xem bản dự thảo" returns the draft PDF (nothing archived,
-//! locked or audited) and "Ban hành báo cáo" issues it, both with the signer, recipients and
-//! the empty-sections confirmation the form carries. Refusals come back on the page, by the
-//! field they concern, in the viewer's language.
+//! locked or audited) and "Ban hành báo cáo" first runs every check issuing makes, then shows
+//! a confirmation step that says what will be issued and that issuing locks the period; only
+//! the confirmed post (`confirm=1`) issues. Refusals come back on the period page, by the
+//! field they concern, in the viewer's language. No JavaScript is needed.
 
-use super::{PeriodPage, refused, t};
+use super::{PeriodPage, dates, refused, t};
 use crate::actions::Ctx;
+use crate::actions::dash_views;
 use crate::actions::reports::{self, IssueCmd, SignerInput};
+use crate::domain::Lang;
 use crate::domain::period::Period;
 use crate::error::{Error, Result};
 use crate::web::api::parse;
 use crate::web::pages::dash::downloads::{Download, download};
 use crate::web::pages::dash::parse_period;
-use crate::web::pages::frame::{Page, Posted, Viewer};
+use crate::web::pages::forms::{date_text, parse_date};
+use crate::web::pages::frame::{Frame, Page, Posted, Viewer};
+use askama::Template;
 use rocket::State;
-use rocket::http::ContentType;
+use rocket::http::{ContentType, Status};
 use rocket::response::{Flash, Redirect};
 
 #[derive(rocket::FromForm)]
@@ -28,9 +33,39 @@ pub struct IssueForm {
     signer_name: Option<String>,
     recipients: Option<String>,
     allow_empty_sections: bool,
+    /// `1` on the confirmation step's button: issue now.
+    confirm: Option<String>,
+    /// `1` on the confirmation step's "change" button: back to the form, as typed.
+    edit: Option<String>,
+}
+
+/// The confirmation step: what will be issued, and that issuing locks the period.
+#[derive(Template)]
+#[template(path = "dash/period_issue.html", config = "src/web/pages/askama.toml")]
+struct ConfirmPage {
+    f: Frame,
+    code: String,
+    label: String,
+    dates: String,
+    lang_name: &'static str,
+    issued_on: String,
+    number: String,
+    signer: Vec<String>,
+    recipients: Vec<String>,
+    /// The titles of sections IV-VI that are empty and will print "Không có nội dung".
+    empty: Vec<String>,
+    /// Every field of the form, carried to the confirmed post.
+    hidden: Vec<(&'static str, String)>,
 }
 
 fn command(p: Period, f: &IssueForm) -> Result<IssueCmd> {
+    let issued_on = parse_date(&f.issued_on).ok_or_else(|| {
+        Error::invalid(
+            "issued_on",
+            "invalid_date",
+            "issued_on must be a date written dd/mm/yyyy or yyyy-mm-dd",
+        )
+    })?;
     Ok(IssueCmd {
         signer: SignerInput {
             authority: f.signer_authority.clone(),
@@ -42,18 +77,18 @@ fn command(p: Period, f: &IssueForm) -> Result<IssueCmd> {
         ..IssueCmd::new(
             p,
             parse::lang("lang", Some(f.lang.as_str()))?,
-            parse::date("issued_on", f.issued_on.trim())?,
+            parse::reportable_date("issued_on", issued_on)?,
             parse::text("number", &f.number, 50)?,
         )
     })
 }
 
-/// Puts a refusal of the report form by its field, keeping what was typed; false when the
-/// refusal concerns no field of the form.
+/// Puts what was typed back in the form, and a refusal by its field; false when the refusal
+/// concerns no field of the form.
 fn place(page: &mut PeriodPage, f: IssueForm, code: &str, field: Option<&str>, m: String) -> bool {
     let lang = f.lang.clone();
     page.issue_lang = f.lang;
-    page.issue_on = f.issued_on;
+    page.issue_on = parse_date(&f.issued_on).map_or(f.issued_on, date_text);
     page.issue_number = f.number;
     if let Some(v) = f.signer_authority {
         page.signer_authority = v;
@@ -83,6 +118,8 @@ fn place(page: &mut PeriodPage, f: IssueForm, code: &str, field: Option<&str>, m
                 .collect();
             page.sections_error = Some(format!("{m} {}", empty.join("; ")));
         }
+        // Back from the confirmation step: the form as typed, with no message.
+        Some("") => {}
         _ => return false,
     }
     true
@@ -99,6 +136,77 @@ async fn refuse(ctx: &Ctx, v: &Viewer, p: &Period, e: Error, f: IssueForm) -> su
     .await
 }
 
+/// The period page with the form as typed (the confirmation step's "change" button).
+async fn again(ctx: &Ctx, v: &Viewer, p: &Period, f: IssueForm) -> super::Outcome {
+    let lang: Lang = f.lang.parse().unwrap_or(v.lang);
+    let mut page = super::page(ctx, v, p, None, lang).await?;
+    place(&mut page, f, "", Some(""), String::new());
+    Ok(Err(Page::render(&page)?))
+}
+
+/// The lines of a text area, trimmed, without the empty ones.
+fn lines(s: Option<&str>) -> Vec<String> {
+    s.unwrap_or_default()
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+async fn confirm_page(
+    ctx: &Ctx,
+    v: &Viewer,
+    p: &Period,
+    cmd: &IssueCmd,
+    f: IssueForm,
+) -> Result<ConfirmPage> {
+    let lang = v.lang;
+    let empty = dash_views::report_texts(ctx, &v.actor, p)
+        .await?
+        .into_iter()
+        .filter(|(l, _, body)| *l == cmd.lang && body.trim().is_empty())
+        .map(|(_, key, _)| t(lang, &format!("dash.sec.{key}")).to_string())
+        .collect();
+    let signer = [&f.signer_authority, &f.signer_title, &f.signer_name]
+        .into_iter()
+        .filter_map(|l| l.as_deref().map(str::trim))
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect();
+    let mut hidden = vec![
+        ("lang", f.lang),
+        ("issued_on", date_text(cmd.issued_on)),
+        ("number", f.number.clone()),
+    ];
+    for (name, value) in [
+        ("signer_authority", &f.signer_authority),
+        ("signer_title", &f.signer_title),
+        ("signer_name", &f.signer_name),
+        ("recipients", &f.recipients),
+    ] {
+        if let Some(v) = value {
+            hidden.push((name, v.clone()));
+        }
+    }
+    if f.allow_empty_sections {
+        hidden.push(("allow_empty_sections", "true".into()));
+    }
+    Ok(ConfirmPage {
+        f: Frame::new(v, "/periods", "periods.confirm.title", None),
+        code: p.code(),
+        label: p.label(lang),
+        dates: dates(p.from, p.to, lang),
+        lang_name: t(lang, &format!("dash.lang.{}", cmd.lang.code())),
+        issued_on: crate::web::pages::fmt::date(cmd.issued_on, lang),
+        number: f.number,
+        signer,
+        recipients: lines(f.recipients.as_deref()),
+        empty,
+        hidden,
+    })
+}
+
 #[rocket::post("/periods/<code>/reports", data = "<form>")]
 pub async fn issue(
     ctx: &State<Ctx>,
@@ -108,11 +216,24 @@ pub async fn issue(
 ) -> super::Outcome {
     let p = parse_period(ctx, code)?;
     let f = form.value;
-    let result = match command(p, &f) {
-        Ok(cmd) => reports::issue_report(ctx, &v.actor, &cmd).await,
-        Err(e) => Err(e),
+    if f.edit.as_deref() == Some("1") {
+        return again(ctx, &v, &p, f).await;
+    }
+    let cmd = match command(p, &f) {
+        Ok(cmd) => cmd,
+        Err(e) => return refuse(ctx, &v, &p, e, f).await,
     };
-    match result {
+    if f.confirm.as_deref() != Some("1") {
+        // The first press: check everything, then ask.
+        return match reports::check_issue(ctx, &v.actor, &cmd).await {
+            Ok(()) => {
+                let page = confirm_page(ctx, &v, &p, &cmd, f).await?;
+                Ok(Err(Page::with_status(Status::Ok, &page)?))
+            }
+            Err(e) => refuse(ctx, &v, &p, e, f).await,
+        };
+    }
+    match reports::issue_report(ctx, &v.actor, &cmd).await {
         Ok((issued, _pdf)) => Ok(Ok(Flash::success(
             Redirect::to(format!("/periods/{}#reports", p.code())),
             format!(
