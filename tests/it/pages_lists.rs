@@ -422,8 +422,11 @@ async fn the_rate_table_filters_pages_and_lists_missing_months_to_fill_in() {
 
     // Filling in September 2026 from its row's link stores the rate.
     let (_, form) = get(&app, "/rates?currency=AUD&year=2026&date=2026-09-01").await;
+    // The date as the form shows dates (dd/mm/yyyy in Vietnamese, or ISO).
+    let shown = ["value=\"01/09/2026\"", "value=\"2026-09-01\""];
     assert!(
-        form.contains("value=\"01/09/2026\"") && form.contains("<option value=\"AUD\" selected")
+        shown.iter().any(|v| form.contains(v)) && form.contains("<option value=\"AUD\" selected"),
+        "{form}"
     );
     let res = post_form(
         &app.client,
