@@ -478,7 +478,9 @@ async fn pages_periods_the_confirmation_names_the_rate_or_says_there_is_none() {
     assert!(!html.contains("id=\"understood-rate\""));
     let none = &html[html.find("id=\"understood-unconverted\"").unwrap()..];
     assert!(
-        none.contains("Chưa có tỷ giá JPY nào từ ngày 10/03/2025 trở về trước."),
+        none.contains(
+            "Thiếu tỷ giá JPY cho ngày 10/03/2025: chưa có tỷ giá nào từ ngày đó trở về trước."
+        ),
         "{none}"
     );
     assert!(none.contains("chưa quy đổi"), "what it means: {none}");
