@@ -177,3 +177,27 @@ async fn a_refused_form_states_the_domain_rule_in_vietnamese() {
     );
     assert!(!html.contains("a username has"), "{html}");
 }
+
+/// Data the province records in one language keeps that language's `lang` attribute on a
+/// page in the other, and each title carries its own.
+#[rocket::async_test]
+async fn one_language_data_is_marked_with_its_language() {
+    let app = App::new().await;
+    log_in(&app.client, "coordinator").await;
+    let res = post_form(
+        &app.client,
+        "/account/tokens",
+        "/lang",
+        &format!("lang=en&next=/items/{}", app.item_a),
+    )
+    .await;
+    assert_eq!(res.status(), Status::SeeOther);
+    let (s, html) = get(&app, &format!("/items/{}", app.item_a)).await;
+    assert_eq!(s, Status::Ok);
+    assert!(html.contains("<html lang=\"en\""));
+    let facts = &html[html.find("id=\"item-facts\"").unwrap()..];
+    let facts = &facts[..facts.find("</dl>").unwrap()];
+    // Both titles, the legal basis, the approving authority and the beneficiaries.
+    assert_eq!(facts.matches("<dd lang=\"vi\">").count(), 4, "{facts}");
+    assert_eq!(facts.matches("<dd lang=\"en\">").count(), 1, "{facts}");
+}

@@ -24,6 +24,9 @@ use rocket::request::FlashMessage;
 pub struct Fact {
     pub label: &'static str,
     pub value: String,
+    /// The language of a value entered in one language only, for its `lang` attribute (a
+    /// screen reader then reads a Vietnamese authority on an English page in Vietnamese).
+    pub lang: Option<&'static str>,
 }
 
 pub struct Share {
@@ -181,11 +184,18 @@ pub async fn show(
     let fact = |key: &str, value: String| Fact {
         label: text(lang, key),
         value,
+        lang: None,
+    };
+    // Fields the province records in Vietnamese only (the official record's language), and
+    // the two titles, each in its own language.
+    let in_lang = |key: &str, value: String, l: &'static str| Fact {
+        lang: Some(l),
+        ..fact(key, value)
     };
     let facts = vec![
         fact("items.col.code", it.code.clone()),
-        fact("items.f.title_vi", it.title_vi.clone()),
-        fact("items.f.title_en", it.title_en.clone()),
+        in_lang("items.f.title_vi", it.title_vi.clone(), "vi"),
+        in_lang("items.f.title_en", it.title_en.clone(), "en"),
         fact("items.status", it.status.label(lang).to_string()),
         fact("items.modality", it.modality.label(lang).to_string()),
         fact("items.f.form", it.form.label(lang).to_string()),
@@ -198,8 +208,12 @@ pub async fn show(
             "items.f.approval_date",
             fmt::opt_date(it.approval_date, lang),
         ),
-        fact("items.f.approval_authority", opt(&it.approval_authority)),
-        fact("items.f.legal_basis", it.legal_basis.clone()),
+        in_lang(
+            "items.f.approval_authority",
+            opt(&it.approval_authority),
+            "vi",
+        ),
+        in_lang("items.f.legal_basis", it.legal_basis.clone(), "vi"),
         fact(
             "items.f.planned",
             format!(
@@ -216,7 +230,7 @@ pub async fn show(
                 fmt::opt_date(it.actual_end, lang)
             ),
         ),
-        fact("items.f.beneficiaries", opt(&it.beneficiaries)),
+        in_lang("items.f.beneficiaries", opt(&it.beneficiaries), "vi"),
     ];
     let shares = |list: &[(String, i64)]| {
         list.iter()
