@@ -370,15 +370,35 @@ async fn the_review_queue_shows_documents_and_offers_verify_only_with_a_rate_nam
     assert!(!html.contains(&format!("id=\"verify-form-{without}\"")));
     assert!(html.contains(&format!("id=\"cannot-verify-{without}\"")));
     assert!(
-        html.contains("Thiếu tỷ giá AUD cho ngày 12/03/2025"),
+        html.contains("Chưa có tỷ giá AUD nào từ ngày 12/03/2025 trở về trước."),
         "{html}"
     );
     assert!(!html.contains("rate dated on or before"));
+    // A verify sent anyway (an old page, a crafted form) is refused by the action, in
+    // Vietnamese, and the row stays in the queue.
+    let res = post_form(
+        &app.client,
+        "/review",
+        &format!("/review/{without}/verify"),
+        "x=1",
+    )
+    .await;
+    assert_eq!(res.status(), Status::Conflict);
+    let html = body(res).await;
+    assert!(
+        html.contains("Khoản giải ngân ngày 12/03/2025 chưa quy đổi được sang VND và USD"),
+        "{html}"
+    );
+    assert!(!html.contains("no VND/USD conversion"));
+    assert!(html.contains(&format!("id=\"cannot-verify-{without}\"")));
     // In English too.
     let res = post_form(&app.client, "/review", "/lang", "lang=en").await;
     assert!(res.status().code < 400);
     let (_, html) = get(&app, "/review").await;
-    assert!(html.contains("No AUD rate for"), "{html}");
+    assert!(
+        html.contains("There is no AUD rate dated on or before 2025-03-12."),
+        "{html}"
+    );
     assert!(html.contains("aria-label=\"Verify disbursement A-001"));
 }
 
