@@ -376,7 +376,8 @@ async fn the_portal_lists_the_documents_of_its_own_milestones_and_reported_disbu
     switch(&app, "ngo_a").await;
     let (_, html) = get(&app, "/portal").await;
     assert!(
-        part(&html, &format!("id=\"evidence-m{ma}\""), "</div>").contains("Chưa có tài liệu"),
+        part(&html, &format!("id=\"evidence-m{ma}\""), "</div>")
+            .contains("Tài liệu minh chứng:</span> chưa có"),
         "an empty list says so"
     );
     let (s, _) = upload(
