@@ -9,6 +9,7 @@ use super::scope::{self, Scope};
 use super::{Actor, Ctx, record};
 use crate::db::Tx;
 use crate::db::evidence::{self, Document, NewDocument};
+use crate::db::items::AidItem;
 use crate::domain::document::{DocKind, safe_name};
 use crate::domain::role::Permission;
 use crate::error::{Error, Result};
@@ -177,8 +178,21 @@ pub async fn download(ctx: &Ctx, actor: &Actor, id: i64) -> Result<Download> {
 /// The documents of an item's disbursements and milestones, for whoever may see the item.
 pub async fn of_item(ctx: &Ctx, actor: &Actor, item_id: i64) -> Result<Vec<Document>> {
     let mut tx = ctx.store.read().await?;
-    scope::item(&mut tx, Scope::of(actor)?, item_id).await?;
-    evidence::list_for_item(&mut tx, item_id).await
+    let item = scope::item(&mut tx, Scope::of(actor)?, item_id).await?;
+    of_items_in(&mut tx, actor, &[&item]).await
+}
+
+/// The documents of the given items' disbursements and milestones (the item page, the NGO
+/// portal), in one query. Items the actor may not see are left out, so their documents are
+/// never listed.
+pub async fn of_items_in(tx: &mut Tx, actor: &Actor, items: &[&AidItem]) -> Result<Vec<Document>> {
+    let scope = Scope::of(actor)?;
+    let ids: Vec<i64> = items
+        .iter()
+        .filter(|i| scope.sees_item(i))
+        .map(|i| i.id)
+        .collect();
+    evidence::list_for_items(tx, &ids).await
 }
 
 /// The documents of the given disbursements that the actor may see (the review queue).

@@ -106,6 +106,19 @@ pub async fn verify_disbursement_in(tx: &mut Tx, actor: &Actor, id: i64) -> Resu
             "whoever entered a disbursement cannot verify it: another reviewer must",
         ));
     }
+    // A verified row enters the report's VND and USD totals; one without a conversion would
+    // drop out of them silently, so it waits until its currency's rate is entered (adding the
+    // rate converts it, see `convert::reconvert`).
+    if d.conversion.amount_vnd.is_none() || d.conversion.amount_usd_cents.is_none() {
+        return Err(Error::conflict(
+            "rate_missing",
+            format!(
+                "disbursement {id} has no VND/USD conversion: enter the {} rate for {} (or the latest before it), then verify",
+                d.currency.code(),
+                d.value_date
+            ),
+        ));
+    }
     let review = Review {
         status: DisbursementStatus::Verified,
         verified_by: actor.user_id,

@@ -70,15 +70,29 @@ pub async fn get_content(tx: &mut Tx, id: i64) -> Result<Option<Vec<u8>>> {
     Ok(on!(tx, c => sqlx::query_scalar(SQL).bind(id).fetch_optional(&mut *c).await)?)
 }
 
-/// Every document of an item's disbursements and milestones, oldest first.
-pub async fn list_for_item(tx: &mut Tx, item_id: i64) -> Result<Vec<Document>> {
+/// Every document of the given items' disbursements and milestones, oldest first, in one
+/// query however many items there are.
+pub async fn list_for_items(tx: &mut Tx, item_ids: &[i64]) -> Result<Vec<Document>> {
+    if item_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list = id_list(item_ids);
     let sql = sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM evidence_document e \
          LEFT JOIN disbursement d ON d.id = e.disbursement_id \
          LEFT JOIN milestone m ON m.id = e.milestone_id \
-         WHERE d.item_id = $1 OR m.item_id = $1 ORDER BY e.id"
+         WHERE d.item_id IN ({list}) OR m.item_id IN ({list}) ORDER BY e.id"
     ));
-    Ok(on!(tx, c => sqlx::query_as(sql).bind(item_id).fetch_all(&mut *c).await)?)
+    Ok(on!(tx, c => sqlx::query_as(sql).fetch_all(&mut *c).await)?)
+}
+
+/// Ids written into a statement's `IN (…)`: they are integers, so this is safe and works on
+/// both engines.
+fn id_list(ids: &[i64]) -> String {
+    ids.iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The documents of the given disbursements, oldest first.
@@ -86,12 +100,7 @@ pub async fn list_for_disbursements(tx: &mut Tx, ids: &[i64]) -> Result<Vec<Docu
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    // Ids are integers, so writing them into the statement is safe and works on both engines.
-    let list = ids
-        .iter()
-        .map(i64::to_string)
-        .collect::<Vec<_>>()
-        .join(", ");
+    let list = id_list(ids);
     let sql = sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM evidence_document e WHERE e.disbursement_id IN ({list}) ORDER BY e.id"
     ));

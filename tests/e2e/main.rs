@@ -8,6 +8,7 @@
 #![allow(clippy::unwrap_used, clippy::missing_panics_doc)]
 
 mod browser;
+mod evidence;
 mod flows;
 mod pages;
 mod server;

@@ -325,6 +325,111 @@ async fn ngo_staff_attach_to_their_own_records_and_get_404_for_another_organisat
     assert_eq!(documents(&app).await, 1);
 }
 
+/// The part of `html` from `marker` to the first `end` after it.
+fn part<'h>(html: &'h str, marker: &str, end: &str) -> &'h str {
+    let from = html
+        .find(marker)
+        .unwrap_or_else(|| panic!("{marker} in {html}"));
+    let rest = &html[from..];
+    &rest[..rest.find(end).unwrap_or(rest.len())]
+}
+
+#[rocket::async_test]
+async fn the_portal_lists_the_documents_of_its_own_milestones_and_reported_disbursements() {
+    let app = App::new().await;
+    let (a, b) = (app.item_a, app.item_b);
+    let milestone = |item: i64| {
+        let app = &app;
+        async move {
+            let (s, m) = app
+                .post(
+                    &format!("/aid-items/{item}/milestones"),
+                    "coordinator",
+                    &json!({"title_vi": "Bàn giao", "title_en": "Handover", "planned_date": "2025-06-01"}),
+                )
+                .await;
+            assert_eq!(s, Status::Created, "{m}");
+            m["id"].as_i64().unwrap()
+        }
+    };
+    let (ma, mb) = (milestone(a).await, milestone(b).await);
+    let da = app
+        .disburse(a, "ngo_a", "250.00", "USD", "2025-03-05")
+        .await;
+    let db_ = app
+        .disburse(b, "ngo_b", "300.00", "USD", "2025-03-06")
+        .await;
+    // Organisation B's records get documents too, which A's portal must not list.
+    log_in(&app.client, "ngo_b").await;
+    for (on, id) in [("milestone", mb), ("disbursement", db_)] {
+        let (s, _) = upload(
+            &app,
+            "/portal",
+            &format!("/evidence/{on}/{id}/attach?back=/portal"),
+            "cua-to-chuc-b.pdf",
+            "application/pdf",
+            &pdf(),
+        )
+        .await;
+        assert_eq!(s, Status::SeeOther);
+    }
+    switch(&app, "ngo_a").await;
+    let (_, html) = get(&app, "/portal").await;
+    assert!(
+        part(&html, &format!("id=\"evidence-m{ma}\""), "</div>")
+            .contains("Tài liệu minh chứng:</span> chưa có"),
+        "an empty list says so"
+    );
+    let (s, _) = upload(
+        &app,
+        "/portal",
+        &format!("/evidence/milestone/{ma}/attach?back=/portal%23milestone-{ma}"),
+        "bien-ban-ban-giao.pdf",
+        "application/pdf",
+        &pdf(),
+    )
+    .await;
+    assert_eq!(s, Status::SeeOther);
+    let (s, _) = upload(
+        &app,
+        "/portal",
+        &format!("/evidence/disbursement/{da}/attach?back=/portal"),
+        "uy-nhiem-chi.png",
+        "image/png",
+        &png(),
+    )
+    .await;
+    assert_eq!(s, Status::SeeOther);
+
+    let (s, html) = get(&app, "/portal").await;
+    assert_eq!(s, Status::Ok);
+    // The milestone's document under the milestone: name, type, size and a download link.
+    let m_part = part(&html, &format!("id=\"evidence-m{ma}\""), "</div>");
+    assert!(m_part.contains("bien-ban-ban-giao.pdf"), "{m_part}");
+    assert!(m_part.contains("PDF · 1\u{a0}KB"), "{m_part}");
+    let doc = first_document(m_part);
+    assert!(m_part.contains(&format!("href=\"/evidence/{doc}\" download")));
+    // The reported disbursement's document in its row.
+    let d_part = part(&html, &format!("id=\"evidence-d{da}\""), "</td>");
+    assert!(d_part.contains("uy-nhiem-chi.png"), "{d_part}");
+    assert!(d_part.contains("PNG · 1\u{a0}KB"), "{d_part}");
+    assert!(!d_part.contains("bien-ban-ban-giao.pdf"));
+    // Nothing of organisation B's.
+    assert!(!html.contains("cua-to-chuc-b.pdf"), "{html}");
+    // The link downloads the bytes that were sent.
+    let res = app.client.get(format!("/evidence/{doc}")).dispatch().await;
+    assert_eq!(res.status(), Status::Ok);
+    assert_eq!(res.into_bytes().await.unwrap(), pdf());
+    // The same list in English.
+    let res = post_form(&app.client, "/portal", "/lang", "lang=en").await;
+    assert!(res.status().code < 400);
+    let (_, html) = get(&app, "/portal").await;
+    assert!(html.contains("<h4>Evidence documents</h4>"));
+    let m_part = part(&html, &format!("id=\"evidence-m{ma}\""), "</div>");
+    assert!(m_part.contains("bien-ban-ban-giao.pdf"), "{m_part}");
+    assert!(!html.contains("cua-to-chuc-b.pdf"));
+}
+
 #[rocket::async_test]
 async fn the_review_queue_shows_documents_and_offers_verify_only_with_a_rate_naming_the_row() {
     let app = App::new().await;
@@ -370,15 +475,35 @@ async fn the_review_queue_shows_documents_and_offers_verify_only_with_a_rate_nam
     assert!(!html.contains(&format!("id=\"verify-form-{without}\"")));
     assert!(html.contains(&format!("id=\"cannot-verify-{without}\"")));
     assert!(
-        html.contains("Thiếu tỷ giá AUD cho ngày 12/03/2025"),
+        html.contains("Chưa có tỷ giá AUD nào từ ngày 12/03/2025 trở về trước."),
         "{html}"
     );
     assert!(!html.contains("rate dated on or before"));
+    // A verify sent anyway (an old page, a crafted form) is refused by the action, in
+    // Vietnamese, and the row stays in the queue.
+    let res = post_form(
+        &app.client,
+        "/review",
+        &format!("/review/{without}/verify"),
+        "x=1",
+    )
+    .await;
+    assert_eq!(res.status(), Status::Conflict);
+    let html = body(res).await;
+    assert!(
+        html.contains("Khoản giải ngân ngày 12/03/2025 chưa quy đổi được sang VND và USD"),
+        "{html}"
+    );
+    assert!(!html.contains("no VND/USD conversion"));
+    assert!(html.contains(&format!("id=\"cannot-verify-{without}\"")));
     // In English too.
     let res = post_form(&app.client, "/review", "/lang", "lang=en").await;
     assert!(res.status().code < 400);
     let (_, html) = get(&app, "/review").await;
-    assert!(html.contains("No AUD rate for"), "{html}");
+    assert!(
+        html.contains("There is no AUD rate dated on or before 2025-03-12."),
+        "{html}"
+    );
     assert!(html.contains("aria-label=\"Verify disbursement A-001"));
 }
 

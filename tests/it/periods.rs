@@ -133,6 +133,10 @@ async fn verifying_or_reversing_inside_a_locked_period_is_refused() {
     let item = seed_item(&db, "L-2", seed_basics(&db).await).await;
     let coord = user(&db, "coord", Role::Coordinator, None).await;
     let reviewer = user(&db, "rev", Role::Reviewer, None).await;
+    // Converted rows, so that only the lock stands in the way of verifying.
+    enter_rate(&db.ctx, &reviewer, usd_rate("2025-02-01", "25000"))
+        .await
+        .unwrap();
     let a = record_disbursement_row(&db.ctx, &coord, disb(item, 100, "2025-02-01"))
         .await
         .unwrap();

@@ -2,13 +2,14 @@
 //! the patches of organisations, items and milestones, at the action level.
 
 use crate::common::{date, fresh_db, seed_basics, seed_item, system};
-use crate::periods::{disb, user};
+use crate::periods::{disb, usd_rate, user};
 use aidledger::actions::ledger::{record_disbursement_row, record_milestone};
 use aidledger::actions::progress::{
     ProgressReport, accept_milestone_report, list_milestone_reports, report_milestone_progress,
     return_milestone_report,
 };
 use aidledger::actions::queries::{AuditFilter, list_audit};
+use aidledger::actions::rates::enter_rate;
 use aidledger::actions::review::{
     Reversal, accept_disbursement_report, reject_disbursement, return_disbursement_report,
     reverse_disbursement, verify_disbursement,
@@ -30,6 +31,9 @@ async fn whoever_entered_a_disbursement_cannot_verify_it() {
     let r1 = user(&db, "rev1", Role::Reviewer, None).await;
     let r2 = user(&db, "rev2", Role::Reviewer, None).await;
     let coord = user(&db, "coord", Role::Coordinator, None).await;
+    enter_rate(&db.ctx, &r2, usd_rate("2025-03-01", "25000"))
+        .await
+        .unwrap();
     // The system may name the enterer (an import of reviewed records); say r1 entered it.
     let mut cmd = disb(item, 100, "2025-03-01");
     cmd.entered_by = r1.user_id;
@@ -82,6 +86,54 @@ async fn whoever_entered_a_disbursement_cannot_verify_it() {
 }
 
 #[tokio::test]
+async fn a_row_without_an_exchange_rate_is_not_verified_until_its_rate_is_entered() {
+    let db = fresh_db().await;
+    let item = seed_item(&db, "R-0", seed_basics(&db).await).await;
+    let rev = user(&db, "rev", Role::Reviewer, None).await;
+    let coord = user(&db, "coord", Role::Coordinator, None).await;
+    let d = record_disbursement_row(&db.ctx, &coord, disb(item, 12_000, "2025-03-14"))
+        .await
+        .unwrap();
+    assert_eq!(d.conversion.amount_vnd, None, "no USD rate yet");
+
+    let err = verify_disbursement(&db.ctx, &rev, d.id).await.unwrap_err();
+    assert_eq!(err.code(), "rate_missing");
+    assert!(matches!(err, Error::Conflict { .. }), "{err:?}");
+    let says = err.to_string();
+    assert!(
+        says.contains("USD") && says.contains("2025-03-14"),
+        "the refusal names the currency and the date: {says}"
+    );
+    let row = aidledger::actions::queries::get_disbursement(&db.ctx, &rev, d.id)
+        .await
+        .unwrap();
+    assert_eq!(row.status, DisbursementStatus::Submitted, "nothing changed");
+    assert_eq!(row.verified_by, None);
+    let audit = list_audit(
+        &db.ctx,
+        &rev,
+        &AuditFilter {
+            entity_id: Some(d.id.to_string()),
+            ..AuditFilter::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert!(
+        audit.iter().all(|a| a.action != "disbursement.verify"),
+        "a refused verify writes no audit row"
+    );
+
+    // Entering the rate converts the row; then it can be verified.
+    enter_rate(&db.ctx, &rev, usd_rate("2025-03-01", "25000"))
+        .await
+        .unwrap();
+    let v = verify_disbursement(&db.ctx, &rev, d.id).await.unwrap();
+    assert_eq!(v.status, DisbursementStatus::Verified);
+    assert_eq!(v.conversion.amount_vnd, Some(3_000_000));
+}
+
+#[tokio::test]
 async fn rejecting_needs_a_reason_and_a_submitted_row() {
     let db = fresh_db().await;
     let item = seed_item(&db, "R-2", seed_basics(&db).await).await;
@@ -121,6 +173,11 @@ async fn a_reversal_is_a_negated_row_under_review_and_a_second_one_is_refused() 
     let item = seed_item(&db, "R-3", seed_basics(&db).await).await;
     let rev = user(&db, "rev", Role::Reviewer, None).await;
     let coord = user(&db, "coord", Role::Coordinator, None).await;
+    for day in ["2025-03-01", "2025-04-01"] {
+        enter_rate(&db.ctx, &rev, usd_rate(day, "25000"))
+            .await
+            .unwrap();
+    }
     let d = record_disbursement_row(&db.ctx, &coord, disb(item, 7_500, "2025-03-01"))
         .await
         .unwrap();
@@ -186,6 +243,9 @@ async fn an_ngo_reports_a_disbursement_as_a_draft_that_a_coordinator_accepts_or_
     let ngo = user(&db, "ngo", Role::Ngo, Some(orgs.0)).await;
     let coord = user(&db, "coord", Role::Coordinator, None).await;
     let rev = user(&db, "rev", Role::Reviewer, None).await;
+    enter_rate(&db.ctx, &rev, usd_rate("2025-05-01", "25000"))
+        .await
+        .unwrap();
     let d = record_disbursement_row(&db.ctx, &ngo, disb(item, 300, "2025-05-01"))
         .await
         .unwrap();

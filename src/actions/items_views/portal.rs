@@ -1,12 +1,15 @@
 //! What an NGO's portal shows: its organisation, its items with their milestones and the
 //! progress reports on them, the disbursements its staff reported and what became of them,
+//! the evidence documents attached to those records (read in one query),
 //! and what the province's issued reports show for it: for the newest issued periods, the
 //! rollup over its own items only. Only issued (and still locked) periods are shown, so the
 //! figures are those of a report the province has sent, never of a draft still moving.
 
+use super::super::evidence;
 use super::super::queries;
 use super::super::scope::Scope;
 use super::super::{Actor, Ctx};
+use crate::db::evidence::Document;
 use crate::db::items::AidItem;
 use crate::db::ledger::{self, Disbursement, Milestone};
 use crate::db::milestone_reports::{self, MilestoneReport};
@@ -54,6 +57,8 @@ pub struct Portal {
     pub reported: Vec<(Disbursement, String)>,
     /// The newest issued periods (at most [`ISSUED_SHOWN`]), newest first.
     pub issued: Vec<IssuedFigures>,
+    /// The evidence documents of the organisation's items' milestones and disbursements.
+    pub documents: Vec<Document>,
 }
 
 pub async fn portal(ctx: &Ctx, actor: &Actor, lang: Lang) -> Result<Portal> {
@@ -100,11 +105,14 @@ pub async fn portal(ctx: &Ctx, actor: &Actor, lang: Lang) -> Result<Portal> {
     }
     reported.sort_by_key(|(d, _)| std::cmp::Reverse(d.id));
     let issued = issued_figures(tx, actor, ctx.config.vn_reporting_periods, lang).await?;
+    let listed: Vec<&AidItem> = items.iter().map(|pi| &pi.item).collect();
+    let documents = evidence::of_items_in(tx, actor, &listed).await?;
     Ok(Portal {
         organisation,
         items,
         reported,
         issued,
+        documents,
     })
 }
 

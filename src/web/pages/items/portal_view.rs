@@ -9,6 +9,7 @@ use crate::actions::items_views::{IssuedFigures, Portal, PortalFigures};
 use crate::actions::today_in_vietnam;
 use crate::domain::item::{DisbursementStatus, ItemStatus, MilestoneStatus, ReportDecision};
 use crate::domain::{Currency, Lang};
+use crate::web::pages::evidence::{DocView, doc_view};
 use crate::web::pages::fmt;
 use crate::web::pages::frame::{Frame, Viewer};
 use askama::Template;
@@ -105,6 +106,8 @@ pub struct MilestoneBox {
     pub status_label: &'static str,
     pub open: bool,
     pub reports: Vec<ReportRow>,
+    /// The evidence documents attached to the milestone.
+    pub docs: Vec<DocView>,
     pub form: ProgressForm,
 }
 
@@ -134,6 +137,8 @@ pub struct Reported {
     pub status: &'static str,
     pub status_label: &'static str,
     pub note: String,
+    /// The evidence documents attached to the reported disbursement.
+    pub docs: Vec<DocView>,
 }
 
 #[derive(Template)]
@@ -254,6 +259,12 @@ pub fn build(
                         note: r.decision_note.clone().unwrap_or_default(),
                     })
                     .collect(),
+                docs: data
+                    .documents
+                    .iter()
+                    .filter(|d| d.milestone_id == Some(m.id))
+                    .map(|d| doc_view(d, v))
+                    .collect(),
                 form,
             });
         }
@@ -310,6 +321,12 @@ pub fn build(
                 status: d.status.code(),
                 status_label: reported_label(d.status, lang),
                 note: d.rejection_reason.clone().unwrap_or_default(),
+                docs: data
+                    .documents
+                    .iter()
+                    .filter(|x| x.disbursement_id == Some(d.id))
+                    .map(|x| doc_view(x, v))
+                    .collect(),
             })
             .collect(),
         disb,

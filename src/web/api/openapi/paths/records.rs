@@ -126,7 +126,7 @@ pub(super) fn ledger() -> Vec<Op> {
                 "post",
                 "/disbursements/{id}/verify",
                 "verifyDisbursement",
-                "Verify (not by whoever entered it)",
+                "Verify (not by whoever entered it; 409 four_eyes otherwise, 409 rate_missing while it has no VND/USD conversion)",
                 None,
                 200,
                 Some(r("Disbursement")),
