@@ -491,8 +491,10 @@ async fn the_review_queue_shows_documents_and_offers_verify_only_with_a_rate_nam
     assert_eq!(res.status(), Status::Conflict);
     let html = body(res).await;
     assert!(
-        html.contains("Khoản giải ngân ngày 12/03/2025 chưa quy đổi được sang VND và USD"),
-        "{html}"
+        html.contains(
+            "Chưa thể xác minh: cần có tỷ giá quy đổi trước. Chưa có tỷ giá AUD nào từ ngày 12/03/2025 trở về trước."
+        ),
+        "the refusal names the currency and the date: {html}"
     );
     assert!(!html.contains("no VND/USD conversion"));
     assert!(html.contains(&format!("id=\"cannot-verify-{without}\"")));

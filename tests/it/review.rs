@@ -19,10 +19,12 @@ use aidledger::actions::updates::{
     update_organisation,
 };
 use aidledger::db::ledger::NewMilestone;
+use aidledger::domain::Lang;
 use aidledger::domain::item::{
     DisbursementStatus, ItemStatus, MilestoneStatus, ReportDecision, Role,
 };
 use aidledger::error::Error;
+use aidledger::web::pages::forms::refusal_text;
 
 #[tokio::test]
 async fn whoever_entered_a_disbursement_cannot_verify_it() {
@@ -123,6 +125,15 @@ async fn a_row_without_an_exchange_rate_is_not_verified_until_its_rate_is_entere
         audit.iter().all(|a| a.action != "disbursement.verify"),
         "a refused verify writes no audit row"
     );
+
+    // Pages word the refusal from the i18n files, with the date in the reader's format.
+    let vi = refusal_text(Lang::Vi, err.code(), &says);
+    assert!(
+        vi.contains("ngày 14/03/2025") && vi.contains("tỷ giá"),
+        "{vi}"
+    );
+    let en = refusal_text(Lang::En, err.code(), &says);
+    assert!(en.contains("2025-03-14") && en.contains("rate"), "{en}");
 
     // Entering the rate converts the row; then it can be verified.
     enter_rate(&db.ctx, &rev, usd_rate("2025-03-01", "25000"))

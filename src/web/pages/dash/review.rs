@@ -156,7 +156,16 @@ async fn refused(
         _ => return Err(e),
     };
     let mut p = page(ctx, v, None).await?;
-    let message = field_message(v.lang, &e);
+    // A row without a rate: the queue's own sentence for that row names the currency and
+    // the date; the general wording only names the date.
+    let missing = (e.code() == "rate_missing")
+        .then(|| p.submitted.iter().find(|r| r.id == id))
+        .flatten()
+        .and_then(|r| r.unconverted.clone());
+    let message = match missing {
+        Some(why) => format!("{} {why}", t(v.lang, "evidence.review.cannot_verify")),
+        None => field_message(v.lang, &e),
+    };
     if matches!(e, Error::Invalid { .. }) {
         p.note_for = Some(id);
         p.note = note;
