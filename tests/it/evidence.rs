@@ -492,7 +492,7 @@ async fn the_review_queue_shows_documents_and_offers_verify_only_with_a_rate_nam
     let html = body(res).await;
     assert!(
         html.contains(
-            "Chưa thể xác minh: cần có tỷ giá quy đổi trước. Chưa có tỷ giá AUD nào từ ngày 12/03/2025 trở về trước."
+            "Chưa thể xác minh: cần có tỷ giá quy đổi trước. Thiếu tỷ giá AUD cho ngày 12/03/2025: chưa có tỷ giá nào từ ngày đó trở về trước."
         ),
         "the refusal names the currency and the date: {html}"
     );
