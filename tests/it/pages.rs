@@ -363,7 +363,7 @@ async fn a_coordinator_reverses_a_verified_disbursement_from_the_item_page() {
         &app.client,
         &page,
         &action,
-        "value_date=2025-04-02&reason=paid+twice+by+the+bank",
+        "value_date=02%2F04%2F2025&reason=paid+twice+by+the+bank",
     )
     .await;
     assert_eq!(res.status(), Status::SeeOther);

@@ -7,7 +7,6 @@ use super::super::i18n::text;
 use crate::actions::review::{self, Reversal};
 use crate::actions::{Ctx, queries};
 use crate::error::{Error, Result};
-use chrono::NaiveDate;
 use rocket::State;
 use rocket::response::{Flash, Redirect};
 
@@ -32,7 +31,7 @@ pub async fn reverse(
         return Err(Error::NotFound(format!("disbursement {id}")));
     }
     let form = form.value;
-    let Ok(value_date) = NaiveDate::parse_from_str(form.value_date.trim(), "%Y-%m-%d") else {
+    let Some(value_date) = crate::web::pages::forms::parse_date(&form.value_date) else {
         return Ok(Flash::error(back, text(v.lang, "items.reverse.bad_date")));
     };
     let cmd = Reversal {
