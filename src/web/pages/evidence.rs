@@ -4,7 +4,7 @@
 //! see or remove is decided by `actions::evidence`; a refusal comes back to the page the form
 //! was on as a message in the reader's language.
 
-use super::frame::{Posted, Viewer, csrf_token};
+use super::frame::{Posted, Viewer, constant_eq, csrf_token, forged};
 use super::i18n::text;
 use super::session::Empty;
 use crate::actions::Ctx;
@@ -156,14 +156,7 @@ impl<'r> FromData<'r> for Received {
             .get_private(SESSION_COOKIE)
             .map(|c| csrf_token(c.value()));
         if !expected.is_some_and(|e| constant_eq(&e, &fields.csrf)) {
-            return refuse(
-                req,
-                Error::Request {
-                    status: 403,
-                    code: "form_expired",
-                    message: "this form has expired or did not come from this site: reload the page and send it again".into(),
-                },
-            );
+            return refuse(req, forged());
         }
         Outcome::Success(match fields.file {
             Some(f) if !f.complete => Received::TooLarge,
@@ -174,14 +167,6 @@ impl<'r> FromData<'r> for Received {
             _ => Received::Nothing,
         })
     }
-}
-
-fn constant_eq(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0_u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
 }
 
 /// Where to go back to: a path on this site (never `//host` or a full URL), else `fallback`.

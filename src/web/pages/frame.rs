@@ -125,7 +125,8 @@ fn posted_token(req: &Request<'_>) -> Option<String> {
         .map(|c| csrf_token(c.value()))
 }
 
-fn forged() -> Error {
+/// The refusal of a form whose token is missing or not this browser's.
+pub(crate) fn forged() -> Error {
     Error::Request {
         status: 403,
         code: "form_expired",
@@ -196,7 +197,8 @@ impl<'r, T: rocket::form::FromForm<'r>> FromData<'r> for Posted<T> {
     }
 }
 
-fn constant_eq(a: &str, b: &str) -> bool {
+/// Compares two tokens in time that does not depend on where they differ.
+pub(crate) fn constant_eq(a: &str, b: &str) -> bool {
     a.len() == b.len()
         && a.bytes()
             .zip(b.bytes())

@@ -8,7 +8,7 @@
 //! not undone by the login; without such a choice the person's own remembered language wins.
 
 use super::frame::{
-    Frame, LANG_COOKIE, LOGIN_COOKIE, Page, Posted, Viewer, cookie_lang, csrf_token,
+    Frame, LANG_COOKIE, LOGIN_COOKIE, Page, Posted, Viewer, constant_eq, cookie_lang, csrf_token,
 };
 use super::i18n;
 use crate::actions::{Ctx, account, auth};
@@ -160,14 +160,6 @@ fn login_token_ok(cookies: &CookieJar<'_>, sent: Option<&str>) -> bool {
         .get_private(LOGIN_COOKIE)
         .map(|c| csrf_token(c.value()));
     matches!((sent, expected), (Some(s), Some(e)) if constant_eq(s, &e))
-}
-
-fn constant_eq(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0_u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
 }
 
 #[rocket::post("/login", data = "<form>")]

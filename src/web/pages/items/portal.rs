@@ -14,8 +14,8 @@ use crate::domain::item::{DisbursementStatus, Role};
 use crate::domain::{Currency, Lang, Money};
 use crate::error::{Error, Result};
 use crate::web::pages::fmt;
+use crate::web::pages::forms::parse_date;
 use crate::web::pages::frame::{Page, Posted, Viewer};
-use chrono::NaiveDate;
 use rocket::State;
 use rocket::http::Status;
 use rocket::request::FlashMessage;
@@ -63,15 +63,6 @@ fn field_message(lang: Lang, code: &str, fallback: &str) -> String {
         _ => return fallback.to_string(),
     };
     text(lang, key).to_string()
-}
-
-/// A date as people write it here (dd/mm/yyyy, also d/m/yyyy) or in ISO form (yyyy-mm-dd),
-/// whatever the browser's locale.
-fn parse_date(s: &str) -> Option<NaiveDate> {
-    let s = s.trim();
-    NaiveDate::parse_from_str(s, "%d/%m/%Y")
-        .or_else(|_| NaiveDate::parse_from_str(s, "%Y-%m-%d"))
-        .ok()
 }
 
 #[derive(rocket::FromForm)]
