@@ -351,8 +351,8 @@ async fn malformed_idempotency_keys_are_refused_never_ignored() {
     let path = format!("/aid-items/{}/disbursements", app.item_a);
     let body = json!({"amount": "10.00", "currency": "EUR", "value_date": "2025-03-10"});
     let long = "k".repeat(201);
-    // `retry-\xe9-1` as a client decoding Latin-1 would send it; the raw byte 0xE9 is not
-    // UTF-8 and is dropped by Rocket 0.5 before any guard runs (see the report).
+    // U+00E9 arrives as UTF-8 here; the raw byte 0xE9, which is not UTF-8, can only be sent
+    // over a socket: `an_idempotency_key_that_is_not_utf8_is_refused` does that.
     for key in [
         "retry-\u{e9}-1",
         "",
@@ -435,4 +435,83 @@ async fn dates_outside_the_reportable_range_are_refused_with_the_range() {
     assert_eq!(count(&app, "disbursement").await, 0);
     assert_eq!(count(&app, "commitment").await, 0);
     assert_eq!(count(&app, "milestone").await, 0);
+}
+
+/// Sends raw bytes to a real server and returns the status code and body: the local client
+/// only carries headers that are already `str`, and the bytes at issue never are.
+async fn raw_http(port: u16, request: &[u8]) -> (u16, Value) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut s = tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .unwrap();
+    s.write_all(request).await.unwrap();
+    let mut out = Vec::new();
+    s.read_to_end(&mut out).await.unwrap();
+    let text = String::from_utf8_lossy(&out);
+    let status: u16 = text
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or_else(|| panic!("no status line: {text}"));
+    let body = text.split("\r\n\r\n").nth(1).unwrap_or_default();
+    (status, serde_json::from_str(body).unwrap_or(Value::Null))
+}
+
+#[rocket::async_test]
+async fn an_idempotency_key_that_is_not_utf8_is_refused() {
+    let app = App::new().await;
+    app.rates().await;
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let figment = rocket::Config::figment()
+        .merge(("port", port))
+        .merge(("address", "127.0.0.1"))
+        .merge(("log_level", "off"));
+    let server =
+        aidledger::build(app.db.ctx.config.clone(), app.db.store().clone()).configure(figment);
+    let handle = tokio::spawn(async move { server.launch().await });
+    for _ in 0..100 {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_ok()
+        {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let body = r#"{"amount": "10.00", "currency": "EUR", "value_date": "2025-03-10"}"#;
+    let auth = app.bearer("coordinator");
+    let mut request = format!(
+        "POST /api/v1/aid-items/{}/disbursements HTTP/1.1\r\nHost: 127.0.0.1\r\n\
+         Connection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\
+         Authorization: {}\r\nIdempotency-Key: retry-",
+        app.item_a,
+        body.len(),
+        auth.value()
+    )
+    .into_bytes();
+    // Latin-1 é, as a client that encodes headers in Latin-1 sends it.
+    request.push(0xE9);
+    request.extend_from_slice(b"-1\r\n\r\n");
+    request.extend_from_slice(body.as_bytes());
+    for _ in 0..2 {
+        let (status, b) = raw_http(port, &request).await;
+        assert_eq!(status, 422, "{b}");
+        assert_eq!(b["error"]["code"], "invalid_idempotency_key", "{b}");
+        assert_eq!(b["error"]["field"], "Idempotency-Key", "{b}");
+    }
+    assert_eq!(count(&app, "disbursement").await, 0);
+    // The same request with a valid key is stored once: the refusal above was the key's alone.
+    let good: Vec<u8> = request
+        .windows(1)
+        .map(|w| if w[0] == 0xE9 { b'e' } else { w[0] })
+        .collect();
+    for _ in 0..2 {
+        let (status, b) = raw_http(port, &good).await;
+        assert_eq!(status, 201, "{b}");
+    }
+    assert_eq!(count(&app, "disbursement").await, 1);
+    handle.abort();
 }
