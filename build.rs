@@ -4,13 +4,28 @@
 //!
 //! - `aidledger_pg`: `AIDLEDGER_TEST_PG_URL` is set, so the PostgreSQL-only tests run;
 //! - `aidledger_pdftotext`: poppler's `pdftotext` is on `PATH` (the PDF text checks);
-//! - `aidledger_browser`: Debian's /usr/bin/chromium and /usr/bin/chromedriver (the browser tests).
+//! - `aidledger_browser`: Debian's /usr/bin/chromium and /usr/bin/chromedriver (the browser tests);
+//! - `aidledger_mount`: the build may mount a filesystem (CAP_SYS_ADMIN and `mount` on PATH), so
+//!   the full-disk test can make a small tmpfs disk and fill it.
 
 use std::path::Path;
 
 fn on_path(tool: &str) -> bool {
     std::env::var_os("PATH")
         .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(tool).is_file()))
+}
+
+/// Whether this process holds CAP_SYS_ADMIN (bit 21 of `CapEff` in /proc/self/status), which
+/// `mount -t tmpfs` needs; a container without it reports the full-disk test as ignored.
+fn may_mount() -> bool {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("CapEff:"))
+                .and_then(|hex| u64::from_str_radix(hex.trim(), 16).ok())
+        })
+        .is_some_and(|caps| caps & (1 << 21) != 0)
 }
 
 fn main() {
@@ -21,7 +36,12 @@ fn main() {
     if Path::new("/usr/bin").is_dir() {
         println!("cargo:rerun-if-changed=/usr/bin");
     }
-    for cfg in ["aidledger_pg", "aidledger_pdftotext", "aidledger_browser"] {
+    for cfg in [
+        "aidledger_pg",
+        "aidledger_pdftotext",
+        "aidledger_browser",
+        "aidledger_mount",
+    ] {
         println!("cargo::rustc-check-cfg=cfg({cfg})");
     }
     if std::env::var("AIDLEDGER_TEST_PG_URL").is_ok_and(|u| !u.is_empty()) {
@@ -29,6 +49,9 @@ fn main() {
     }
     if on_path("pdftotext") {
         println!("cargo:rustc-cfg=aidledger_pdftotext");
+    }
+    if may_mount() && on_path("mount") && on_path("umount") {
+        println!("cargo:rustc-cfg=aidledger_mount");
     }
     if Path::new("/usr/bin/chromium").is_file() && Path::new("/usr/bin/chromedriver").is_file() {
         println!("cargo:rustc-cfg=aidledger_browser");

@@ -21,7 +21,8 @@ pub async fn load(pool: &SqlitePool, file: &Path) -> Result<()> {
 
 async fn copy(conn: &mut sqlx::SqliteConnection) -> Result<()> {
     const TABLES: &str = "SELECT name FROM bak.sqlite_master WHERE type = 'table' \
-                          AND name NOT LIKE 'sqlite_%' AND name <> '_sqlx_migrations' ORDER BY rowid";
+                          AND name NOT LIKE 'sqlite_%' \
+                          AND name NOT IN ('_sqlx_migrations', 'health_probe') ORDER BY rowid";
     let tables: Vec<String> = sqlx::query_scalar(TABLES)
         .fetch_all(&mut *conn)
         .await

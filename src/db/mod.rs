@@ -243,16 +243,17 @@ impl Store {
         })
     }
 
-    /// Whether the database takes writes now: opens a write transaction, touches the
-    /// checkpoint table without changing it and rolls back, all within `limit`. `Err` says why
-    /// not in plain words (for `/healthz`).
+    /// Whether the database takes writes now: rewrites the one `health_probe` row and commits,
+    /// within `limit`. It commits because a rolled-back write never reaches the disk, so it
+    /// could not see a full disk. `Err` says why not in plain words (for `/healthz`).
     pub async fn probe_write(&self, limit: Duration) -> Result<(), String> {
-        const TOUCH: &str = "UPDATE audit_checkpoint SET outcome = outcome WHERE id < 0";
+        const TOUCH: &str = "INSERT INTO health_probe (id, probed_at) VALUES (1, $1) \
+                             ON CONFLICT (id) DO UPDATE SET probed_at = excluded.probed_at";
+        let now = chrono::Utc::now().to_rfc3339();
         let probe = async {
             let mut tx = self.write().await?;
-            exec!(&mut tx, c => sqlx::query(TOUCH).execute(&mut *c).await)?;
-            drop(tx);
-            Ok::<(), Error>(())
+            exec!(&mut tx, c => sqlx::query(TOUCH).bind(&now).execute(&mut *c).await)?;
+            tx.commit().await
         };
         match rocket::tokio::time::timeout(limit, probe).await {
             Err(_) => Err(format!(

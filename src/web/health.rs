@@ -20,6 +20,31 @@ pub const READ_LIMIT: Duration = Duration::from_secs(5);
 /// How long the write probe may take (it waits behind writers for the write lock).
 pub const WRITE_LIMIT: Duration = Duration::from_secs(3);
 
+/// How long a successful write probe is trusted. The probe commits (and on SQLite syncs), so
+/// a load balancer polling many times a second must not turn into as many writes; a failure is
+/// never cached, so an outage shows at the next poll and recovery within this interval.
+pub const PROBE_TRUSTED_FOR: Duration = Duration::from_secs(1);
+
+/// When the write probe last succeeded, per application instance.
+#[derive(Default)]
+pub struct ProbeCache(std::sync::Mutex<Option<std::time::Instant>>);
+
+impl ProbeCache {
+    fn recently_ok(&self) -> bool {
+        self.0
+            .lock()
+            .ok()
+            .and_then(|t| *t)
+            .is_some_and(|t| t.elapsed() < PROBE_TRUSTED_FOR)
+    }
+
+    fn ok_now(&self) {
+        if let Ok(mut t) = self.0.lock() {
+            *t = Some(std::time::Instant::now());
+        }
+    }
+}
+
 #[derive(serde::Serialize)]
 pub struct Health {
     pub status: &'static str,
@@ -32,7 +57,7 @@ pub struct Health {
 }
 
 #[rocket::get("/healthz")]
-pub async fn healthz(ctx: &State<Ctx>) -> (Status, Json<Health>) {
+pub async fn healthz(ctx: &State<Ctx>, cache: &State<ProbeCache>) -> (Status, Json<Health>) {
     let store = &ctx.store;
     let mut reasons = Vec::new();
     let read = async {
@@ -62,8 +87,11 @@ pub async fn healthz(ctx: &State<Ctx>) -> (Status, Json<Health>) {
             (None, false)
         }
     };
-    if readable && let Err(why) = store.probe_write(WRITE_LIMIT).await {
-        reasons.push(format!("the database cannot save changes: {why}"));
+    if readable && !cache.recently_ok() {
+        match store.probe_write(WRITE_LIMIT).await {
+            Ok(()) => cache.ok_now(),
+            Err(why) => reasons.push(format!("the database cannot save changes: {why}")),
+        }
     }
     let status = if readable {
         Status::Ok

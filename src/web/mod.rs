@@ -27,6 +27,7 @@ pub fn mount(rocket: Rocket<Build>, ctx: Ctx) -> Rocket<Build> {
     rocket
         .configure(figment)
         .manage(ctx)
+        .manage(health::ProbeCache::default())
         .mount("/", rocket::routes![health::healthz, origin::refused])
         .attach(origin::fairing())
         .mount(api::BASE, api::routes())

@@ -40,7 +40,14 @@ pub async fn fresh_db() -> TestDb {
 
 pub async fn fresh_sqlite() -> TestDb {
     let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("test.db").display());
+    let mut db = sqlite_at(&dir.path().join("test.db")).await;
+    db._dir = Some(dir);
+    db
+}
+
+/// A fresh SQLite database in `file`, whose folder the caller owns (a small disk, say).
+pub async fn sqlite_at(file: &std::path::Path) -> TestDb {
+    let url = format!("sqlite://{}", file.display());
     let store = Store::connect(&url).await.unwrap();
     store.migrate().await.unwrap();
     TestDb {
@@ -51,7 +58,7 @@ pub async fn fresh_sqlite() -> TestDb {
                 ..Config::default()
             },
         },
-        _dir: Some(dir),
+        _dir: None,
         _pg: None,
     }
 }

@@ -1,9 +1,10 @@
-//! Storage faults and backups (issue 10, defects 10 and 11): a failed COMMIT does not poison
+//! Storage faults and backups (issue 10, defects 10 and 11): a full disk (a real tmpfs, filled)
+//! answers 503 and recovers on every connection, a failed COMMIT does not poison
 //! the pool, a read-only database and a closed pool answer 503 `storage_unavailable` and make
 //! `/healthz` degraded, an unreachable PostgreSQL is named at start-up, and a backup taken
 //! during a burst of writes restores into an empty database and verifies.
 
-use crate::common::{TestDb, fresh_db, fresh_sqlite, seed_basics, seed_item, system};
+use crate::common::{TestDb, fresh_db, fresh_sqlite, seed_basics, seed_item, sqlite_at, system};
 use crate::periods::{disb, usd_rate};
 use aidledger::actions::ledger::record_disbursement;
 use aidledger::actions::rates::enter_rate;
@@ -393,4 +394,115 @@ async fn audit_count(store: &Store) -> i64 {
         Store::Sqlite(p) => sqlx::query_scalar(SQL).fetch_one(p).await.unwrap(),
         Store::Pg(p) => sqlx::query_scalar(SQL).fetch_one(p).await.unwrap(),
     }
+}
+
+/// A tmpfs of `size` mounted on a fresh folder, unmounted when dropped (lazily, so a pool
+/// still holding files open does not keep it).
+struct SmallDisk {
+    _outer: tempfile::TempDir,
+    path: std::path::PathBuf,
+}
+
+impl SmallDisk {
+    fn mount(size: &str) -> SmallDisk {
+        let outer = tempfile::tempdir().unwrap();
+        let path = outer.path().join("disk");
+        std::fs::create_dir(&path).unwrap();
+        let ok = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(&path)
+            .status()
+            .unwrap();
+        assert!(
+            ok.success(),
+            "mount -t tmpfs failed though the build found CAP_SYS_ADMIN"
+        );
+        SmallDisk {
+            _outer: outer,
+            path,
+        }
+    }
+
+    /// Writes a filler file until the disk refuses more, and returns it.
+    fn fill(&self) -> std::path::PathBuf {
+        use std::io::Write;
+        let filler = self.path.join("filler");
+        let mut f = std::fs::File::create(&filler).unwrap();
+        let chunk = vec![0u8; 4096];
+        while f.write_all(&chunk).is_ok() {}
+        let _ = f.sync_all();
+        filler
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount")
+            .arg("-l")
+            .arg(&self.path)
+            .status();
+    }
+}
+
+#[tokio::test]
+#[cfg_attr(
+    not(aidledger_mount),
+    ignore = "needs to mount a small tmpfs (root with CAP_SYS_ADMIN)"
+)]
+async fn a_full_disk_refuses_writes_with_503_and_every_connection_recovers_when_space_is_freed() {
+    let disk = SmallDisk::mount("8m");
+    let db = sqlite_at(&disk.path.join("full.db")).await;
+    let item = item(&db).await;
+    let filler = disk.fill();
+    // Writes until the disk says no: some may still fit in pages SQLite already holds.
+    let mut acknowledged = 0;
+    let mut refused = 0;
+    for i in 0..2000 {
+        match record_disbursement(&db.ctx, &system(), disb(item, 100 + i, "2025-01-10")).await {
+            Ok(_) => acknowledged += 1,
+            Err(e) => {
+                assert_eq!(e.status(), Status::ServiceUnavailable, "write {i}: {e}");
+                assert_eq!(e.code(), "storage_unavailable", "write {i}: {e}");
+                refused += 1;
+                if refused == 20 {
+                    break;
+                }
+            }
+        }
+    }
+    assert_eq!(refused, 20, "the full disk never refused a write");
+    let (_, body) = health(db.store(), &db).await;
+    assert_eq!(body["status"], "degraded", "{body}");
+    assert!(
+        body["reasons"].to_string().contains("disk is full"),
+        "{body}"
+    );
+    // Space comes back: every connection of the pool (8) serves writes at once, none fails
+    // once more for a transaction that died on the full disk.
+    std::fs::remove_file(filler).unwrap();
+    for i in 0..40 {
+        record_disbursement(&db.ctx, &system(), disb(item, 10_000 + i, "2025-01-11"))
+            .await
+            .unwrap_or_else(|e| panic!("write {i} after space was freed: {e}"));
+        acknowledged += 1;
+    }
+    // Nothing refused was kept, nothing acknowledged was lost, and the ledger is whole.
+    assert_eq!(disbursements(db.store()).await.len(), acknowledged);
+    let v = aidledger::actions::audit_check::verify(
+        db.store(),
+        aidledger::actions::audit_check::Scope::Full,
+    )
+    .await
+    .unwrap();
+    assert!(v.intact(), "{:?}", v.problems);
+    let Store::Sqlite(pool) = db.store() else {
+        unreachable!("sqlite_at opens SQLite")
+    };
+    let check: String = sqlx::query_scalar("PRAGMA integrity_check")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    assert_eq!(check, "ok");
+    let (_, body) = health(db.store(), &db).await;
+    assert_eq!(body["status"], "ok", "{body}");
 }

@@ -1,0 +1,7 @@
+-- One row that `/healthz` rewrites and commits, at most once a second: a write that rolls back
+-- never reaches the disk, so only a committed one shows a full disk or a database that refuses
+-- writes. It holds no business data and is neither audited nor backed up on purpose.
+CREATE TABLE health_probe (
+    id         BIGINT PRIMARY KEY CHECK (id = 1),
+    probed_at  TEXT NOT NULL
+);
