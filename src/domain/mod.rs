@@ -3,6 +3,7 @@
 //! of its inputs, so it is tested exhaustively with properties.
 
 pub mod allocation;
+pub mod cell;
 pub mod currency;
 pub mod document;
 #[cfg(test)]
