@@ -13,6 +13,7 @@ pub mod convert;
 pub mod dash_views;
 pub mod evidence;
 pub mod forms_views;
+pub mod iati_export;
 pub mod idempotency;
 pub mod items;
 pub mod items_views;

@@ -302,3 +302,21 @@ pub fn pdftotext_bytes(pdf: &[u8]) -> Option<String> {
     let out = child.wait_with_output().expect("pdftotext ends");
     Some(String::from_utf8(out.stdout).expect("pdftotext writes UTF-8"))
 }
+
+/// One integer read straight from the database (a count, a sum that fits).
+pub async fn scalar_i64(db: &TestDb, sql: &str) -> i64 {
+    let sql = sqlx::AssertSqlSafe(sql.to_string());
+    match db.store() {
+        Store::Sqlite(p) => sqlx::query_scalar(sql).fetch_one(p).await.unwrap(),
+        Store::Pg(p) => sqlx::query_scalar(sql).fetch_one(p).await.unwrap(),
+    }
+}
+
+/// Rows of (text, integer) read straight from the database.
+pub async fn text_int_rows(db: &TestDb, sql: &str) -> Vec<(String, i64)> {
+    let sql = sqlx::AssertSqlSafe(sql.to_string());
+    match db.store() {
+        Store::Sqlite(p) => sqlx::query_as(sql).fetch_all(p).await.unwrap(),
+        Store::Pg(p) => sqlx::query_as(sql).fetch_all(p).await.unwrap(),
+    }
+}
