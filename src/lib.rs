@@ -20,6 +20,7 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod export;
+pub mod import;
 pub mod reports;
 pub mod rollup;
 pub mod web;

@@ -53,3 +53,51 @@ async fn the_demo_ledger_exports_one_activity_per_item_with_its_transactions_and
     }
     assert_eq!(value_sums(&xml), expected);
 }
+
+#[tokio::test]
+async fn an_exported_file_reads_back_to_the_same_items_rows_and_amounts() {
+    use aidledger::import::activities;
+    let db = fresh_db().await;
+    aidledger::demo::load(&db.ctx).await.unwrap();
+    let (out, summary) = export_iati(&db.ctx, &system(), &IatiSelection::default(), Vec::new())
+        .await
+        .unwrap();
+    let mut read = Vec::new();
+    let n = activities::read(&out, |a| {
+        read.push(a);
+        Ok(())
+    })
+    .unwrap();
+    assert_eq!(n, summary.activities);
+    let codes: Vec<String> = read.iter().map(|a| a.al["code"].clone()).collect();
+    let mut sorted = codes.clone();
+    sorted.sort();
+    assert_eq!(codes, sorted, "activities come in item-code order");
+    let mut sums: BTreeMap<String, Decimal> = BTreeMap::new();
+    let mut tx_count = 0;
+    for a in &read {
+        assert!(a.identifier.ends_with(&a.al["code"]));
+        assert!(a.title.in_lang("vi", a.lang.as_deref()).is_some());
+        let bp: i64 = a.locations.iter().map(|l| l.al_share_bp.unwrap()).sum();
+        assert!(
+            a.locations.is_empty() || bp == 10_000,
+            "{}: {bp}",
+            a.identifier
+        );
+        let pct: Decimal = a.sectors.iter().map(|s| s.percentage.unwrap()).sum();
+        assert!(
+            a.sectors.is_empty() || pct == Decimal::from(100),
+            "{}",
+            a.identifier
+        );
+        for t in &a.transactions {
+            tx_count += 1;
+            assert!(matches!(t.type_code.as_str(), "2" | "3"));
+            *sums
+                .entry(t.value.currency.clone().unwrap())
+                .or_insert(Decimal::ZERO) += t.value.amount;
+        }
+    }
+    assert_eq!(tx_count, summary.transactions);
+    assert_eq!(sums, value_sums(&String::from_utf8(out).unwrap()));
+}
