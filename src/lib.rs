@@ -9,6 +9,8 @@
 //! - [`rollup`]: exact sums by dimension for reports and dashboards.
 //! - [`web`]: the HTTP surface, built by [`build`] so tests run the very same application.
 //! - [`demo`]: the deterministic demo data set of one province.
+//! - [`import`]: reading files people already hold (IATI activity XML, checked against the
+//!   official schema before anything in it is read).
 //! - [`cli`]: the `aidledger` command line.
 
 pub mod actions;
@@ -19,6 +21,7 @@ pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod import;
 pub mod reports;
 pub mod rollup;
 pub mod web;

@@ -19,6 +19,7 @@ mod hardening_faults;
 mod hardening_input;
 mod hardening_storage;
 mod health;
+mod iati_schema;
 mod pages;
 mod pages_dash;
 mod pages_forms;
