@@ -9,6 +9,8 @@
 //! - [`rollup`]: exact sums by dimension for reports and dashboards.
 //! - [`web`]: the HTTP surface, built by [`build`] so tests run the very same application.
 //! - [`demo`]: the deterministic demo data set of one province.
+//! - [`import`]: reading files people already hold (IATI activity XML, checked against the
+//!   official schema before anything in it is read).
 //! - [`cli`]: the `aidledger` command line.
 
 pub mod actions;

@@ -20,6 +20,7 @@ mod hardening_input;
 mod hardening_storage;
 mod health;
 mod iati_export;
+mod iati_schema;
 mod pages;
 mod pages_dash;
 mod pages_forms;
