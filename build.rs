@@ -5,6 +5,7 @@
 //! - `aidledger_pg`: `AIDLEDGER_TEST_PG_URL` is set, so the PostgreSQL-only tests run;
 //! - `aidledger_pdftotext`: poppler's `pdftotext` is on `PATH` (the PDF text checks);
 //! - `aidledger_browser`: Debian's /usr/bin/chromium and /usr/bin/chromedriver (the browser tests);
+//! - `aidledger_xmllint`: libxml2's `xmllint` is on `PATH` (the IATI schema cross-checks);
 //! - `aidledger_mount`: the build may mount a filesystem (CAP_SYS_ADMIN and `mount` on PATH), so
 //!   the full-disk test can make a small tmpfs disk and fill it.
 
@@ -41,6 +42,7 @@ fn main() {
         "aidledger_pdftotext",
         "aidledger_browser",
         "aidledger_mount",
+        "aidledger_xmllint",
     ] {
         println!("cargo::rustc-check-cfg=cfg({cfg})");
     }
@@ -49,6 +51,9 @@ fn main() {
     }
     if on_path("pdftotext") {
         println!("cargo:rustc-cfg=aidledger_pdftotext");
+    }
+    if on_path("xmllint") {
+        println!("cargo:rustc-cfg=aidledger_xmllint");
     }
     if may_mount() && on_path("mount") && on_path("umount") {
         println!("cargo:rustc-cfg=aidledger_mount");

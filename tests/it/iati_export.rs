@@ -37,6 +37,8 @@ async fn the_demo_ledger_exports_one_activity_per_item_with_its_transactions_and
     assert_eq!(summary.transactions as i64, money_rows);
     assert_eq!(xml.matches("<transaction ").count() as i64, money_rows);
 
+    // Valid against the official IATI 2.03 schema, by the pure-Rust check the import uses.
+    aidledger::import::iati::check_schema(xml.as_bytes()).unwrap();
     let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"));
     std::fs::write(dir.join("demo-iati.xml"), &xml).unwrap();
 
@@ -100,4 +102,19 @@ async fn an_exported_file_reads_back_to_the_same_items_rows_and_amounts() {
     }
     assert_eq!(tx_count, summary.transactions);
     assert_eq!(sums, value_sums(&String::from_utf8(out).unwrap()));
+}
+
+/// CI's check that the demo export validates against the official schema by libxml2 too.
+#[tokio::test]
+#[cfg_attr(not(aidledger_xmllint), ignore = "needs libxml2-utils (xmllint)")]
+async fn the_demo_export_validates_with_xmllint_against_the_official_schema() {
+    let db = fresh_db().await;
+    aidledger::demo::load(&db.ctx).await.unwrap();
+    let (out, _) = export_iati(&db.ctx, &system(), &IatiSelection::default(), Vec::new())
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("demo-iati.xml");
+    std::fs::write(&file, &out).unwrap();
+    assert_eq!(crate::iati_schema::xmllint_accepts(&file), Some(true));
 }
