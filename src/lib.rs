@@ -7,6 +7,7 @@
 //! - [`db`]: the only SQL; one [`db::Store`] over SQLite (embedded default) or PostgreSQL.
 //! - [`actions`]: one function per use case: permission, one transaction, audit entry.
 //! - [`rollup`]: exact sums by dimension for reports and dashboards.
+//! - [`export`]: files to take away, written row by row (the full transaction CSV).
 //! - [`web`]: the HTTP surface, built by [`build`] so tests run the very same application.
 //! - [`demo`]: the deterministic demo data set of one province.
 //! - [`cli`]: the `aidledger` command line.
@@ -19,6 +20,7 @@ pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod export;
 pub mod reports;
 pub mod rollup;
 pub mod web;
