@@ -15,6 +15,7 @@ use crate::domain::{Currency, Money};
 use crate::error::Result;
 use chrono::SecondsFormat;
 use rocket::futures::{Stream, TryStreamExt};
+use std::future::Future;
 use std::io::Write;
 
 /// The header line, in the order every row is written.
@@ -121,27 +122,63 @@ fn record(r: &ExportRow) -> [String; 19] {
     ]
 }
 
-/// Writes the byte order mark, the header and every row of `rows` to `out`, one row at a
-/// time, and hands `out` back flushed (the caller syncs or renames a file).
-pub async fn write_csv<S, W>(mut rows: S, mut out: W) -> Result<(Summary, W)>
+/// How many bytes of CSV are handed on at a time: large enough that a channel or a file sees
+/// few calls, small enough that memory stays flat.
+pub const CHUNK: usize = 64 * 1024;
+
+/// Writes the byte order mark, the header and every row of `rows` as CSV, handing the bytes to
+/// `put` in chunks of about [`CHUNK`] bytes as rows arrive (the last one may be shorter). `put`
+/// may wait (a full channel to an HTTP client) and so slows the reading to the writing.
+pub async fn write_chunks<S, F, Fut>(mut rows: S, mut put: F) -> Result<Summary>
 where
     S: Stream<Item = Result<ExportRow>> + Unpin,
-    W: Write,
+    F: FnMut(Vec<u8>) -> Fut,
+    Fut: Future<Output = Result<()>>,
 {
-    out.write_all(UTF8_BOM).map_err(write_error)?;
-    let mut csv = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(out);
+    let writer = |buf: Vec<u8>| {
+        csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(buf)
+    };
+    let mut start = Vec::with_capacity(CHUNK + 16 * 1024);
+    start.extend_from_slice(UTF8_BOM);
+    let mut csv = writer(start);
     csv.write_record(HEADERS).map_err(write_error)?;
     let mut summary = Summary::default();
     while let Some(row) = rows.try_next().await? {
         csv.write_record(record(&row)).map_err(write_error)?;
         summary.add(&row);
+        // The length seen lags the csv writer's own 8 KiB buffer, so chunks end a little past
+        // CHUNK; each chunk gets a fresh writer so no bytes are ever copied twice.
+        if csv.get_ref().len() >= CHUNK {
+            let full = csv.into_inner().map_err(|e| write_error(e.error()))?;
+            put(full).await?;
+            csv = writer(Vec::with_capacity(CHUNK + 16 * 1024));
+        }
     }
-    let out = csv.into_inner().map_err(|e| write_error(e.error()))?;
+    let last = csv.into_inner().map_err(|e| write_error(e.error()))?;
+    if !last.is_empty() {
+        put(last).await?;
+    }
     summary
         .totals
         .sort_by(|a, b| (&a.kind, a.currency.code()).cmp(&(&b.kind, b.currency.code())));
+    Ok(summary)
+}
+
+/// [`write_chunks`] into a writer (a buffered file, a `Vec`), which is handed back for the
+/// caller to sync or rename.
+pub async fn write_csv<S, W>(rows: S, mut out: W) -> Result<(Summary, W)>
+where
+    S: Stream<Item = Result<ExportRow>> + Unpin,
+    W: Write,
+{
+    let summary = write_chunks(rows, |chunk| {
+        let written = out.write_all(&chunk).map_err(write_error);
+        std::future::ready(written)
+    })
+    .await?;
+    out.flush().map_err(write_error)?;
     Ok((summary, out))
 }
 
@@ -206,6 +243,26 @@ mod tests {
             .find(|t| t.kind == "disbursement" && t.currency == Currency::USD)
             .unwrap();
         assert_eq!((usd.rows, usd.amount_minor), (2, 123_400));
+    }
+
+    #[rocket::async_test]
+    async fn long_exports_come_in_chunks_that_join_to_the_whole() {
+        let rows: Vec<_> = (0..3000)
+            .map(|i| row("disbursement", 100 + i, Currency::VND, "Nước sạch cho xã"))
+            .collect();
+        let (_, whole) = write(rows.clone()).await;
+        let mut chunks: Vec<Vec<u8>> = Vec::new();
+        let stream = rocket::futures::stream::iter(rows.into_iter().map(Ok));
+        let summary = write_chunks(stream, |c| {
+            chunks.push(c);
+            std::future::ready(Ok(()))
+        })
+        .await
+        .unwrap();
+        assert_eq!(summary.rows, 3000);
+        assert!(chunks.len() > 3, "{} chunks", chunks.len());
+        assert!(chunks.iter().all(|c| c.len() < CHUNK + 16 * 1024));
+        assert_eq!(chunks.concat(), whole.into_bytes());
     }
 
     #[rocket::async_test]
