@@ -7,6 +7,7 @@
 //! - [`db`]: the only SQL; one [`db::Store`] over SQLite (embedded default) or PostgreSQL.
 //! - [`actions`]: one function per use case: permission, one transaction, audit entry.
 //! - [`rollup`]: exact sums by dimension for reports and dashboards.
+//! - [`export`]: files to take away, written row by row (the full transaction CSV, IATI XML).
 //! - [`web`]: the HTTP surface, built by [`build`] so tests run the very same application.
 //! - [`demo`]: the deterministic demo data set of one province.
 //! - [`import`]: reading files people already hold (IATI activity XML, checked against the

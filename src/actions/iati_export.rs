@@ -10,6 +10,7 @@ use crate::domain::item::DisbursementStatus;
 use crate::domain::period::Period;
 use crate::error::{Error, Result};
 use crate::export::iati::{Activity, IatiWriter, Reference};
+use crate::export::write_error;
 use std::collections::HashMap;
 use std::io::Write;
 
@@ -165,8 +166,4 @@ pub async fn export_iati<W: Write>(
             organisations_without_ref: without_ref.into_iter().collect(),
         },
     ))
-}
-
-fn write_error(e: std::io::Error) -> Error {
-    Error::config(format!("cannot write the IATI file: {e}"))
 }

@@ -12,6 +12,7 @@ pub mod auth;
 pub mod convert;
 pub mod dash_views;
 pub mod evidence;
+pub mod export;
 pub mod forms_views;
 pub mod iati_export;
 pub mod idempotency;

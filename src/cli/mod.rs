@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 use clap::{Args, Parser, Subcommand};
 pub use reports::{ExportArgs, OutputFormat, ReportArgs, ReportTextArgs, RollupArgs};
 
+pub mod export;
 pub mod maintenance;
 mod reports;
 mod restore_sqlite;
@@ -54,8 +55,9 @@ pub enum Command {
     /// Issue the period's official report: archive the PDF (with its SHA-256), LOCK THE
     /// PERIOD and write the PDF; or write a draft (--draft) or an archived version (--version).
     Report(ReportArgs),
-    /// Write the period's rollup by every dimension as an XLSX workbook (one sheet each).
-    Export(ExportArgs),
+    /// Write the period's rollup as an XLSX workbook (`export --period P`), or every
+    /// transaction of a selection as CSV (`export transactions --out FILE`).
+    Export(export::ExportCmd),
     /// Save a free-text section of the period's report (IV assessment, V tasks, VI
     /// recommendations), read from standard input.
     ReportText(ReportTextArgs),
@@ -247,7 +249,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         }
         Command::Rollup(a) => reports::rollup(&ctx, a).await?,
         Command::Report(a) => reports::report(&ctx, &system, a).await?,
-        Command::Export(a) => reports::export(&ctx, a).await?,
+        Command::Export(a) => export::run(&ctx, &system, a).await?,
         Command::ReportText(a) => reports::report_text(&ctx, &system, a).await?,
         Command::Audit(AuditCommand::Verify) => maintenance::audit_verify(&store).await?,
         Command::Backup(a) => maintenance::backup(&store, &config.database_url, &a).await?,

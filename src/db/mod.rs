@@ -13,6 +13,7 @@ pub mod audit;
 pub mod audit_rows;
 pub mod dash_views;
 pub mod evidence;
+pub mod export;
 pub mod forms_views;
 pub mod idempotency;
 pub mod items;

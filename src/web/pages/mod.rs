@@ -9,6 +9,7 @@ pub mod assets;
 pub mod dash;
 pub mod errors;
 pub mod evidence;
+pub mod exports;
 pub mod fmt;
 pub mod forms;
 pub mod frame;
@@ -35,5 +36,6 @@ pub fn routes() -> Vec<rocket::Route> {
     routes.extend(items::routes());
     routes.extend(forms::routes());
     routes.extend(evidence::routes());
+    routes.extend(exports::routes());
     routes
 }
