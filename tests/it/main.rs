@@ -20,6 +20,7 @@ mod hardening_input;
 mod hardening_storage;
 mod health;
 mod iati_schema;
+mod iati_schema_edges;
 mod pages;
 mod pages_dash;
 mod pages_forms;
