@@ -10,6 +10,7 @@ mod common;
 mod api;
 mod auth;
 mod cli;
+mod cli_import;
 mod conversion;
 mod cross_backend;
 mod evidence;
