@@ -408,3 +408,94 @@ fn malformed_xml_and_other_encodings_are_refused_with_the_place() {
         XmlRefusal::Malformed { .. }
     ));
 }
+
+/// Values of the built-in types the schema uses, each placed where the schema expects that
+/// type, with the outcome IATI's reference (xmllint) gives; checked against xmllint too when
+/// it is installed.
+#[test]
+fn built_in_type_values_are_judged_as_xmllint_judges_them() {
+    let date =
+        |v: &str| activity("").replace("iso-date=\"2025-01-01\"", &format!("iso-date=\"{v}\""));
+    let date_time = |v: &str| activity("").replace("2026-01-05T10:00:00Z", v);
+    let int = |v: &str| {
+        activity("").replace(
+            "<iati-activity ",
+            &format!("<iati-activity hierarchy=\"{v}\" "),
+        )
+    };
+    let level = |v: &str| {
+        activity(&format!(
+            "<location><administrative code=\"1\" vocabulary=\"G1\" level=\"{v}\"/></location>"
+        ))
+    };
+    let uri = |v: &str| {
+        activity("").replace(
+            "<iati-activity ",
+            &format!("<iati-activity linked-data-uri=\"{v}\" "),
+        )
+    };
+    let cases: Vec<(String, bool)> = vec![
+        (date("2024-02-29"), true),
+        (date("2023-02-29"), false),
+        (date("2025-01-01Z"), true),
+        (date("2025-01-01+07:00"), true),
+        (date("2025-01-01+15:00"), false),
+        (date("12025-01-01"), true),
+        (date("02025-01-01"), false),
+        (date("-2025-01-01"), true),
+        (date("0000-01-01"), false),
+        // libxml2 does not collapse whitespace in dates, date-times and ints (XSD says it
+        // should); check_schema follows the reference.
+        (date(" 2025-01-01 "), false),
+        (date_time("2026-01-05T10:00:00 "), false),
+        (int(" 1"), false),
+        (date("2025-1-01"), false),
+        (date("2025-01-01T00:00:00"), false),
+        (date_time("2026-01-05T10:00:00"), true),
+        (date_time("2026-01-05T10:00:00.123+07:00"), true),
+        (date_time("2026-01-05T24:00:00"), true),
+        (date_time("2026-01-05T24:00:01"), false),
+        (date_time("2026-01-05T10:00"), false),
+        (date_time("2026-01-05T10:00:60"), false),
+        (date_time("2026-01-05T10:00:00."), false),
+        (date_time("2026-01-05 10:00:00"), false),
+        (int("2147483647"), true),
+        (int("2147483648"), false),
+        (int("-2147483648"), true),
+        (int("+1"), true),
+        (int("1.0"), false),
+        (int(""), false),
+        (level(" 1 "), true),
+        (level("-0"), true),
+        (level("-1"), false),
+        (uri("http://example.org/a b"), true),
+        (uri("http://example.org/%zz"), false),
+        (uri("http://example.org:80/x?q=1#f"), true),
+        (uri("http://example.org:8x/"), false),
+        (uri("urn:isbn:123"), true),
+        (uri("1a:b"), false),
+        (uri("./1a:b"), true),
+        (uri("http://[::1]/x"), true),
+        (uri("a#b#c"), false),
+        (uri("#x[1]"), true),
+        (uri("é/ü"), true),
+        (uri(""), true),
+    ];
+    let mut wrong = Vec::new();
+    for (xml, expected) in &cases {
+        let ours = check_schema(xml.as_bytes()).is_ok();
+        let lint = xmllint_valid(xml);
+        if ours != *expected || lint.is_some_and(|l| l != *expected) {
+            let template = activity("");
+            let line = xml
+                .lines()
+                .zip(template.lines())
+                .find(|(a, b)| a != b)
+                .map_or("", |(a, _)| a);
+            wrong.push(format!(
+                "expected {expected}, check_schema {ours}, xmllint {lint:?}: {line}"
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
