@@ -111,7 +111,7 @@ fn split_zone(s: &str) -> Option<&str> {
     if let Some(rest) = s.strip_suffix('Z') {
         return Some(rest);
     }
-    if s.len() > 6 {
+    if s.len() > 6 && s.is_char_boundary(s.len() - 6) {
         let (rest, tz) = s.split_at(s.len() - 6);
         if let Some(hm) = tz
             .strip_prefix(['+', '-'])
@@ -296,6 +296,7 @@ mod tests {
         assert!(!date("2013-1-01") && !date("27/11/2013") && !date(""));
         assert!(date_time("2013-11-27T10:00:00") && date_time("2013-11-27T10:00:00.5Z"));
         assert!(!date_time("2013-11-27") && !date_time("2013-11-27T25:00:00"));
+        assert!(!date("2013-11-2é") && !date("é2013-11-27Zé") && !date_time("2013-11-27T10:00:0€"));
     }
 
     #[test]
