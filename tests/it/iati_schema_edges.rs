@@ -539,5 +539,5 @@ fn inserted_characters_anywhere_never_make_the_check_panic() {
             }
         }
     }
-    assert!(checked > 2000, "{checked}");
+    assert!(checked > 1500, "{checked}");
 }
