@@ -12,6 +12,7 @@ use clap::{Args, Parser, Subcommand};
 pub use reports::{ExportArgs, OutputFormat, ReportArgs, ReportTextArgs, RollupArgs};
 
 pub mod export;
+pub mod import;
 pub mod maintenance;
 mod reports;
 mod restore_sqlite;
@@ -61,6 +62,9 @@ pub enum Command {
     /// Save a free-text section of the period's report (IV assessment, V tasks, VI
     /// recommendations), read from standard input.
     ReportText(ReportTextArgs),
+    /// Bring data in: check or import a file.
+    #[command(subcommand)]
+    Import(import::ImportCmd),
 }
 
 #[derive(Args, Debug, Default)]
@@ -254,6 +258,14 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Audit(AuditCommand::Verify) => maintenance::audit_verify(&store).await?,
         Command::Backup(a) => maintenance::backup(&store, &config.database_url, &a).await?,
         Command::Restore(a) => maintenance::restore(&store, &config.database_url, &a).await?,
+        Command::Import(c) => {
+            // A file that breaks the schema is an answer, not an error: its own exit code.
+            let code = import::run(c)?;
+            if code != 0 {
+                store.close().await;
+                std::process::exit(i32::from(code));
+            }
+        }
     }
     store.close().await;
     Ok(())

@@ -54,6 +54,12 @@ fn every_subcommand_has_help() {
         &["rollup", "--help"],
         &["report", "--help"],
         &["export", "--help"],
+        &["export", "rollup", "--help"],
+        &["export", "transactions", "--help"],
+        &["export", "iati", "--help"],
+        &["import", "iati", "--help"],
+        &["backup", "--help"],
+        &["restore", "--help"],
         &["report-text", "--help"],
     ] {
         let (ok, out, _) = aidledger("sqlite::memory:", args, None);

@@ -111,7 +111,7 @@ fn split_zone(s: &str) -> Option<&str> {
     if let Some(rest) = s.strip_suffix('Z') {
         return Some(rest);
     }
-    if s.len() > 6 {
+    if s.len() > 6 && s.is_char_boundary(s.len() - 6) {
         let (rest, tz) = s.split_at(s.len() - 6);
         if let Some(hm) = tz
             .strip_prefix(['+', '-'])
@@ -177,58 +177,16 @@ pub(crate) fn ncname(s: &str) -> bool {
         && chars.all(|c| is_name_char(c) && c != ':')
 }
 
-/// A language tag. libxml2 checks `xsd:language` with its RFC 3066/4646 grammar
-/// (`xmlCheckLanguageID`) rather than the XSD pattern `[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*`:
-/// so, as with xmllint, a one-letter tag such as "e" is refused and "en-abcdefghi" too.
+/// A language tag by the XSD pattern `[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*` (libxml2 checks the
+/// same pattern, not the stricter BCP 47 grammar: "e" and "a-b" pass, "en_US" does not).
 pub(crate) fn language(s: &str) -> bool {
-    let tags: Vec<&str> = s.split('-').collect();
-    let alpha = |t: &str, lo: usize, hi: usize| {
-        (lo..=hi).contains(&t.len()) && t.bytes().all(|b| b.is_ascii_alphabetic())
+    let mut tags = s.split('-');
+    let ok = |t: &str, alpha_only: bool| {
+        (1..=8).contains(&t.len())
+            && t.bytes()
+                .all(|b| b.is_ascii_alphabetic() || (!alpha_only && b.is_ascii_digit()))
     };
-    let alnum = |t: &str, lo: usize, hi: usize| {
-        (lo..=hi).contains(&t.len()) && t.bytes().all(|b| b.is_ascii_alphanumeric())
-    };
-    let private = |rest: &[&str]| !rest.is_empty() && rest.iter().all(|t| alnum(t, 1, 8));
-    let first = tags[0];
-    if first.eq_ignore_ascii_case("x") || first.eq_ignore_ascii_case("i") {
-        return private(&tags[1..]);
-    }
-    let mut i = 1;
-    if alpha(first, 2, 3) {
-        while i < tags.len() && i <= 3 && alpha(tags[i], 3, 3) {
-            i += 1;
-        }
-    } else if !alpha(first, 4, 8) {
-        return false;
-    }
-    if i < tags.len() && alpha(tags[i], 4, 4) {
-        i += 1;
-    }
-    if i < tags.len() && (alpha(tags[i], 2, 2) || (tags[i].len() == 3 && all_digits(tags[i]))) {
-        i += 1;
-    }
-    while i < tags.len()
-        && (alnum(tags[i], 5, 8)
-            || (tags[i].len() == 4
-                && tags[i].as_bytes()[0].is_ascii_digit()
-                && alnum(tags[i], 4, 4)))
-    {
-        i += 1;
-    }
-    while i < tags.len() && alnum(tags[i], 1, 1) && !tags[i].eq_ignore_ascii_case("x") {
-        let start = i + 1;
-        i = start;
-        while i < tags.len() && alnum(tags[i], 2, 8) {
-            i += 1;
-        }
-        if i == start {
-            return false;
-        }
-    }
-    if i < tags.len() && tags[i].eq_ignore_ascii_case("x") {
-        return private(&tags[i + 1..]);
-    }
-    i == tags.len()
+    tags.next().is_some_and(|t| ok(t, true)) && tags.all(|t| ok(t, false))
 }
 
 /// An `xsd:anyURI` as libxml2 checks it: characters that may not appear in a URI (spaces,
@@ -338,6 +296,7 @@ mod tests {
         assert!(!date("2013-1-01") && !date("27/11/2013") && !date(""));
         assert!(date_time("2013-11-27T10:00:00") && date_time("2013-11-27T10:00:00.5Z"));
         assert!(!date_time("2013-11-27") && !date_time("2013-11-27T25:00:00"));
+        assert!(!date("2013-11-2é") && !date("é2013-11-27Zé") && !date_time("2013-11-27T10:00:0€"));
     }
 
     #[test]
@@ -348,7 +307,10 @@ mod tests {
         assert!(int("-2147483648") && !int("2147483648") && int("0") && int("-000"));
         assert!(positive_integer("007") && !int("1.0"));
         assert!(!positive_integer("0") && non_negative_integer("0") && !non_negative_integer("-1"));
-        assert!(language("en") && language("en-GB") && language("vi") && !language("e"));
+        assert!(language("en") && language("en-GB") && language("vi") && language("e"));
+        assert!(
+            !language("en_US") && !language("abcdefghi") && !language("1a") && !language("en--GB")
+        );
         assert!(any_uri("http://example.org/a b") && any_uri("") && !any_uri("http://x/%zz"));
         assert!(!any_uri("1a:b") && any_uri("./1a:b"));
     }

@@ -177,10 +177,15 @@ impl Nfa {
     }
 
     fn close(&self, mut set: Vec<usize>) -> States {
+        let mut seen = vec![false; self.eps.len()];
+        for &s in &set {
+            seen[s] = true;
+        }
         let mut todo = set.clone();
         while let Some(s) = todo.pop() {
             for &n in &self.eps[s] {
-                if !set.contains(&n) {
+                if !seen[n] {
+                    seen[n] = true;
                     set.push(n);
                     todo.push(n);
                 }

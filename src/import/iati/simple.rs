@@ -94,10 +94,19 @@ impl Builtin {
         }
     }
 
+    /// Whether the value is checked as written rather than with its whitespace collapsed.
+    /// XSD collapses whitespace for every built-in but the string types; libxml2 (xmllint,
+    /// IATI's reference) does not for `date`, `dateTime` and `int`, so " 2025-01-01" and
+    /// " 1" are refused there while " 1" is a valid `nonNegativeInteger`. We follow libxml2.
     fn preserves_space(self) -> bool {
         matches!(
             self,
-            Builtin::String | Builtin::AnySimple | Builtin::NormalizedString
+            Builtin::String
+                | Builtin::AnySimple
+                | Builtin::NormalizedString
+                | Builtin::Date
+                | Builtin::DateTime
+                | Builtin::Int
         )
     }
 
