@@ -19,6 +19,7 @@ pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod interchange;
 pub mod reports;
 pub mod rollup;
 pub mod web;

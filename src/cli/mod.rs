@@ -14,6 +14,7 @@ pub use reports::{ExportArgs, OutputFormat, ReportArgs, ReportTextArgs, RollupAr
 pub mod maintenance;
 mod reports;
 mod restore_sqlite;
+pub mod sheets;
 pub use maintenance::{BackupArgs, RestoreArgs};
 use std::io::Read;
 
@@ -59,6 +60,9 @@ pub enum Command {
     /// Save a free-text section of the period's report (IV assessment, V tasks, VI
     /// recommendations), read from standard input.
     ReportText(ReportTextArgs),
+    /// Spreadsheet templates (CSV, XLSX): export records, import them back with a preview.
+    #[command(subcommand)]
+    Sheets(sheets::SheetsCmd),
 }
 
 #[derive(Args, Debug, Default)]
@@ -249,6 +253,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Report(a) => reports::report(&ctx, &system, a).await?,
         Command::Export(a) => reports::export(&ctx, a).await?,
         Command::ReportText(a) => reports::report_text(&ctx, &system, a).await?,
+        Command::Sheets(c) => sheets::run(&ctx, c).await?,
         Command::Audit(AuditCommand::Verify) => maintenance::audit_verify(&store).await?,
         Command::Backup(a) => maintenance::backup(&store, &config.database_url, &a).await?,
         Command::Restore(a) => maintenance::restore(&store, &config.database_url, &a).await?,

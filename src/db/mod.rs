@@ -15,6 +15,7 @@ pub mod dash_views;
 pub mod evidence;
 pub mod forms_views;
 pub mod idempotency;
+pub mod interchange;
 pub mod items;
 pub mod items_views;
 pub mod ledger;

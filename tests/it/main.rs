@@ -35,3 +35,4 @@ mod reports;
 mod review;
 mod schema;
 mod scope;
+mod sheets_export;

@@ -1,0 +1,123 @@
+//! `aidledger sheets export csv|xlsx` and `aidledger sheets import csv|xlsx`: the spreadsheet
+//! round-trip on the command line. The argument structs and the two runners know nothing of
+//! where they are wired, so they can move under `export` / `import` unchanged.
+
+use super::reports::write_atomically;
+use crate::actions::{Actor, Ctx, sheets};
+use crate::domain::Lang;
+use crate::domain::period::Period;
+use crate::error::{Error, Result};
+use crate::interchange::rows::Selection;
+use crate::interchange::write::{csv_name, write_csv, write_xlsx};
+use crate::interchange::{RecordType, SheetFormat};
+use clap::{Args, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Subcommand, Debug)]
+pub enum SheetsCmd {
+    /// Write records in the spreadsheet templates.
+    #[command(subcommand)]
+    Export(SheetExport),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SheetExport {
+    /// A folder of CSV files, one per record type (or one file with --record).
+    Csv(SheetExportArgs),
+    /// One XLSX workbook, one sheet per record type.
+    Xlsx(SheetExportArgs),
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct SheetExportArgs {
+    /// CSV: the folder to write (created if missing), or the file with --record. XLSX: the file.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Only this record type: organisations, rates, items, milestones, commitments or
+    /// disbursements.
+    #[arg(long)]
+    pub record: Option<String>,
+    /// Only money rows, milestones and rates dated in this period (2025-Q1, 2025, ...).
+    #[arg(long)]
+    pub period: Option<String>,
+    /// Only the aid items of this organisation (by id) and the organisations they name.
+    #[arg(long)]
+    pub organisation: Option<i64>,
+    /// Language of the header row and sheet names: vi (default) or en.
+    #[arg(long, default_value = "vi")]
+    pub lang: String,
+}
+
+/// Runs `sheets` subcommands as the command-line (system) actor.
+pub async fn run(ctx: &Ctx, cmd: SheetsCmd) -> Result<()> {
+    match cmd {
+        SheetsCmd::Export(SheetExport::Csv(a)) => run_export(ctx, SheetFormat::Csv, a).await,
+        SheetsCmd::Export(SheetExport::Xlsx(a)) => run_export(ctx, SheetFormat::Xlsx, a).await,
+    }
+}
+
+fn selection(ctx: &Ctx, a: &SheetExportArgs) -> Result<Selection> {
+    let record = a
+        .record
+        .as_deref()
+        .map(str::parse::<RecordType>)
+        .transpose()
+        .map_err(|e| Error::invalid("record", "invalid_record", e))?;
+    let period = a
+        .period
+        .as_deref()
+        .map(|p| Period::parse(p, ctx.config.vn_reporting_periods))
+        .transpose()
+        .map_err(|e| Error::invalid("period", "invalid_period", e.to_string()))?
+        .map(|p| (p.from, p.to));
+    Ok(Selection {
+        organisation: a.organisation,
+        period,
+        record,
+    })
+}
+
+/// Writes the selected records as CSV (a folder, or one file with `--record`) or XLSX.
+pub async fn run_export(ctx: &Ctx, format: SheetFormat, a: SheetExportArgs) -> Result<()> {
+    let sel = selection(ctx, &a)?;
+    let lang: Lang = a
+        .lang
+        .parse()
+        .map_err(|e: String| Error::invalid("lang", "invalid_lang", e))?;
+    let tables = sheets::export_tables(ctx, &Actor::system("cli"), sel).await?;
+    let rows: usize = tables.iter().map(|t| t.rows.len()).sum();
+    match format {
+        SheetFormat::Xlsx => {
+            write_atomically(&a.out, &write_xlsx(&tables, lang)?)?;
+            println!(
+                "wrote {} ({} sheets, {rows} rows)",
+                a.out.display(),
+                tables.len()
+            );
+        }
+        SheetFormat::Csv if sel.record.is_some() => {
+            let mut bytes = Vec::new();
+            for t in &tables {
+                write_csv(&mut bytes, t, lang)?;
+            }
+            write_atomically(&a.out, &bytes)?;
+            println!("wrote {} ({rows} rows)", a.out.display());
+        }
+        SheetFormat::Csv => {
+            std::fs::create_dir_all(&a.out).map_err(|e| {
+                Error::config(format!("cannot create the folder {}: {e}", a.out.display()))
+            })?;
+            for t in &tables {
+                let mut bytes = Vec::new();
+                write_csv(&mut bytes, t, lang)?;
+                write_atomically(&a.out.join(csv_name(t.record)), &bytes)?;
+            }
+            println!(
+                "wrote {} CSV files to {} ({rows} rows)",
+                tables.len(),
+                a.out.display()
+            );
+        }
+    }
+    Ok(())
+}
