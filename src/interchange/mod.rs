@@ -7,6 +7,9 @@
 //! [`crate::domain::cell::unguard`], so exported text never runs as a formula and an
 //! exported file imports back to exactly the same text.
 
+pub mod cells;
+pub mod preview;
+pub mod read;
 pub mod rows;
 pub mod template;
 pub mod write;

@@ -111,12 +111,41 @@ fn codes(list: &[(i64, String)], org: i64) -> String {
         .join(";")
 }
 
+/// Every milestone's, commitment's and disbursement's reference, by id.
+#[derive(Debug, Default)]
+pub struct References {
+    pub milestones: HashMap<i64, String>,
+    pub commitments: HashMap<i64, String>,
+    pub disbursements: HashMap<i64, String>,
+}
+
+#[must_use]
+pub fn references(s: &Snapshot) -> References {
+    let item_codes: HashMap<i64, &str> = s.items.iter().map(|i| (i.id, i.code.as_str())).collect();
+    References {
+        milestones: numbered(
+            s.milestones.iter().map(|m| (m.id, m.item_id)),
+            &item_codes,
+            'M',
+        ),
+        commitments: numbered(
+            s.commitments.iter().map(|c| (c.id, c.item_id)),
+            &item_codes,
+            'C',
+        ),
+        disbursements: numbered(
+            s.disbursements.iter().map(|d| (d.id, d.item_id)),
+            &item_codes,
+            'D',
+        ),
+    }
+}
+
 /// The selected tables, in [`RecordType::ALL`] order.
 #[must_use]
 pub fn tables(s: &Snapshot, sel: &Selection) -> Vec<Table> {
     let items: Vec<&AidItem> = s.items.iter().filter(|i| sel.item(i)).collect();
     let chosen: std::collections::HashSet<i64> = items.iter().map(|i| i.id).collect();
-    let item_codes: HashMap<i64, &str> = s.items.iter().map(|i| (i.id, i.code.as_str())).collect();
     let org_codes: HashMap<i64, &str> = s.orgs.iter().map(|o| (o.id, o.code.as_str())).collect();
     let org = |id: i64| {
         org_codes
@@ -125,21 +154,11 @@ pub fn tables(s: &Snapshot, sel: &Selection) -> Vec<Table> {
             .unwrap_or_default()
     };
     let users: HashMap<i64, &str> = s.users.iter().map(|(i, u)| (*i, u.as_str())).collect();
-    let m_refs = numbered(
-        s.milestones.iter().map(|m| (m.id, m.item_id)),
-        &item_codes,
-        'M',
-    );
-    let c_refs = numbered(
-        s.commitments.iter().map(|c| (c.id, c.item_id)),
-        &item_codes,
-        'C',
-    );
-    let d_refs = numbered(
-        s.disbursements.iter().map(|d| (d.id, d.item_id)),
-        &item_codes,
-        'D',
-    );
+    let References {
+        milestones: m_refs,
+        commitments: c_refs,
+        disbursements: d_refs,
+    } = references(s);
     let rf = |map: &HashMap<i64, String>, id: Option<i64>| {
         id.and_then(|i| map.get(&i).cloned()).unwrap_or_default()
     };
