@@ -18,6 +18,42 @@ pub enum SheetsCmd {
     /// Write records in the spreadsheet templates.
     #[command(subcommand)]
     Export(SheetExport),
+    /// Check a filled-in template row by row and, unless --dry-run or any row has an error,
+    /// apply it all in one transaction.
+    #[command(subcommand)]
+    Import(SheetImport),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SheetImport {
+    /// A CSV file, or a folder of them named by record type (items.csv, ...).
+    Csv(SheetImportArgs),
+    /// An XLSX workbook, one sheet per record type.
+    Xlsx(SheetImportArgs),
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct SheetImportArgs {
+    /// The file (or, for CSV, the folder) to import.
+    pub file: PathBuf,
+    /// The record type of a CSV file whose name and header row do not say it.
+    #[arg(long)]
+    pub record: Option<String>,
+    /// Print the preview and change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// How to print the preview: table (default) or json.
+    #[arg(long, default_value = "table")]
+    pub format: String,
+}
+
+/// How an import ended, for the exit status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportExit {
+    /// Every row is fine (and was applied, unless it was a dry run).
+    Clean,
+    /// Some row has an error: nothing was applied.
+    Refused,
 }
 
 #[derive(Subcommand, Debug)]
@@ -53,6 +89,19 @@ pub async fn run(ctx: &Ctx, cmd: SheetsCmd) -> Result<()> {
     match cmd {
         SheetsCmd::Export(SheetExport::Csv(a)) => run_export(ctx, SheetFormat::Csv, a).await,
         SheetsCmd::Export(SheetExport::Xlsx(a)) => run_export(ctx, SheetFormat::Xlsx, a).await,
+        SheetsCmd::Import(i) => {
+            let (format, a) = match i {
+                SheetImport::Csv(a) => (SheetFormat::Csv, a),
+                SheetImport::Xlsx(a) => (SheetFormat::Xlsx, a),
+            };
+            match run_import(ctx, format, a).await? {
+                ImportExit::Clean => Ok(()),
+                ImportExit::Refused => Err(Error::conflict(
+                    "import_refused",
+                    "some rows have errors (listed above); nothing was imported",
+                )),
+            }
+        }
     }
 }
 
@@ -120,4 +169,48 @@ pub async fn run_export(ctx: &Ctx, format: SheetFormat, a: SheetExportArgs) -> R
         }
     }
     Ok(())
+}
+
+/// Prints the preview of importing `a.file` (a table, or JSON with `--format json`) and
+/// applies it unless `--dry-run` or a row has an error.
+pub async fn run_import(ctx: &Ctx, format: SheetFormat, a: SheetImportArgs) -> Result<ImportExit> {
+    let json = match a.format.as_str() {
+        "table" => false,
+        "json" => true,
+        other => {
+            return Err(Error::invalid(
+                "format",
+                "invalid_format",
+                format!(
+                    "output format \"{}\" is not known; use table or json",
+                    other.chars().take(20).collect::<String>()
+                ),
+            ));
+        }
+    };
+    let record = a
+        .record
+        .as_deref()
+        .map(str::parse::<RecordType>)
+        .transpose()
+        .map_err(|e| Error::invalid("record", "invalid_record", e))?;
+    let req = sheets::ImportRequest {
+        path: a.file,
+        format,
+        record,
+        dry_run: a.dry_run,
+    };
+    let preview = sheets::import_file(ctx, &Actor::system("cli"), &req).await?;
+    if json {
+        let text = serde_json::to_string_pretty(&preview)
+            .map_err(|e| Error::Internal(format!("cannot print the preview: {e}")))?;
+        println!("{text}");
+    } else {
+        print!("{}", preview.table());
+    }
+    Ok(if preview.errors == 0 {
+        ImportExit::Clean
+    } else {
+        ImportExit::Refused
+    })
 }

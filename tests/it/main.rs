@@ -36,3 +36,4 @@ mod review;
 mod schema;
 mod scope;
 mod sheets_export;
+mod sheets_import;
