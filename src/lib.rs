@@ -24,6 +24,7 @@ pub mod domain;
 pub mod error;
 pub mod export;
 pub mod import;
+pub mod interchange;
 pub mod reports;
 pub mod rollup;
 pub mod web;

@@ -28,6 +28,7 @@ pub mod rates_views;
 pub mod reports;
 pub mod review;
 pub mod scope;
+pub mod sheets;
 pub mod tokens;
 pub mod updates;
 pub mod users;

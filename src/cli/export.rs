@@ -10,6 +10,7 @@ use crate::actions::{Actor, Ctx};
 use crate::domain::money::canonical_sum;
 use crate::domain::period::Period;
 use crate::error::{Error, Result};
+use crate::interchange::SheetFormat;
 use clap::{Args, Subcommand};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -32,6 +33,11 @@ pub enum ExportWhat {
     Transactions(TransactionExportArgs),
     /// Aid items as IATI 2.03 activity XML (valid against the official schema).
     Iati(IatiExportArgs),
+    /// Records in the spreadsheet templates: a folder of CSV files, one per record type (or
+    /// one file with --record).
+    Csv(super::sheets::SheetExportArgs),
+    /// Records in the spreadsheet templates: one XLSX workbook, one sheet per record type.
+    Xlsx(super::sheets::SheetExportArgs),
 }
 
 #[derive(Args, Debug)]
@@ -71,6 +77,10 @@ pub(super) async fn run(ctx: &Ctx, system: &Actor, cmd: ExportCmd) -> Result<()>
         (Some(ExportWhat::Rollup(a)), _) | (None, Some(a)) => reports::export(ctx, a).await,
         (Some(ExportWhat::Transactions(a)), _) => transactions(ctx, system, a).await,
         (Some(ExportWhat::Iati(a)), _) => iati(ctx, system, a).await,
+        (Some(ExportWhat::Csv(a)), _) => super::sheets::run_export(ctx, SheetFormat::Csv, a).await,
+        (Some(ExportWhat::Xlsx(a)), _) => {
+            super::sheets::run_export(ctx, SheetFormat::Xlsx, a).await
+        }
         (None, None) => Err(Error::invalid(
             "period",
             "missing_period",

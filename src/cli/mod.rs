@@ -16,6 +16,7 @@ pub mod import;
 pub mod maintenance;
 mod reports;
 mod restore_sqlite;
+pub mod sheets;
 pub use maintenance::{BackupArgs, RestoreArgs};
 use std::io::Read;
 
@@ -62,7 +63,7 @@ pub enum Command {
     /// Save a free-text section of the period's report (IV assessment, V tasks, VI
     /// recommendations), read from standard input.
     ReportText(ReportTextArgs),
-    /// Bring data in: check or import a file.
+    /// Bring data in: spreadsheet templates (CSV, XLSX) with a preview, or check IATI XML.
     #[command(subcommand)]
     Import(import::ImportCmd),
 }
@@ -258,6 +259,12 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Audit(AuditCommand::Verify) => maintenance::audit_verify(&store).await?,
         Command::Backup(a) => maintenance::backup(&store, &config.database_url, &a).await?,
         Command::Restore(a) => maintenance::restore(&store, &config.database_url, &a).await?,
+        Command::Import(import::ImportCmd::Csv(a)) => {
+            sheets::import(&ctx, crate::interchange::SheetFormat::Csv, a).await?;
+        }
+        Command::Import(import::ImportCmd::Xlsx(a)) => {
+            sheets::import(&ctx, crate::interchange::SheetFormat::Xlsx, a).await?;
+        }
         Command::Import(c) => {
             // A file that breaks the schema is an answer, not an error: its own exit code.
             let code = import::run(c)?;

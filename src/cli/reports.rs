@@ -150,7 +150,7 @@ fn check_writable(path: &std::path::Path) -> Result<()> {
 
 /// Writes `bytes` to a temporary file beside `path`, syncs it, then renames it into place, so
 /// a reader never sees half a PDF.
-fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
+pub(super) fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
     use std::io::Write;
     let io = |e: std::io::Error| Error::config(format!("cannot write {}: {e}", path.display()));
     let tmp = temporary_name(path);

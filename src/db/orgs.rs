@@ -53,6 +53,7 @@ pub async fn insert_organisation(
         .bind(o.kind).bind(&o.name_vi).bind(&o.name_en).bind(&o.acronym).bind(&o.nationality).bind(&o.iati_ref)
         .bind(o.cert_type).bind(&o.cert_number).bind(o.cert_valid_from).bind(o.cert_valid_to).bind(at)
         .fetch_one(&mut *c).await)?;
+    assign_code(tx, id).await?;
     for s in &o.sectors {
         exec!(tx, c => sqlx::query("INSERT INTO organisation_sector (organisation_id, sector_code) VALUES ($1, $2)")
             .bind(id).bind(s).execute(&mut *c).await)?;
@@ -90,5 +91,31 @@ pub async fn update_organisation(tx: &mut Tx, o: &Organisation) -> Result<()> {
         .bind(&o.name_vi).bind(&o.name_en).bind(&o.acronym).bind(&o.iati_ref).bind(o.cert_type).bind(&o.cert_number)
         .bind(o.cert_valid_from).bind(o.cert_valid_to).bind(o.id)
         .execute(&mut *c).await)?;
+    Ok(())
+}
+
+/// Gives organisation `id` its default code, `ORG-0042`, or `ORG-0042-2` (and so on) when an
+/// import already gave that code to another organisation.
+async fn assign_code(tx: &mut Tx, id: i64) -> Result<()> {
+    const SQL: &str = "UPDATE organisation SET code = $1 WHERE id = $2 \
+                       AND NOT EXISTS (SELECT 1 FROM organisation WHERE code = $1)";
+    let base = format!("ORG-{id:04}");
+    for n in 1_u32.. {
+        let code = if n == 1 {
+            base.clone()
+        } else {
+            format!("{base}-{n}")
+        };
+        let done = exec!(tx, c => sqlx::query(SQL).bind(&code).bind(id).execute(&mut *c).await)?;
+        if done == 1 {
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// Replaces organisation `id`'s code (an import naming organisations by its own codes).
+pub async fn set_code(tx: &mut Tx, id: i64, code: &str) -> Result<()> {
+    exec!(tx, c => sqlx::query("UPDATE organisation SET code = $1 WHERE id = $2").bind(code).bind(id).execute(&mut *c).await)?;
     Ok(())
 }

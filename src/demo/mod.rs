@@ -58,6 +58,13 @@ pub(crate) fn months_after(d: NaiveDate, m: i64) -> NaiveDate {
         .unwrap_or_else(|| days(d, i64::from(m) * 30))
 }
 
+/// Writes only the reference data (sectors and the province's administrative units) into
+/// a database that has none, so records can be imported from spreadsheets into it; returns
+/// how many sectors and units were written.
+pub async fn insert_reference(tx: &mut Tx) -> Result<(usize, usize)> {
+    reference::insert(tx).await
+}
+
 async fn ensure_empty(tx: &mut Tx) -> Result<()> {
     let held = db_orgs::count_organisations(tx).await?
         + items::count_items(tx).await?

@@ -5,6 +5,7 @@
 pub mod allocation;
 pub mod cell;
 pub mod currency;
+pub mod dates;
 pub mod document;
 #[cfg(test)]
 mod fuzz;

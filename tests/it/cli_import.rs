@@ -45,7 +45,7 @@ fn help_documents_the_exit_codes() {
     let (code, out, _) = aidledger(&["--help"]);
     assert_eq!(code, 0);
     assert!(
-        out.contains("Bring data in: check or import a file"),
+        out.contains("Bring data in: spreadsheet templates"),
         "{out}"
     );
 }

@@ -40,3 +40,5 @@ mod reports;
 mod review;
 mod schema;
 mod scope;
+mod sheets_export;
+mod sheets_import;

@@ -136,32 +136,8 @@ fn row_label(name: &str) -> Option<(&'static str, &str)> {
     Some((key, n))
 }
 
-/// Reads a date typed as `dd/mm/yyyy` (how people in Viet Nam write it, whatever their
-/// browser's language) or `yyyy-mm-dd` (what an older form or a date picker sends).
-#[must_use]
-pub fn parse_date(s: &str) -> Option<NaiveDate> {
-    let s = s.trim();
-    let (d, m, y) = if let Some((y, rest)) = s.split_once('-') {
-        let (m, d) = rest.split_once('-')?;
-        (d, m, y)
-    } else {
-        let mut parts = s.split('/');
-        let d = parts.next()?;
-        let m = parts.next()?;
-        let y = parts.next()?;
-        if parts.next().is_some() {
-            return None;
-        }
-        (d, m, y)
-    };
-    let digits = |t: &str, len: std::ops::RangeInclusive<usize>| {
-        len.contains(&t.len()) && t.bytes().all(|b| b.is_ascii_digit())
-    };
-    if !(digits(d, 1..=2) && digits(m, 1..=2) && digits(y, 4..=4)) {
-        return None;
-    }
-    NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
-}
+/// The one date parser (forms, API and imports share it).
+pub use crate::domain::dates::parse_date;
 
 /// A date as the forms show it: `05/07/2025` in either language.
 #[must_use]

@@ -1,0 +1,299 @@
+//! Spreadsheet round-trip use cases: reading a selection of records into the templates
+//! (export), and checking then applying a filled-in template (import).
+
+use super::scope::Scope;
+use super::{Actor, Ctx};
+use crate::db::{Tx, interchange as dbx, items, rates};
+use crate::error::Result;
+use crate::interchange::Table;
+use crate::interchange::rows::{Selection, Snapshot, tables};
+
+/// Reads everything an export may show, in one transaction.
+pub(crate) async fn snapshot(tx: &mut Tx) -> Result<Snapshot> {
+    Ok(Snapshot {
+        orgs: dbx::organisations(tx).await?,
+        org_sectors: dbx::organisation_sectors(tx).await?,
+        org_provinces: dbx::organisation_provinces(tx).await?,
+        items: {
+            let mut all = items::list_items(tx).await?;
+            all.sort_by_key(|i| i.id);
+            all
+        },
+        sectors: items::all_sector_allocations(tx).await?,
+        localities: items::all_locality_allocations(tx).await?,
+        milestones: dbx::milestones(tx).await?,
+        commitments: dbx::commitments(tx).await?,
+        disbursements: dbx::disbursements(tx).await?,
+        rates: rates::list_rates(tx, None, false).await?,
+        users: dbx::usernames(tx).await?,
+    })
+}
+
+/// The selected records as template tables. NGO staff export only their own organisation's
+/// items (whatever organisation they ask for), as the scope rule says.
+pub async fn export_tables(ctx: &Ctx, actor: &Actor, selection: Selection) -> Result<Vec<Table>> {
+    let mut sel = selection;
+    if let Scope::Organisation(own) = Scope::of(actor)? {
+        sel.organisation = Some(own);
+    }
+    let mut tx = ctx.store.read().await?;
+    let snap = snapshot(&mut tx).await?;
+    drop(tx);
+    Ok(tables(&snap, &sel))
+}
+
+mod import;
+mod rowset;
+
+use crate::interchange::cells::split_reference;
+use crate::interchange::preview::{Outcome, OutcomeKind, Preview};
+use crate::interchange::read::{CsvRows, SourceRow, check_file, record_of_file_name, xlsx_sheets};
+use crate::interchange::rows::references;
+use crate::interchange::template::match_header;
+use crate::interchange::{RecordType, SheetFormat};
+use import::{Importer, Known, key_of};
+use rowset::Row;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// What to import and how.
+#[derive(Debug, Clone)]
+pub struct ImportRequest {
+    /// A CSV file, a folder of CSV files named by record type (`items.csv`, ...), or an XLSX
+    /// workbook.
+    pub path: PathBuf,
+    pub format: SheetFormat,
+    /// The record type of a single CSV file whose name and header do not say it.
+    pub record: Option<RecordType>,
+    /// Check every row and roll everything back, whatever the outcome.
+    pub dry_run: bool,
+}
+
+async fn known(tx: &mut Tx) -> Result<Known> {
+    let snap = snapshot(tx).await?;
+    let mut rows = HashMap::new();
+    for t in tables(&snap, &Selection::default()) {
+        for r in t.rows {
+            let key = match t.record {
+                RecordType::Rates => format!("{} {}", r[0], r[1]),
+                _ => r[0].clone(),
+            };
+            rows.insert((t.record, key), r);
+        }
+    }
+    let refs = references(&snap);
+    let invert = |m: HashMap<i64, String>| m.into_iter().map(|(id, r)| (r, id)).collect();
+    let mut counts = HashMap::new();
+    for r in refs
+        .commitments
+        .values()
+        .chain(refs.disbursements.values())
+        .chain(refs.milestones.values())
+    {
+        if let Some((code, letter, _)) = split_reference(r)
+            && let Some(item) = snap.items.iter().find(|i| i.code == code)
+        {
+            *counts.entry((item.id, letter)).or_insert(0) += 1;
+        }
+    }
+    Ok(Known {
+        rows,
+        orgs: snap.orgs.iter().map(|o| (o.code.clone(), o.id)).collect(),
+        items: snap.items.iter().map(|i| (i.code.clone(), i.id)).collect(),
+        milestones: invert(refs.milestones),
+        disbursements: invert(refs.disbursements),
+        counts,
+        users: crate::db::users::list_users(tx)
+            .await?
+            .into_iter()
+            .map(|u| (u.username.clone(), u))
+            .collect(),
+    })
+}
+
+/// One sheet or CSV file to read: its name for messages, its record type if its name says
+/// so, and where its rows come from.
+enum Source {
+    Csv(PathBuf),
+    Sheet(crate::interchange::read::XlsxSheet),
+}
+
+fn display(p: &Path) -> String {
+    p.file_name().map_or_else(
+        || p.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
+}
+
+/// The sources of a request in the order they apply, and the SHA-256 the import is
+/// audited under (of the file; for a folder, of the list of its files' hashes and names).
+/// A source with its name for messages and the record type its name announces, if any.
+type Named = (String, Option<RecordType>, Source);
+
+/// Data rows, one at a time, from a CSV file or a sheet.
+type NextRow = Box<dyn FnMut() -> Result<Option<SourceRow>> + Send>;
+
+fn sources(req: &ImportRequest) -> Result<(Vec<Named>, String)> {
+    let mut out = Vec::new();
+    match req.format {
+        SheetFormat::Xlsx => {
+            let sha = check_file(&req.path, &display(&req.path), false)?;
+            let mut sheets: Vec<_> = xlsx_sheets(&req.path, &display(&req.path))?
+                .into_iter()
+                .map(|s| (s.name.clone(), RecordType::named(&s.name), Source::Sheet(s)))
+                .collect();
+            // Sheets apply in dependency order whatever their order in the workbook.
+            sheets.sort_by_key(|(_, r, _)| r.map_or(usize::MAX, |r| r as usize));
+            out = sheets;
+            Ok((out, sha))
+        }
+        SheetFormat::Csv if req.path.is_dir() => {
+            let mut listing = String::new();
+            for r in RecordType::ALL {
+                let p = req.path.join(crate::interchange::write::csv_name(r));
+                if p.is_file() {
+                    let sha = check_file(&p, &display(&p), true)?;
+                    listing.push_str(&format!("{sha}  {}\n", display(&p)));
+                    out.push((display(&p), Some(r), Source::Csv(p)));
+                }
+            }
+            if out.is_empty() {
+                return Err(crate::error::Error::invalid(
+                    "path",
+                    "no_files",
+                    format!(
+                        "{} holds none of the template files (organisations.csv, rates.csv, items.csv, milestones.csv, commitments.csv, disbursements.csv)",
+                        req.path.display()
+                    ),
+                ));
+            }
+            use sha2::Digest;
+            Ok((out, hex::encode(sha2::Sha256::digest(listing.as_bytes()))))
+        }
+        SheetFormat::Csv => {
+            let sha = check_file(&req.path, &display(&req.path), true)?;
+            let hint = req.record.or_else(|| record_of_file_name(&req.path));
+            out.push((display(&req.path), hint, Source::Csv(req.path.clone())));
+            Ok((out, sha))
+        }
+    }
+}
+
+fn header_refused(
+    name: &str,
+    e: &crate::interchange::template::HeaderError,
+) -> crate::error::Error {
+    crate::error::Error::Request {
+        status: 422,
+        code: "unknown_template",
+        message: format!("{name}, line 1: {e}"),
+    }
+}
+
+/// Checks every row of a spreadsheet and, unless it is a dry run or any row has an error,
+/// applies them all in ONE transaction, audited as one import naming the file's SHA-256.
+/// A row dated inside a locked period is an error, so it refuses the whole file.
+pub async fn import_file(ctx: &Ctx, actor: &Actor, req: &ImportRequest) -> Result<Preview> {
+    let (srcs, sha) = sources(req)?;
+    let mut preview = Preview::new(display(&req.path), sha.clone());
+    let mut tx = ctx.store.write().await?;
+    let known = known(&mut tx).await?;
+    let mut imp = Importer {
+        tx,
+        actor,
+        max_age_days: ctx.config.rate_max_age_days,
+        known,
+        item: None,
+    };
+    let mut seen: HashMap<(RecordType, String), (String, u64)> = HashMap::new();
+    for (name, hint, src) in srcs {
+        let hint = if matches!(src, Source::Csv(_)) {
+            req.record.or(hint)
+        } else {
+            hint
+        };
+        let (header, mut next): (Vec<String>, NextRow) = match src {
+            Source::Csv(p) => {
+                let (mut rows, header) = CsvRows::open(&p, &name)?;
+                (header, Box::new(move || rows.next_row()))
+            }
+            Source::Sheet(s) => {
+                let mut it = s.rows.into_iter();
+                (s.header, Box::new(move || Ok(it.next())))
+            }
+        };
+        let map = match_header(hint, &header).map_err(|e| header_refused(&name, &e))?;
+        let record = map.record;
+        while let Some(src_row) = next()? {
+            let raw: Vec<String> = map
+                .positions
+                .iter()
+                .map(|p| {
+                    p.and_then(|i| src_row.cells.get(i).cloned())
+                        .unwrap_or_default()
+                })
+                .collect();
+            if raw.iter().all(String::is_empty) {
+                continue;
+            }
+            let stored_key = {
+                let probe = Row::new(record, raw.clone(), None);
+                key_of(&probe)
+            };
+            let stored = imp.known.rows.get(&(record, stored_key.clone())).cloned();
+            let mut row = Row::new(record, raw, stored.as_ref());
+            let key = key_of(&row);
+            let (kind, changes) = if let Some((f, l)) = seen.get(&(record, key.clone())) {
+                row.problem(
+                    None,
+                    format!("\"{key}\" appears twice in this import (first in {f}, line {l})"),
+                );
+                (OutcomeKind::Error, Vec::new())
+            } else if key.trim().is_empty() {
+                row.problem(
+                    None,
+                    "the row has no key: give its code (or reference, or currency and date)",
+                );
+                (OutcomeKind::Error, Vec::new())
+            } else {
+                seen.insert((record, key.clone()), (name.clone(), src_row.line));
+                imp.apply(&mut row, &key).await?
+            };
+            let kind = if row.problems.is_empty() {
+                kind
+            } else {
+                OutcomeKind::Error
+            };
+            preview.push(Outcome {
+                source: name.clone(),
+                line: src_row.line,
+                record,
+                key,
+                outcome: kind,
+                changes,
+                problems: std::mem::take(&mut row.problems),
+            });
+        }
+    }
+    let mut tx = imp.tx;
+    if preview.errors == 0 && !req.dry_run {
+        let after = serde_json::json!({
+            "file": preview.file, "sha256": sha, "new": preview.new, "changed": preview.changed,
+            "unchanged": preview.unchanged,
+        });
+        super::record::<(), _>(
+            &mut tx,
+            actor,
+            "sheets.import",
+            "import",
+            &sha,
+            None,
+            Some(&after),
+            crate::db::now(),
+        )
+        .await?;
+        tx.commit().await?;
+        preview.applied = true;
+    }
+    Ok(preview)
+}

@@ -1,0 +1,178 @@
+//! Cells as a file holds them, brought to the canonical text an export writes: dates as
+//! `YYYY-MM-DD` (typed `dd/mm/yyyy` too, with the forms' parser), amounts with the currency's
+//! decimals, rates without trailing zeros, codes from their vocabularies, share lists sorted
+//! by code. Comparing canonical text is how an import tells changed from unchanged. The
+//! parsers are the domain's (the forms' and the API's), so their messages are the same.
+
+use super::RecordType;
+use crate::domain::allocation::{Share, validate_shares};
+use crate::domain::item::{
+    AidForm, CertificateType, CommitmentKind, DisbursementStatus, ItemStatus, MilestoneStatus,
+    Modality, OrgKind,
+};
+use crate::domain::rate::RateValue;
+use crate::domain::{Currency, Money};
+use std::str::FromStr;
+
+const DATE_KEYS: &[&str] = &[
+    "cert_valid_from",
+    "cert_valid_to",
+    "approval_date",
+    "planned_start",
+    "planned_end",
+    "actual_start",
+    "actual_end",
+    "planned_date",
+    "actual_date",
+    "date",
+    "value_date",
+];
+
+fn vocab<T: FromStr<Err = String> + std::fmt::Display>(v: &str) -> Result<String, String> {
+    T::from_str(&v.to_lowercase()).map(|x| x.to_string())
+}
+
+/// `0101:60;0203:40` (percent, up to two decimals) as canonical text, or why not.
+fn share_list(v: &str) -> Result<String, String> {
+    let mut parts = Vec::new();
+    for p in v.split(';').map(str::trim).filter(|p| !p.is_empty()) {
+        let (code, pct) = p
+            .split_once(':')
+            .ok_or_else(|| format!("\"{p}\" is not CODE:PERCENT (for example 0101:60)"))?;
+        let share: Share = pct
+            .trim()
+            .parse()
+            .map_err(|e: crate::domain::allocation::ShareError| e.to_string())?;
+        parts.push((code.trim().to_string(), share));
+    }
+    validate_shares(&parts).map_err(|e| e.to_string())?;
+    parts.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(parts
+        .iter()
+        .map(|(c, s)| format!("{c}:{}", s.percent_text()))
+        .collect::<Vec<_>>()
+        .join(";"))
+}
+
+fn code_list(v: &str) -> String {
+    let mut codes: Vec<&str> = v
+        .split(';')
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .collect();
+    codes.sort_unstable();
+    codes.join(";")
+}
+
+/// The canonical text of a non-blank cell in column `key` of `record`. `currency` is the
+/// row's currency (from the file, or the stored row's when the file leaves it blank).
+pub fn canonical(
+    record: RecordType,
+    key: &str,
+    value: &str,
+    currency: Option<Currency>,
+) -> Result<String, String> {
+    use RecordType as R;
+    if DATE_KEYS.contains(&key) {
+        return crate::domain::dates::parse_date(value)
+            .map(|d| d.format("%Y-%m-%d").to_string())
+            .ok_or_else(|| "is not a date: write it as dd/mm/yyyy or yyyy-mm-dd".to_string());
+    }
+    match (record, key) {
+        (R::Commitments | R::Disbursements, "amount") => {
+            let Some(c) = currency else {
+                return Err("needs the row's currency to be read".into());
+            };
+            Money::parse(value, c)
+                .map(Money::canonical)
+                .map_err(|e| e.to_string())
+        }
+        (_, "currency") => Currency::from_str(&value.to_uppercase())
+            .map(|c| c.code().to_string())
+            .map_err(|e| e.to_string()),
+        (R::Rates, "to_vnd" | "to_usd") => RateValue::from_str(value)
+            .map(RateValue::canonical)
+            .map_err(|e| e.to_string()),
+        (R::Organisations, "kind") => vocab::<OrgKind>(value),
+        (R::Organisations, "cert_type") => vocab::<CertificateType>(value),
+        (R::Organisations, "nationality") => Ok(value.to_uppercase()),
+        (R::Organisations, "sectors" | "provinces") => Ok(code_list(value)),
+        (R::Items, "modality") => vocab::<Modality>(value),
+        (R::Items, "form") => vocab::<AidForm>(value),
+        (R::Items, "status") => vocab::<ItemStatus>(value),
+        (R::Items, "sectors" | "localities") => share_list(value),
+        (R::Milestones, "status") => vocab::<MilestoneStatus>(value),
+        (R::Commitments, "kind") => vocab::<CommitmentKind>(value),
+        (R::Disbursements, "status") => vocab::<DisbursementStatus>(value),
+        (R::Disbursements, "tranche") => value
+            .parse::<i64>()
+            .map(|t| t.to_string())
+            .map_err(|_| "is not a whole number".to_string()),
+        _ => Ok(value.to_string()),
+    }
+}
+
+/// `ITEM/D3` split into the item code, the letter and the number, if it is one.
+#[must_use]
+pub fn split_reference(r: &str) -> Option<(&str, char, usize)> {
+    let (item, tail) = r.rsplit_once('/')?;
+    let mut chars = tail.chars();
+    let letter = chars.next()?.to_ascii_uppercase();
+    let n: usize = chars.as_str().parse().ok()?;
+    (!item.is_empty() && n >= 1).then_some((item, letter, n))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use RecordType as R;
+
+    #[test]
+    fn typed_values_become_the_export_text() {
+        assert_eq!(
+            canonical(R::Milestones, "planned_date", "05/07/2025", None),
+            Ok("2025-07-05".into())
+        );
+        assert_eq!(
+            canonical(R::Milestones, "planned_date", "2025-07-05", None),
+            Ok("2025-07-05".into())
+        );
+        assert!(canonical(R::Milestones, "planned_date", "7/2025", None).is_err());
+        let usd = Some(Currency::from_str("USD").unwrap_or(Currency::VND));
+        assert_eq!(
+            canonical(R::Disbursements, "amount", "1234.5", usd),
+            Ok("1234.50".into())
+        );
+        assert!(canonical(R::Disbursements, "amount", "12.345", usd).is_err());
+        assert!(canonical(R::Disbursements, "amount", "1", None).is_err());
+        assert_eq!(
+            canonical(R::Rates, "to_usd", "0.0400", None),
+            Ok("0.04".into())
+        );
+        assert_eq!(
+            canonical(R::Items, "modality", "Programme", None),
+            Ok("programme".into())
+        );
+        let e = canonical(R::Items, "modality", "loan", None).unwrap_err();
+        assert!(e.contains("modality \"loan\" is not known"), "{e}");
+        assert_eq!(
+            canonical(R::Items, "sectors", "EDU:40; HEALTH:60", None),
+            Ok("EDU:40.00;HEALTH:60.00".into())
+        );
+        assert!(canonical(R::Items, "sectors", "EDU:40;HEALTH:50", None).is_err());
+        assert_eq!(
+            canonical(R::Organisations, "provinces", "46; 01", None),
+            Ok("01;46".into())
+        );
+    }
+
+    #[test]
+    fn references_split_at_the_last_slash() {
+        assert_eq!(split_reference("HUE/2025/D3"), Some(("HUE/2025", 'D', 3)));
+        assert_eq!(split_reference("A/m12"), Some(("A", 'M', 12)));
+        assert_eq!(split_reference("A/D0"), None);
+        assert_eq!(split_reference("/D1"), None);
+        assert_eq!(split_reference("AD1"), None);
+    }
+}
