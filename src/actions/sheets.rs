@@ -42,8 +42,10 @@ pub async fn export_tables(ctx: &Ctx, actor: &Actor, selection: Selection) -> Re
     Ok(tables(&snap, &sel))
 }
 
+mod create;
 mod import;
 mod rowset;
+mod update;
 
 use crate::interchange::cells::split_reference;
 use crate::interchange::preview::{Outcome, OutcomeKind, Preview};

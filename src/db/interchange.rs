@@ -59,13 +59,6 @@ pub async fn organisation_provinces(tx: &mut Tx) -> Result<Vec<(i64, String)>> {
     Ok(on!(tx, c => sqlx::query_as(SQL).fetch_all(&mut *c).await)?)
 }
 
-/// The aid item with `code`, if any.
-pub async fn item_id_by_code(tx: &mut Tx, code: &str) -> Result<Option<i64>> {
-    Ok(
-        on!(tx, c => sqlx::query_scalar("SELECT id FROM aid_item WHERE code = $1").bind(code).fetch_optional(&mut *c).await)?,
-    )
-}
-
 /// Every commitment, by item then id.
 pub async fn commitments(tx: &mut Tx) -> Result<Vec<Commitment>> {
     const SQL: &str = "SELECT id, item_id, kind, amount_minor, currency, commitment_date, reference, entered_by, created_at, \

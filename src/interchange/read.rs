@@ -132,6 +132,12 @@ struct Lf<R> {
 impl<R: Read> Read for Lf<R> {
     fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
         if out.len() < 2 {
+            // Too small to merge a line end into: hand over a held carriage return first.
+            if self.pending_cr && !out.is_empty() {
+                self.pending_cr = false;
+                out[0] = b'\r';
+                return Ok(1);
+            }
             return self.inner.read(out);
         }
         loop {

@@ -1,5 +1,6 @@
-//! Spreadsheet export of the demo data: every reference in the files resolves inside the
-//! files, the money adds up to the ledger's totals, and text never runs as a formula.
+//! Spreadsheet export of the demo data (every reference in the files resolves inside the
+//! files, the money adds up to the ledger's totals, text never runs as a formula) and the
+//! `sheets` command line, export and import.
 
 use crate::common::{fresh_db, system};
 use aidledger::actions::sheets::export_tables;
@@ -242,4 +243,44 @@ fn the_command_line_writes_a_folder_one_file_or_a_workbook() {
         !ok && err.contains("record type \"loans\" is not known"),
         "{err}"
     );
+}
+
+#[test]
+fn the_command_line_previews_applies_and_exits_non_zero_on_an_error_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("a.db").display());
+    let f = dir.path().join("rates.csv");
+    std::fs::write(
+        &f,
+        "Currency,Rate date,VND per unit,USD per unit,Source\r\nEUR,02/01/2025,27000.5,1.04,SBV\r\n",
+    )
+    .unwrap();
+    let file = f.to_str().unwrap();
+    let (ok, out, err) = aidledger(&url, &["sheets", "import", "csv", file, "--dry-run"]);
+    assert!(
+        ok && out.contains("1 new") && out.contains("not applied (dry run)"),
+        "{out}{err}"
+    );
+    let (ok, out, err) = aidledger(&url, &["sheets", "import", "csv", file, "--format", "json"]);
+    assert!(ok, "{out}{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        (v["applied"].as_bool(), v["new"].as_u64()),
+        (Some(true), Some(1)),
+        "{v}"
+    );
+    let (ok, out, _) = aidledger(&url, &["sheets", "import", "csv", file]);
+    assert!(ok && out.contains("0 new, 0 changed, 1 unchanged"), "{out}");
+    std::fs::write(
+        &f,
+        "Currency,Rate date,VND per unit,USD per unit,Source\r\nEUR,03/01/2025,-1,1.04,SBV\r\n",
+    )
+    .unwrap();
+    let (ok, out, err) = aidledger(&url, &["sheets", "import", "csv", file]);
+    assert!(!ok, "{out}");
+    assert!(
+        out.contains("rates.csv:2") && out.contains("column to_vnd, value \"-1\""),
+        "{out}"
+    );
+    assert!(err.contains("nothing was imported"), "{err}");
 }

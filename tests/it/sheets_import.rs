@@ -19,17 +19,17 @@ async fn empty_target() -> TestDb {
     let db = fresh_db().await;
     let mut tx = db.store().write().await.unwrap();
     aidledger::demo::insert_reference(&mut tx).await.unwrap();
-    aidledger::db::users::insert_user(
-        &mut tx,
-        "reviewer",
-        "Reviewer",
-        aidledger::domain::item::Role::Reviewer,
-        None,
-        "not-a-password-hash",
-        aidledger::db::now(),
-    )
-    .await
-    .unwrap();
+    let reviewer = aidledger::actions::users::NewUser {
+        username: "reviewer".into(),
+        display_name: "Reviewer".into(),
+        role: aidledger::domain::item::Role::Reviewer,
+        organisation_id: None,
+        password: String::new(),
+    };
+    // The account is never logged into here, so any hash-shaped text will do.
+    aidledger::actions::users::add_user_in(&mut tx, &system(), &reviewer, "not-a-password-hash")
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
     db
 }
@@ -148,6 +148,33 @@ async fn csv_and_xlsx_round_trip_through_an_empty_database_identically() {
         );
     }
     assert_eq!(totals(&source).await, totals(&target).await);
+    // Every imported row went through an audited action, and the import has its own entry.
+    let v = aidledger::actions::audit_check::verify(
+        target.store(),
+        aidledger::actions::audit_check::Scope::Full,
+    )
+    .await
+    .unwrap();
+    assert!(v.intact(), "{:?}", v.problems);
+    let mut tx = target.store().read().await.unwrap();
+    let n: i64 = match &mut tx {
+        aidledger::db::Tx::Sqlite(t) => sqlx::query_scalar(
+            "SELECT COUNT(*) FROM audit_entry WHERE action = 'sheets.import' AND entity_id = $1",
+        )
+        .bind(&p.sha256)
+        .fetch_one(&mut **t)
+        .await
+        .unwrap(),
+        aidledger::db::Tx::Pg(t) => sqlx::query_scalar(
+            "SELECT COUNT(*) FROM audit_entry WHERE action = 'sheets.import' AND entity_id = $1",
+        )
+        .bind(&p.sha256)
+        .fetch_one(&mut **t)
+        .await
+        .unwrap(),
+    };
+    assert_eq!(n, 1);
+    drop(tx);
 
     let again = import(&target, &dir.path().join("b"), SheetFormat::Csv, false).await;
     assert_eq!(
