@@ -256,12 +256,12 @@ fn the_command_line_previews_applies_and_exits_non_zero_on_an_error_row() {
     )
     .unwrap();
     let file = f.to_str().unwrap();
-    let (ok, out, err) = aidledger(&url, &["sheets", "import", "csv", file, "--dry-run"]);
+    let (ok, out, err) = aidledger(&url, &["import", "csv", file, "--dry-run"]);
     assert!(
         ok && out.contains("1 new") && out.contains("not applied (dry run)"),
         "{out}{err}"
     );
-    let (ok, out, err) = aidledger(&url, &["sheets", "import", "csv", file, "--format", "json"]);
+    let (ok, out, err) = aidledger(&url, &["import", "csv", file, "--format", "json"]);
     assert!(ok, "{out}{err}");
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(
@@ -269,14 +269,14 @@ fn the_command_line_previews_applies_and_exits_non_zero_on_an_error_row() {
         (Some(true), Some(1)),
         "{v}"
     );
-    let (ok, out, _) = aidledger(&url, &["sheets", "import", "csv", file]);
+    let (ok, out, _) = aidledger(&url, &["import", "csv", file]);
     assert!(ok && out.contains("0 new, 0 changed, 1 unchanged"), "{out}");
     std::fs::write(
         &f,
         "Currency,Rate date,VND per unit,USD per unit,Source\r\nEUR,03/01/2025,-1,1.04,SBV\r\n",
     )
     .unwrap();
-    let (ok, out, err) = aidledger(&url, &["sheets", "import", "csv", file]);
+    let (ok, out, err) = aidledger(&url, &["import", "csv", file]);
     assert!(!ok, "{out}");
     assert!(
         out.contains("rates.csv:2") && out.contains("column to_vnd, value \"-1\""),
