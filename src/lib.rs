@@ -12,6 +12,8 @@
 //! - [`demo`]: the deterministic demo data set of one province.
 //! - [`import`]: reading files people already hold (IATI activity XML, checked against the
 //!   official schema before anything in it is read).
+//! - [`interchange`]: the spreadsheet templates (CSV, XLSX) written and read back, with the
+//!   import preview.
 //! - [`cli`]: the `aidledger` command line.
 
 pub mod actions;
