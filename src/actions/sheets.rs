@@ -245,7 +245,25 @@ pub async fn import_file(ctx: &Ctx, actor: &Actor, req: &ImportRequest) -> Resul
             let stored = imp.known.rows.get(&(record, stored_key.clone())).cloned();
             let mut row = Row::new(record, raw, stored.as_ref());
             let key = key_of(&row);
-            let (kind, changes) = if let Some((f, l)) = seen.get(&(record, key.clone())) {
+            // More cells than the header has names for: usually a comma typed in a text
+            // without quotes, which shifts every later cell; say that instead of listing
+            // the shifted cells' errors.
+            let extra = src_row
+                .cells
+                .get(header.len()..)
+                .is_some_and(|rest| rest.iter().any(|c| !c.trim().is_empty()));
+            let (kind, changes) = if extra {
+                row.problems.clear();
+                row.problem(
+                    None,
+                    format!(
+                        "the row has {} cells but the header names {}: a text with a comma must be in double quotes",
+                        src_row.cells.len(),
+                        header.len()
+                    ),
+                );
+                (OutcomeKind::Error, Vec::new())
+            } else if let Some((f, l)) = seen.get(&(record, key.clone())) {
                 row.problem(
                     None,
                     format!("\"{key}\" appears twice in this import (first in {f}, line {l})"),

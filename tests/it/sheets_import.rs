@@ -376,3 +376,37 @@ async fn vietnamese_headers_typed_without_accents_and_dd_mm_yyyy_dates_are_read(
     let p = import(&target, &f, SheetFormat::Csv, false).await;
     assert_eq!((p.new, p.unchanged), (0, 1), "{}", errors(&p));
 }
+
+#[tokio::test]
+async fn an_unquoted_comma_is_named_as_a_cell_too_many_not_as_shifted_cells() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = demo_source().await;
+    let folder: PathBuf = dir.path().join("a");
+    export_csv(&source, &folder).await;
+    let file = folder.join("items.csv");
+    let title = RecordType::Items.index("title_en").unwrap();
+    let header_cells = std::fs::read_to_string(&file)
+        .unwrap()
+        .lines()
+        .next()
+        .unwrap()
+        .split(',')
+        .count();
+    edit_cell(&file, 3, title, "Clean water, Huong Phu commune");
+    let p = import(&source, &file, SheetFormat::Csv, true).await;
+    assert_eq!(p.errors, 1, "{}", errors(&p));
+    let bad = p
+        .rows
+        .iter()
+        .find(|o| o.outcome == OutcomeKind::Error)
+        .unwrap();
+    assert_eq!(bad.line, 3);
+    assert_eq!(bad.problems.len(), 1, "{:?}", bad.problems);
+    assert_eq!(
+        bad.problems[0].message,
+        format!(
+            "the row has {} cells but the header names {header_cells}: a text with a comma must be in double quotes",
+            header_cells + 1
+        )
+    );
+}
