@@ -89,17 +89,8 @@ pub(super) async fn run(ctx: &Ctx, system: &Actor, cmd: ExportCmd) -> Result<()>
     }
 }
 
-/// The temporary file beside `path` the export is written to before it is renamed into place,
-/// so a reader never sees half a file and a failed export leaves the old one as it was.
-fn temporary_name(path: &Path) -> PathBuf {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    path.with_file_name(format!(".{name}.{}.part", std::process::id()))
-}
-
-fn parse_period(ctx: &Ctx, p: Option<&str>) -> Result<Option<Period>> {
+/// An optional `--period` argument, parsed as every command parses periods.
+pub(super) fn parse_period(ctx: &Ctx, p: Option<&str>) -> Result<Option<Period>> {
     p.map(|p| Period::parse(p, ctx.config.vn_reporting_periods))
         .transpose()
         .map_err(|e| Error::invalid("period", "invalid_period", e.to_string()))
@@ -120,7 +111,7 @@ fn create_beside(out: &Path) -> Result<(PathBuf, Buffered)> {
     if out.is_dir() {
         return Err(unwritable(out, "it is a folder; give a file name"));
     }
-    let tmp = temporary_name(out);
+    let tmp = reports::temporary_name(out);
     let file = std::fs::File::create(&tmp).map_err(|e| unwritable(out, e))?;
     Ok((tmp, std::io::BufWriter::with_capacity(1 << 16, file)))
 }

@@ -103,8 +103,9 @@ pub enum OutputFormat {
     Csv,
 }
 
-/// The temporary name beside `path` that [`write_atomically`] writes first.
-fn temporary_name(path: &std::path::Path) -> std::path::PathBuf {
+/// The temporary name beside `path` that [`write_atomically`] (and the streamed exports) write
+/// first, so a reader never sees half a file and a failed write leaves the old one as it was.
+pub(super) fn temporary_name(path: &std::path::Path) -> std::path::PathBuf {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

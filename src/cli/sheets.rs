@@ -5,7 +5,6 @@
 use super::reports::write_atomically;
 use crate::actions::{Actor, Ctx, sheets};
 use crate::domain::Lang;
-use crate::domain::period::Period;
 use crate::error::{Error, Result};
 use crate::interchange::rows::Selection;
 use crate::interchange::write::{csv_name, write_csv, write_xlsx};
@@ -76,13 +75,7 @@ fn selection(ctx: &Ctx, a: &SheetExportArgs) -> Result<Selection> {
         .map(str::parse::<RecordType>)
         .transpose()
         .map_err(|e| Error::invalid("record", "invalid_record", e))?;
-    let period = a
-        .period
-        .as_deref()
-        .map(|p| Period::parse(p, ctx.config.vn_reporting_periods))
-        .transpose()
-        .map_err(|e| Error::invalid("period", "invalid_period", e.to_string()))?
-        .map(|p| (p.from, p.to));
+    let period = super::export::parse_period(ctx, a.period.as_deref())?.map(|p| (p.from, p.to));
     Ok(Selection {
         organisation: a.organisation,
         period,
