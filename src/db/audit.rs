@@ -87,7 +87,7 @@ pub async fn append_many(
         }
         let sql = sqlx::AssertSqlSafe(format!(
             "INSERT INTO audit_entry (at, actor_id, actor, action, entity, entity_id, before, after, prev_hash, hash) VALUES {}",
-            super::placeholders(chunk.len(), 10)
+            super::placeholders(tx.backend(), chunk.len(), 10)
         ));
         super::exec!(tx, c => {
             let mut q = sqlx::query(sql);

@@ -21,7 +21,7 @@ pub async fn insert_disbursements(
             "INSERT INTO disbursement (item_id, amount_minor, currency, value_date, tranche, milestone_id, reverses_id, status, \
              entered_by, verified_by, verified_at, created_at, rate_id, amount_vnd, amount_usd_cents, unconverted_reason) \
              VALUES {} RETURNING id",
-            placeholders(chunk.len(), 16)
+            placeholders(tx.backend(), chunk.len(), 16)
         ));
         let mut got: Vec<i64> = on!(tx, c => {
             let mut q = sqlx::query_scalar(sql);
@@ -50,10 +50,15 @@ pub async fn insert_disbursements(
 #[cfg(test)]
 mod tests {
     use super::placeholders;
+    use crate::db::Backend;
 
     #[test]
     fn placeholders_number_rows_then_columns() {
-        assert_eq!(placeholders(2, 3), "($1, $2, $3), ($4, $5, $6)");
-        assert_eq!(placeholders(1, 1), "($1)");
+        assert_eq!(
+            placeholders(Backend::Postgres, 2, 3),
+            "($1, $2, $3), ($4, $5, $6)"
+        );
+        assert_eq!(placeholders(Backend::Sqlite, 2, 2), "(?, ?), (?, ?)");
+        assert_eq!(placeholders(Backend::Postgres, 1, 1), "($1)");
     }
 }

@@ -286,13 +286,20 @@ pub enum HeaderError {
     },
 }
 
-/// The template column a header cell names, if any.
+/// The template column a header cell names, if any; the amount column's header may carry a
+/// number-format tag ([`number_format`]).
 fn column_of(record: RecordType, cell: &str) -> Option<usize> {
-    let f = fold(cell);
-    record
-        .columns()
-        .iter()
-        .position(|c| fold(c.key) == f || fold(c.en) == f || fold(c.vi) == f)
+    let named = |cell: &str| {
+        let f = fold(cell);
+        record
+            .columns()
+            .iter()
+            .position(|c| fold(c.key) == f || fold(c.en) == f || fold(c.vi) == f)
+    };
+    named(cell).or_else(|| match number_format(cell) {
+        (name, Some(_)) => named(name).filter(|&i| record.columns()[i].key == "amount"),
+        _ => None,
+    })
 }
 
 /// Matches a header row against `record`'s template, or (when `record` is None) recognises
@@ -337,14 +344,6 @@ pub fn match_header(
         if cell.trim().is_empty() {
             continue;
         }
-        let (name, lang) = number_format(cell);
-        let cell = match (lang, column_of(best, name)) {
-            (Some(l), Some(c)) if best.columns()[c].key == "amount" => {
-                amount_lang = Some(l);
-                name
-            }
-            _ => cell.as_str(),
-        };
         let Some(c) = column_of(best, cell) else {
             return Err(HeaderError::Stray {
                 column: i + 1,
@@ -354,6 +353,9 @@ pub fn match_header(
         };
         if positions[c].is_some() {
             return Err(HeaderError::Duplicate(cell.chars().take(40).collect()));
+        }
+        if best.columns()[c].key == "amount" {
+            amount_lang = number_format(cell).1;
         }
         positions[c] = Some(i);
     }
