@@ -1,0 +1,592 @@
+//! An activity as an aid item: titles in Vietnamese and English (a title in another language
+//! stands in for the missing English one, as it is), dates, status, sectors and localities,
+//! then creating the item or updating the one already imported under its identifier.
+//!
+//! What IATI has no element for comes from aidledger's `al:` attributes when our export wrote
+//! the file; otherwise: the item code is the activity identifier (its last 40 characters);
+//! the modality is emergency relief for a humanitarian activity, else programme; the form is
+//! cash; the legal basis names the IATI activity. The ledger only moves an item past the
+//! pipeline with its approval decision (number, date, authority), which only aidledger's
+//! attributes carry, so an activity without one is imported as pipeline whatever its IATI
+//! status, and a re-import without one leaves the stored status alone.
+//!
+//! Sectors: the ledger code in `al:code`, else the DAC purpose code (vocabulary 1) or category
+//! (2) through [`crate::domain::dac`], else a ledger code given in vocabulary 98/99. Locations:
+//! the administrative unit whose code is the location's `ref`, else the one whose Vietnamese
+//! or English name matches (case, diacritics and a leading "xã", "phường", … or trailing
+//! "commune", "ward", … aside) and that was valid when the activity started, since the 2025
+//! reform replaced districts and communes (one valid at some time during the activity when
+//! none was at its start). An unmatched or ambiguous place is the coordinator's to choose: the
+//! problem lists the candidates and their validity. Allocations and organisations of an
+//! existing item stay as created, as in the forms; a file that changes them is refused.
+
+use super::orgs::Parties;
+use super::{Importer, Row};
+use crate::actions::sheets::savepoint;
+use crate::actions::updates::ItemPatch;
+use crate::db::Tx;
+use crate::db::items::{AidItem, NewAidItem};
+use crate::db::reference::{AdminUnit, Sector};
+use crate::domain::item::{AidForm, ItemStatus, Modality};
+use crate::error::Result;
+use crate::import::activities::{Activity, Text};
+use crate::interchange::preview::{Change, OutcomeKind};
+use crate::interchange::template::fold;
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+
+/// The reference data places and sectors are matched against.
+pub(crate) struct Reference {
+    pub sectors: Vec<Sector>,
+    pub units: Vec<AdminUnit>,
+}
+
+impl Reference {
+    pub async fn load(tx: &mut Tx) -> Result<Reference> {
+        Ok(Reference {
+            sectors: crate::db::reference::list_sectors(tx).await?,
+            units: crate::db::reference::list_admin_units(tx).await?,
+        })
+    }
+}
+
+/// The item an activity was applied to.
+pub(crate) struct ItemRef {
+    pub id: i64,
+    pub code: String,
+    pub donor_id: i64,
+    pub outcome: OutcomeKind,
+    /// aidledger wrote the file (the activity carries `al:code`).
+    pub ours: bool,
+}
+
+/// A text as (Vietnamese, English): each in its language (a narrative without one is in the
+/// activity's language); a missing one takes the other language's text, or any given.
+pub(crate) fn bilingual(t: &Text, default_lang: Option<&str>) -> Option<(String, String)> {
+    let vi = t.in_lang("vi", default_lang);
+    let en = t.in_lang("en", default_lang);
+    let other =
+        t.0.iter()
+            .find(|n| n.lang.as_deref().or(default_lang) != Some("vi"))
+            .map(|n| n.text.as_str());
+    let vi = vi.or(en).or_else(|| t.first())?;
+    let en = en.or(other).unwrap_or(vi);
+    Some((vi.to_string(), en.to_string()))
+}
+
+fn item_status(a: &Activity) -> ItemStatus {
+    if let Some(s) = a.al.get("status").and_then(|s| s.parse().ok()) {
+        return s;
+    }
+    match a.status.as_deref() {
+        Some("2" | "3") => ItemStatus::Implementing,
+        Some("4") => ItemStatus::Completed,
+        Some("5") => ItemStatus::Cancelled,
+        Some("6") => ItemStatus::Suspended,
+        _ => ItemStatus::Pipeline,
+    }
+}
+
+/// Leading and trailing words naming a unit's kind, folded, which a name may or may not carry.
+const KIND_WORDS: &[&str] = &[
+    "thanh pho ",
+    "thi xa ",
+    "thi tran ",
+    "phuong ",
+    "xa ",
+    "huyen ",
+    "quan ",
+    "tinh ",
+];
+const KIND_SUFFIXES: &[&str] = &[
+    " ward",
+    " commune",
+    " district",
+    " town",
+    " township",
+    " city",
+    " province",
+];
+
+fn bare(name: &str) -> String {
+    let mut n = fold(name);
+    for w in KIND_WORDS {
+        if let Some(rest) = n.strip_prefix(w) {
+            n = rest.to_string();
+            break;
+        }
+    }
+    for w in KIND_SUFFIXES {
+        if let Some(rest) = n.strip_suffix(w) {
+            n = rest.to_string();
+            break;
+        }
+    }
+    n
+}
+
+fn valid_on(u: &AdminUnit, d: NaiveDate) -> bool {
+    u.valid_from <= d && u.valid_to.is_none_or(|t| t >= d)
+}
+
+fn shown_unit(u: &AdminUnit) -> String {
+    match u.valid_to {
+        Some(t) => format!("{} {} (until {t})", u.code, u.name_vi),
+        None => format!("{} {} (since {})", u.code, u.name_vi, u.valid_from),
+    }
+}
+
+/// A percentage as basis points, if it has at most two decimals and is in range.
+fn basis_points(p: Decimal) -> Option<u32> {
+    let bp = p * Decimal::ONE_HUNDRED;
+    use rust_decimal::prelude::ToPrimitive;
+    (bp.fract().is_zero() && bp > Decimal::ZERO)
+        .then(|| bp.to_u32())
+        .flatten()
+}
+
+impl Importer<'_> {
+    fn sectors(&self, a: &Activity, row: &mut Row) -> Vec<(String, u32)> {
+        let vocab = |s: &crate::import::activities::Sector| {
+            s.vocabulary.clone().unwrap_or_else(|| "1".into())
+        };
+        // IATI lets each vocabulary sum to 100 on its own; one is used, the most precise.
+        let chosen = ["1", "2", "99", "98"]
+            .into_iter()
+            .find(|v| a.sectors.iter().any(|s| vocab(s) == *v));
+        let used: Vec<_> = a
+            .sectors
+            .iter()
+            .filter(|s| s.al_code.is_some() || Some(vocab(s).as_str()) == chosen)
+            .collect();
+        let mut out: BTreeMap<String, u32> = BTreeMap::new();
+        for s in &used {
+            let v = vocab(s);
+            let code = s.al_code.clone().or_else(|| match v.as_str() {
+                "1" | "2" => {
+                    crate::domain::dac::ledger_sector(Some(&v), &s.code).map(str::to_string)
+                }
+                _ => Some(s.code.clone()),
+            });
+            let Some(code) = code.filter(|c| self.reference.sectors.iter().any(|x| &x.code == c))
+            else {
+                row.problem(
+                    Some("sector"),
+                    &s.code,
+                    format!("sector code {} (vocabulary {v}, line {}) matches none of the ledger's sectors", s.code, s.line),
+                );
+                continue;
+            };
+            let bp = match s.percentage {
+                None if used.len() == 1 => Some(10_000),
+                None => None,
+                Some(p) => basis_points(p),
+            };
+            let Some(bp) = bp else {
+                row.problem(
+                    Some("sector"),
+                    &s.percentage.map(|p| p.to_string()).unwrap_or_default(),
+                    format!(
+                        "sector {} (line {}) needs a percentage above 0 with at most two decimals",
+                        s.code, s.line
+                    ),
+                );
+                continue;
+            };
+            *out.entry(code).or_default() += bp;
+        }
+        if a.sectors.is_empty() {
+            row.problem(
+                Some("sector"),
+                "",
+                "the activity names no sector; the ledger needs at least one",
+            );
+        }
+        out.into_iter().collect()
+    }
+
+    fn localities(
+        &self,
+        a: &Activity,
+        start: NaiveDate,
+        end: NaiveDate,
+        row: &mut Row,
+    ) -> Vec<(String, u32)> {
+        let units = &self.reference.units;
+        let n = u32::try_from(a.locations.len()).unwrap_or(u32::MAX).max(1);
+        let mut out: BTreeMap<String, u32> = BTreeMap::new();
+        for (i, l) in a.locations.iter().enumerate() {
+            let by_ref = l
+                .reference
+                .as_deref()
+                .and_then(|r| units.iter().find(|u| u.code == r));
+            let unit = by_ref.or_else(|| {
+                let names: Vec<String> = l.name.0.iter().map(|x| bare(&x.text)).collect();
+                let named: Vec<&AdminUnit> = units
+                    .iter()
+                    .filter(|u| names.iter().any(|x| !x.is_empty() && (*x == bare(&u.name_vi) || *x == bare(&u.name_en))))
+                    .collect();
+                let at_start: Vec<&AdminUnit> = named.iter().copied().filter(|u| valid_on(u, start)).collect();
+                let during: Vec<&AdminUnit> = named
+                    .iter()
+                    .copied()
+                    .filter(|u| u.valid_from <= end && u.valid_to.is_none_or(|t| t >= start))
+                    .collect();
+                let pick = if at_start.is_empty() { &during } else { &at_start };
+                if pick.len() == 1 {
+                    return Some(pick[0]);
+                }
+                let shown = l.name.first().or(l.reference.as_deref()).unwrap_or("");
+                let message = if named.is_empty() {
+                    format!("location \"{shown}\" (line {}) matches no administrative unit by code or name: give the unit's code as its ref", l.line)
+                } else {
+                    let list: Vec<String> = named.iter().map(|u| shown_unit(u)).collect();
+                    format!(
+                        "location \"{shown}\" (line {}) matches {} for the activity's dates ({start} to {end}); choose one by giving its code as the location's ref: {}",
+                        l.line,
+                        if pick.is_empty() { "no unit valid" } else { "several units" },
+                        list.join(", ")
+                    )
+                };
+                row.problem(Some("location"), shown, message);
+                None
+            });
+            let Some(unit) = unit else { continue };
+            let bp = l
+                .al_share_bp
+                .and_then(|b| u32::try_from(b).ok())
+                .unwrap_or_else(|| {
+                    // Shares the file does not give are equal, the remainder going to the first.
+                    10_000 / n + u32::from(u32::try_from(i).unwrap_or(u32::MAX) < 10_000 % n)
+                });
+            *out.entry(unit.code.clone()).or_default() += bp;
+        }
+        if a.locations.is_empty() {
+            row.problem(
+                Some("location"),
+                "",
+                "the activity names no location; the ledger needs at least one administrative unit",
+            );
+        }
+        out.into_iter().collect()
+    }
+
+    /// The item the activity describes, created or updated; `None` when it has problems.
+    pub(super) async fn item(
+        &mut self,
+        a: &Activity,
+        p: Parties,
+        row: &mut Row,
+    ) -> Result<Option<ItemRef>> {
+        let lang = a.lang.as_deref();
+        let code = a.al.get("code").cloned().unwrap_or_else(|| {
+            let chars: Vec<char> = a.identifier.chars().collect();
+            chars[chars.len().saturating_sub(40)..].iter().collect()
+        });
+        let (title_vi, title_en) = bilingual(&a.title, lang).unwrap_or_else(|| {
+            row.problem(Some("title"), "", "the activity has no title");
+            Default::default()
+        });
+        let date = |k: &str| a.date(k);
+        let (planned_start, planned_end) = match (date("1").or(date("2")), date("3").or(date("4")))
+        {
+            (Some(s), Some(e)) => (s, e),
+            _ => {
+                row.problem(
+                    Some("activity-date"),
+                    "",
+                    "the activity needs a start date (type 1 or 2) and an end date (type 3 or 4)",
+                );
+                (NaiveDate::default(), NaiveDate::default())
+            }
+        };
+        let al_date = |k: &str| {
+            a.al.get(k)
+                .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+        };
+        let sectors = self.sectors(a, row);
+        let localities = self.localities(a, planned_start, planned_end, row);
+        let mut legal: String =
+            a.al.get("legal-basis")
+                .cloned()
+                .unwrap_or_else(|| format!("IATI activity {}", a.identifier));
+        if legal.chars().count() > 100 {
+            legal = legal.chars().take(100).collect();
+        }
+        let mut cmd = NewAidItem {
+            code: code.clone(),
+            title_vi,
+            title_en,
+            modality: a.al.get("modality").and_then(|m| m.parse().ok()).unwrap_or(
+                if a.humanitarian {
+                    Modality::EmergencyRelief
+                } else {
+                    Modality::Programme
+                },
+            ),
+            form: a
+                .al
+                .get("form")
+                .and_then(|f| f.parse().ok())
+                .unwrap_or(AidForm::Cash),
+            donor_id: p.donor.unwrap_or(0),
+            funding_source_id: p.funding_source,
+            aid_owner_id: p.aid_owner.unwrap_or(0),
+            managing_agency_id: p.managing_agency.unwrap_or(0),
+            approval_number: a.al.get("approval-number").cloned(),
+            approval_date: al_date("approval-date"),
+            approval_authority: a.al.get("approval-authority").cloned(),
+            legal_basis: legal,
+            planned_start,
+            planned_end,
+            actual_start: date("2"),
+            actual_end: date("4"),
+            status: item_status(a),
+            beneficiaries: a
+                .descriptions
+                .iter()
+                .find(|(k, _)| k.as_deref() == Some("3"))
+                .and_then(|(_, t)| t.first().map(str::to_string)),
+            sectors,
+            localities,
+        };
+        if p.donor.is_none() || !row.problems.is_empty() {
+            return Ok(None);
+        }
+        let existing = match self.by_identifier.get(&a.identifier) {
+            Some(&id) => Some(id),
+            None => self.by_code.get(&code).copied(),
+        };
+        let ours = a.al.contains_key("code");
+        let Some(id) = existing else {
+            let approved = cmd.approval_number.is_some()
+                && cmd.approval_date.is_some()
+                && cmd.approval_authority.is_some();
+            if !approved && !matches!(cmd.status, ItemStatus::Cancelled) {
+                cmd.status = ItemStatus::Pipeline;
+            }
+            let (actor, ident) = (self.actor, a.identifier.clone());
+            let donor_id = cmd.donor_id;
+            let r = savepoint(&mut self.tx, async move |tx: &mut Tx| {
+                let id = crate::actions::items::create_item_in(tx, actor, cmd).await?;
+                crate::db::iati::set_item_identifier(tx, id, &ident).await?;
+                Ok(id)
+            })
+            .await;
+            return match r {
+                Ok(id) => {
+                    self.by_identifier.insert(a.identifier.clone(), id);
+                    self.by_code.insert(code.clone(), id);
+                    Ok(Some(ItemRef {
+                        id,
+                        code,
+                        donor_id,
+                        outcome: OutcomeKind::New,
+                        ours,
+                    }))
+                }
+                Err(e) => {
+                    row.refused(e)?;
+                    Ok(None)
+                }
+            };
+        };
+        self.update(a, id, cmd, row).await
+    }
+
+    /// Updates a stored item to what the file says of it (titles, status, approval, dates,
+    /// beneficiaries); blank in the file means unchanged.
+    async fn update(
+        &mut self,
+        a: &Activity,
+        id: i64,
+        cmd: NewAidItem,
+        row: &mut Row,
+    ) -> Result<Option<ItemRef>> {
+        let Some(stored) = crate::db::items::get_item(&mut self.tx, id).await? else {
+            return Ok(None);
+        };
+        let known: Option<String> = self
+            .by_identifier
+            .iter()
+            .find(|(_, v)| **v == id)
+            .map(|(k, _)| k.clone());
+        if known.as_deref().is_some_and(|k| k != a.identifier) {
+            row.problem(
+                Some("iati-identifier"),
+                &a.identifier,
+                format!(
+                    "item {} is already the IATI activity {}",
+                    stored.code,
+                    known.unwrap_or_default()
+                ),
+            );
+            return Ok(None);
+        }
+        let (sectors, localities) = crate::db::items::item_allocations(&mut self.tx, id).await?;
+        let same = |stored: &[crate::db::items::Allocation], new: &[(String, u32)]| {
+            stored.len() == new.len()
+                && stored
+                    .iter()
+                    .zip(new)
+                    .all(|(s, (c, bp))| s.code == *c && s.share_bp == i64::from(*bp))
+        };
+        if !same(&sectors, &cmd.sectors) || !same(&localities, &cmd.localities) {
+            row.problem(None, "", format!("the sector or locality shares differ from item {}'s; an item's allocations stay as created (a change there is a new item)", stored.code));
+        }
+        let orgs = [
+            (stored.donor_id, cmd.donor_id),
+            (stored.aid_owner_id, cmd.aid_owner_id),
+            (stored.managing_agency_id, cmd.managing_agency_id),
+        ];
+        if orgs.iter().any(|(s, n)| s != n) || stored.funding_source_id != cmd.funding_source_id {
+            row.problem(Some("participating-org"), "", format!("the organisations differ from item {}'s; an item's organisations stay as created", stored.code));
+        }
+        if !row.problems.is_empty() {
+            return Ok(None);
+        }
+        let (patch, mut changes) = patch_of(&stored, &cmd);
+        if known.is_none() {
+            changes.push(Change {
+                column: "iati_identifier",
+                old: String::new(),
+                new: a.identifier.clone(),
+            });
+        }
+        let outcome = if changes.is_empty() {
+            OutcomeKind::Unchanged
+        } else {
+            OutcomeKind::Changed
+        };
+        row.changes = changes;
+        if outcome == OutcomeKind::Changed {
+            let (actor, ident) = (self.actor, a.identifier.clone());
+            let r = savepoint(&mut self.tx, async move |tx: &mut Tx| {
+                if patch != ItemPatch::default() {
+                    crate::actions::updates::update_item_in(tx, actor, id, &patch).await?;
+                }
+                crate::db::iati::set_item_identifier(tx, id, &ident).await
+            })
+            .await;
+            if let Err(e) = r {
+                row.refused(e)?;
+                return Ok(None);
+            }
+            self.by_identifier.insert(a.identifier.clone(), id);
+        }
+        Ok(Some(ItemRef {
+            id,
+            code: stored.code,
+            donor_id: stored.donor_id,
+            outcome,
+            ours: a.al.contains_key("code"),
+        }))
+    }
+}
+
+/// The patch taking `stored` to what the file says, and the changed fields, old → new.
+fn patch_of(stored: &AidItem, cmd: &NewAidItem) -> (ItemPatch, Vec<Change>) {
+    let mut p = ItemPatch::default();
+    let mut changes = Vec::new();
+    let mut note = |column: &'static str, old: String, new: String| {
+        changes.push(Change { column, old, new });
+    };
+    let opt = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+    if cmd.title_vi != stored.title_vi {
+        note("title_vi", stored.title_vi.clone(), cmd.title_vi.clone());
+        p.title_vi = Some(cmd.title_vi.clone());
+    }
+    if cmd.title_en != stored.title_en {
+        note("title_en", stored.title_en.clone(), cmd.title_en.clone());
+        p.title_en = Some(cmd.title_en.clone());
+    }
+    for (col, new, old, slot) in [
+        (
+            "approval_number",
+            &cmd.approval_number,
+            &stored.approval_number,
+            &mut p.approval_number,
+        ),
+        (
+            "approval_authority",
+            &cmd.approval_authority,
+            &stored.approval_authority,
+            &mut p.approval_authority,
+        ),
+        (
+            "beneficiaries",
+            &cmd.beneficiaries,
+            &stored.beneficiaries,
+            &mut p.beneficiaries,
+        ),
+    ] {
+        if new.is_some() && new != old {
+            note(
+                col,
+                old.clone().unwrap_or_default(),
+                new.clone().unwrap_or_default(),
+            );
+            *slot = Some(new.clone());
+        }
+    }
+    for (col, new, old, slot) in [
+        (
+            "approval_date",
+            cmd.approval_date,
+            stored.approval_date,
+            &mut p.approval_date,
+        ),
+        (
+            "actual_start",
+            cmd.actual_start,
+            stored.actual_start,
+            &mut p.actual_start,
+        ),
+        (
+            "actual_end",
+            cmd.actual_end,
+            stored.actual_end,
+            &mut p.actual_end,
+        ),
+    ] {
+        if new.is_some() && new != old {
+            note(col, opt(old), opt(new));
+            *slot = Some(new);
+        }
+    }
+    if cmd.planned_start != stored.planned_start {
+        note(
+            "planned_start",
+            stored.planned_start.to_string(),
+            cmd.planned_start.to_string(),
+        );
+        p.planned_start = Some(cmd.planned_start);
+    }
+    if cmd.planned_end != stored.planned_end {
+        note(
+            "planned_end",
+            stored.planned_end.to_string(),
+            cmd.planned_end.to_string(),
+        );
+        p.planned_end = Some(cmd.planned_end);
+    }
+    // The status follows the file only with an approval decision behind it (see the module).
+    let approved = p
+        .approval_number
+        .clone()
+        .flatten()
+        .or(stored.approval_number.clone())
+        .is_some();
+    if cmd.status != stored.status
+        && (approved || matches!(cmd.status, ItemStatus::Pipeline | ItemStatus::Cancelled))
+    {
+        note(
+            "status",
+            stored.status.code().into(),
+            cmd.status.code().into(),
+        );
+        p.status = Some(cmd.status);
+    }
+    (p, changes)
+}
