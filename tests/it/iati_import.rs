@@ -116,7 +116,11 @@ async fn the_demo_export_round_trips_through_an_empty_database_identically() {
     let dry = import(&target, &file, true).await;
     assert_eq!(dry.errors, 0, "{}", errors(&dry));
     assert!(!dry.applied);
-    assert_eq!(count(&target, "aid_item").await, 0, "a dry run stores nothing");
+    assert_eq!(
+        count(&target, "aid_item").await,
+        0,
+        "a dry run stores nothing"
+    );
 
     let p = import(&target, &file, false).await;
     assert_eq!(p.errors, 0, "{}", errors(&p));
@@ -130,7 +134,11 @@ async fn the_demo_export_round_trips_through_an_empty_database_identically() {
     assert_eq!(items as i64, count(&source, "aid_item").await);
 
     let second = export(&target).await;
-    assert!(first == second, "the re-export differs:\n{}", first_difference(&first, &second));
+    assert!(
+        first == second,
+        "the re-export differs:\n{}",
+        first_difference(&first, &second)
+    );
     assert_eq!(totals(&source).await, totals(&target).await);
 
     // The same file again changes nothing.
@@ -144,7 +152,10 @@ async fn the_demo_export_round_trips_through_an_empty_database_identically() {
 
     // Re-importing into the source (its items have no stored identifier yet) matches them by
     // code, records the identifier, and adds nothing.
-    let (items, money) = (count(&source, "aid_item").await, count(&source, "commitment").await);
+    let (items, money) = (
+        count(&source, "aid_item").await,
+        count(&source, "commitment").await,
+    );
     let back = import(&source, &file, false).await;
     assert_eq!(back.errors, 0, "{}", errors(&back));
     assert_eq!(back.new, 0, "{}", back.table());

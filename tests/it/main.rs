@@ -23,6 +23,7 @@ mod hardening_storage;
 mod health;
 mod iati_export;
 mod iati_import;
+mod iati_import_hand;
 mod iati_schema;
 mod iati_schema_edges;
 mod pages;

@@ -222,11 +222,17 @@ impl Importer<'_> {
                 .as_deref()
                 .and_then(|r| units.iter().find(|u| u.code == r));
             let unit = by_ref.or_else(|| {
-                let names: Vec<String> = l.name.0.iter().map(|x| bare(&x.text)).collect();
-                let named: Vec<&AdminUnit> = units
-                    .iter()
-                    .filter(|u| names.iter().any(|x| !x.is_empty() && (*x == bare(&u.name_vi) || *x == bare(&u.name_en))))
-                    .collect();
+                // The full name first ("A Luoi district"), then without the kind of unit
+                // ("A Luoi"), which old and new units may share.
+                let by = |f: fn(&str) -> String| -> Vec<&AdminUnit> {
+                    let names: Vec<String> = l.name.0.iter().map(|x| f(&x.text)).collect();
+                    units
+                        .iter()
+                        .filter(|u| names.iter().any(|x| !x.is_empty() && (*x == f(&u.name_vi) || *x == f(&u.name_en))))
+                        .collect()
+                };
+                let exact = by(fold);
+                let named = if exact.is_empty() { by(bare) } else { exact };
                 let at_start: Vec<&AdminUnit> = named.iter().copied().filter(|u| valid_on(u, start)).collect();
                 let during: Vec<&AdminUnit> = named
                     .iter()
