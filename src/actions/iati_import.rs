@@ -16,6 +16,8 @@
 mod item;
 mod money;
 mod orgs;
+mod places;
+mod results;
 
 use super::{Actor, Ctx};
 use crate::db::Tx;
@@ -99,7 +101,7 @@ pub(crate) struct Importer<'a> {
     pub source: String,
     pub preview: Preview,
     pub orgs: orgs::Known,
-    pub reference: item::Reference,
+    pub reference: places::Reference,
     /// Items by IATI identifier and by code, kept up to date as activities are applied.
     pub by_identifier: HashMap<String, i64>,
     pub by_code: HashMap<String, i64>,
@@ -230,7 +232,7 @@ pub async fn import_iati(ctx: &Ctx, actor: &Actor, req: &IatiImportRequest) -> R
     drop(bytes);
     let mut tx = ctx.store.write().await?;
     let orgs = orgs::Known::load(&mut tx).await?;
-    let reference = item::Reference::load(&mut tx).await?;
+    let reference = places::Reference::load(&mut tx).await?;
     let by_identifier = crate::db::iati::item_identifiers(&mut tx)
         .await?
         .into_iter()

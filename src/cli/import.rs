@@ -35,8 +35,8 @@ Exit codes:
      UTF-8 XML, or is unsafe (a DTD, an entity other than the predefined ones, nesting
      deeper than 64, too many nodes); or (without --schema-only) it breaks the schema or
      an activity has an error, and nothing was imported (the preview is printed first)
-  3  --schema-only: the file breaks the schema: the first 20 violations are printed (line,
-     column, element path and the rule broken)")]
+  3  the file breaks the schema (with --schema-only): the first 20 violations are printed
+     (line, column, element path and the rule broken)")]
 pub struct ImportIatiArgs {
     /// The IATI activity XML file.
     pub file: PathBuf,
