@@ -157,7 +157,7 @@ async fn a_hand_written_file_imports_to_the_expected_items_and_totals() {
 
     let items = strings(
         &db,
-        "SELECT iati_identifier || ' ' || title_vi || ' | ' || title_en || ' ' || status, 0 FROM aid_item ORDER BY iati_identifier",
+        "SELECT iati_identifier || ' ' || title_vi || ' | ' || title_en || ' ' || status, CAST(0 AS BIGINT) FROM aid_item ORDER BY iati_identifier",
     )
     .await;
     assert_eq!(
@@ -171,7 +171,7 @@ async fn a_hand_written_file_imports_to_the_expected_items_and_totals() {
     // Phu Vang is the district before the July 2025 reform and the new commune after it.
     let places = strings(
         &db,
-        "SELECT i.iati_identifier || ' ' || l.unit_code || ' ' || CAST(l.share_bp AS TEXT), 0 FROM aid_item_locality l \
+        "SELECT i.iati_identifier || ' ' || l.unit_code || ' ' || CAST(l.share_bp AS TEXT), CAST(0 AS BIGINT) FROM aid_item_locality l \
          JOIN aid_item i ON i.id = l.item_id ORDER BY i.iati_identifier, l.unit_code",
     )
     .await;
@@ -186,7 +186,7 @@ async fn a_hand_written_file_imports_to_the_expected_items_and_totals() {
     );
     let sectors = strings(
         &db,
-        "SELECT i.iati_identifier || ' ' || s.sector_code || ' ' || CAST(s.share_bp AS TEXT), 0 FROM aid_item_sector s \
+        "SELECT i.iati_identifier || ' ' || s.sector_code || ' ' || CAST(s.share_bp AS TEXT), CAST(0 AS BIGINT) FROM aid_item_sector s \
          JOIN aid_item i ON i.id = s.item_id ORDER BY i.iati_identifier, s.sector_code",
     )
     .await;
@@ -343,4 +343,39 @@ async fn every_reference_sub_sector_takes_back_its_own_dac_code() {
     assert_eq!(ledger_sector(Some("2"), "130"), Some("HEALTH.MCH"));
     assert_eq!(ledger_sector(Some("1"), "99999"), None);
     assert_eq!(ledger_sector(Some("7"), "12220"), None);
+}
+
+#[tokio::test]
+async fn an_ambiguous_or_unknown_place_is_listed_with_its_candidates_for_the_coordinator() {
+    let db = empty_target().await;
+    // Before the reform "Phong Dien" is both a district and its township.
+    let bad = HAND
+        .replace("A Luoi district", "Phong Dien")
+        .replace("xa Huong Toan", "Ha Noi");
+    let path = tmp("places.xml");
+    std::fs::write(&path, &bad).unwrap();
+    let p = import(&db, &path, true).await;
+    let messages: Vec<&str> = p
+        .rows
+        .iter()
+        .flat_map(|o| &o.problems)
+        .filter(|x| x.column.as_deref() == Some("location"))
+        .map(|x| x.message.as_str())
+        .collect();
+    assert_eq!(messages.len(), 2, "{}", errors(&p));
+    assert!(
+        messages[0].contains("\"Ha Noi\"")
+            && messages[0].contains("matches no administrative unit"),
+        "{}",
+        messages[0]
+    );
+    assert!(
+        messages[1].contains("several units")
+            && messages[1].contains("476 huyện Phong Điền (until 2025-06-30)")
+            && messages[1].contains("19811 thị trấn Phong Điền (until 2025-06-30)"),
+        "{}",
+        messages[1]
+    );
+    assert!(!p.applied);
+    assert_eq!(count(&db, "aid_item").await, 0);
 }
