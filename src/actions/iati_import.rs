@@ -9,9 +9,12 @@
 //! Items are matched by their stored IATI identifier (then by item code), so importing a newer
 //! file updates the item and never adds it twice. Money rows are never updated: a transaction
 //! that matches a stored row (by its `ref`, or else by type, date, amount and currency) is
-//! unchanged, any other is added. How each IATI element maps is documented where it is mapped:
-//! organisations in [`orgs`], the item's own fields, sectors and places in [`item`], and
-//! transactions, results and budgets in [`money`].
+//! unchanged, any other is added. NGO staff import only activities their own organisation
+//! reports (and, lacking the right to create items or organisations, only bring in money rows
+//! of items that exist, as drafts). How each IATI element maps is documented where it is mapped:
+//! organisations in [`orgs`], the item's own fields in [`item`], sectors and places in
+//! [`places`], results, budgets and planned disbursements in [`results`], and transactions
+//! in [`money`].
 
 mod item;
 mod money;
@@ -19,6 +22,7 @@ mod orgs;
 mod places;
 mod results;
 
+use super::scope::Scope;
 use super::{Actor, Ctx};
 use crate::db::Tx;
 use crate::error::{Error, Result};
@@ -97,6 +101,7 @@ impl Row {
 pub(crate) struct Importer<'a> {
     pub tx: Tx,
     pub actor: &'a Actor,
+    pub scope: Scope,
     pub max_age_days: u32,
     pub source: String,
     pub preview: Preview,
@@ -222,6 +227,7 @@ fn activities_of(name: &str, bytes: &[u8]) -> Result<Vec<Activity>> {
 /// error, applies them all in ONE transaction, audited as one import naming the file's
 /// SHA-256. An invalid or unsafe file is refused (422) before anything is read as data.
 pub async fn import_iati(ctx: &Ctx, actor: &Actor, req: &IatiImportRequest) -> Result<Preview> {
+    let scope = Scope::of(actor)?;
     let name = display(&req.path);
     let bytes = read_bounded(&req.path)?;
     let sha = {
@@ -246,6 +252,7 @@ pub async fn import_iati(ctx: &Ctx, actor: &Actor, req: &IatiImportRequest) -> R
     let mut imp = Importer {
         tx,
         actor,
+        scope,
         max_age_days: ctx.config.rate_max_age_days,
         source: name.clone(),
         preview: Preview::new(name, sha.clone()),
@@ -307,6 +314,16 @@ impl Importer<'_> {
             );
         }
         let parties = self.parties(a, &mut row).await?;
+        // NGO staff import their own organisation's activities only, as the scope rule says.
+        if let Scope::Organisation(own) = self.scope
+            && parties.donor.is_some_and(|d| d != own)
+        {
+            row.problem(
+                Some("reporting-org"),
+                a.reporting_org.identifier.as_deref().unwrap_or(""),
+                "NGO staff import only their own organisation's activities, and this one is reported by another organisation",
+            );
+        }
         let Some(item) = self.item(a, parties, &mut row).await? else {
             self.push(row, OutcomeKind::Error);
             self.notes(a);

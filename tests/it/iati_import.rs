@@ -202,3 +202,70 @@ async fn an_invalid_file_is_refused_with_its_violations_and_nothing_is_stored() 
     assert_eq!(count(&db, "organisation").await, 0);
     assert_eq!(count(&db, "audit_entry").await, 0);
 }
+
+#[tokio::test]
+async fn ngo_staff_import_only_their_own_organisations_activities() {
+    use aidledger::actions::Actor;
+    use aidledger::domain::item::{OrgKind, Role};
+    let source = fresh_db().await;
+    aidledger::demo::load(&source.ctx).await.unwrap();
+    let file = tmp("demo.xml");
+    std::fs::write(&file, export(&source).await).unwrap();
+    // Staff of an NGO that reports none of the file's activities.
+    let mut tx = source.store().write().await.unwrap();
+    let other = aidledger::actions::orgs::create_organisation_in(
+        &mut tx,
+        &system(),
+        aidledger::db::orgs::NewOrganisation {
+            kind: OrgKind::ForeignNgo,
+            name_vi: "Tổ chức khác".into(),
+            name_en: "Another NGO".into(),
+            acronym: None,
+            nationality: "FR".into(),
+            iati_ref: None,
+            cert_type: None,
+            cert_number: None,
+            cert_valid_from: None,
+            cert_valid_to: None,
+            sectors: Vec::new(),
+            provinces: Vec::new(),
+        },
+    )
+    .await
+    .unwrap();
+    let user = aidledger::actions::users::NewUser {
+        username: "ngo.staff".into(),
+        display_name: "NGO staff".into(),
+        role: Role::Ngo,
+        organisation_id: Some(other),
+        password: String::new(),
+    };
+    let id =
+        aidledger::actions::users::add_user_in(&mut tx, &system(), &user, "not-a-password-hash")
+            .await
+            .unwrap();
+    tx.commit().await.unwrap();
+    let actor = Actor::user(id, "ngo.staff", Role::Ngo, Some(other));
+    let req = IatiImportRequest {
+        path: file,
+        dry_run: false,
+    };
+    let (items, audits) = (
+        count(&source, "aid_item").await,
+        count(&source, "audit_entry").await,
+    );
+    let p = import_iati(&source.ctx, &actor, &req).await.unwrap();
+    assert!(!p.applied);
+    let refused = p
+        .rows
+        .iter()
+        .filter(|o| o.record == RecordType::Items && o.outcome == OutcomeKind::Error)
+        .filter(|o| {
+            o.problems
+                .iter()
+                .any(|x| x.message.contains("their own organisation's activities"))
+        })
+        .count() as i64;
+    assert_eq!(refused, items, "{}", errors(&p));
+    assert_eq!(count(&source, "audit_entry").await, audits);
+}
