@@ -10,8 +10,8 @@
 //! file updates the item and never adds it twice. Money rows are never updated: a transaction
 //! that matches a stored row (by its `ref`, or else by type, date, amount and currency) is
 //! unchanged, any other is added. NGO staff import only activities their own organisation
-//! reports (and, lacking the right to create items or organisations, only bring in money rows
-//! of items that exist, as drafts). How each IATI element maps is documented where it is mapped:
+//! reports (lacking the right to create items, organisations or commitments, they can only
+//! report disbursements of existing items, which arrive as drafts). How each IATI element maps is documented where it is mapped:
 //! organisations in [`orgs`], the item's own fields in [`item`], sectors and places in
 //! [`places`], results, budgets and planned disbursements in [`results`], and transactions
 //! in [`money`].
