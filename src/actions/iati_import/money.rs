@@ -196,7 +196,13 @@ impl Importer<'_> {
                         amount_minor: money.minor(),
                         currency: money.currency(),
                         date,
-                        reference: t.description.first().map(str::to_string),
+                        // Our export writes a commitment's document reference as its description; other
+                        // publishers' descriptions are prose, so their transaction ref is kept instead.
+                        reference: if item.ours {
+                            t.description.first().map(str::to_string)
+                        } else {
+                            t.reference.as_ref().map(|r| r.chars().take(200).collect())
+                        },
                         entered_by: None,
                     };
                     let r = savepoint(&mut self.tx, async move |tx: &mut Tx| {
