@@ -44,9 +44,16 @@ pub struct IatiImportRequest {
 }
 
 /// The one way this import builds a problem, so a change to [`Problem`]'s fields is one edit.
-pub(crate) fn problem(column: Option<&str>, value: &str, message: impl Into<String>) -> Problem {
+/// `code` is the action's error code, or the import's own (`unknown_sector`, ...).
+pub(crate) fn problem(
+    column: Option<&str>,
+    code: &str,
+    value: &str,
+    message: impl Into<String>,
+) -> Problem {
     Problem {
         column: column.map(str::to_string),
+        code: code.to_string(),
         value: value.to_string(),
         message: message.into(),
     }
@@ -72,24 +79,31 @@ impl Row {
         }
     }
 
-    pub fn problem(&mut self, column: Option<&str>, value: &str, message: impl Into<String>) {
-        self.problems.push(problem(column, value, message));
+    pub fn problem(
+        &mut self,
+        column: Option<&str>,
+        code: &str,
+        value: &str,
+        message: impl Into<String>,
+    ) {
+        self.problems.push(problem(column, code, value, message));
     }
 
     /// Turns an action's refusal into this row's problem; other errors (the database
     /// failing) stop the import.
     pub fn refused(&mut self, e: Error) -> Result<()> {
+        let code = e.code();
         match e {
             Error::Invalid { field, message, .. } => {
-                self.problem(field.as_deref(), "", message);
+                self.problem(field.as_deref(), code, "", message);
                 Ok(())
             }
             Error::Conflict { message, .. } | Error::Forbidden(message) => {
-                self.problem(None, "", message);
+                self.problem(None, code, "", message);
                 Ok(())
             }
             Error::NotFound(what) => {
-                self.problem(None, "", format!("{what} was not found"));
+                self.problem(None, "not_found", "", format!("{what} was not found"));
                 Ok(())
             }
             other => Err(other),
@@ -296,6 +310,7 @@ impl Importer<'_> {
         if let Some(first) = self.seen.get(&a.identifier) {
             row.problem(
                 None,
+                "duplicate_activity",
                 &a.identifier,
                 format!(
                     "this activity identifier appears twice in the file (first at line {first})"
@@ -308,7 +323,7 @@ impl Importer<'_> {
         if !a.countries.is_empty() && !a.countries.iter().any(|(c, _)| c == "VN") {
             let codes: Vec<&str> = a.countries.iter().map(|(c, _)| c.as_str()).collect();
             row.problem(
-                Some("recipient-country"),
+                Some("recipient-country"), "outside_viet_nam",
                 &codes.join(" "),
                 "the activity is not in Viet Nam (recipient-country VN), so it is not aid this ledger records",
             );
@@ -319,7 +334,7 @@ impl Importer<'_> {
             && parties.donor.is_some_and(|d| d != own)
         {
             row.problem(
-                Some("reporting-org"),
+                Some("reporting-org"), "other_organisation",
                 a.reporting_org.identifier.as_deref().unwrap_or(""),
                 "NGO staff import only their own organisation's activities, and this one is reported by another organisation",
             );

@@ -197,7 +197,19 @@ fn header_refused(
 /// applies them all in ONE transaction, audited as one import naming the file's SHA-256.
 /// A row dated inside a locked period is an error, so it refuses the whole file.
 pub async fn import_file(ctx: &Ctx, actor: &Actor, req: &ImportRequest) -> Result<Preview> {
+    import_file_with(ctx, actor, req, &|_| {}).await
+}
+
+/// [`import_file`], telling `progress` how many rows have been checked, every few thousand
+/// rows (the command line draws it).
+pub async fn import_file_with(
+    ctx: &Ctx,
+    actor: &Actor,
+    req: &ImportRequest,
+    progress: &(dyn Fn(u64) + Send + Sync),
+) -> Result<Preview> {
     let (srcs, sha) = sources(req)?;
+    let mut done: u64 = 0;
     let mut preview = Preview::new(display(&req.path), sha.clone());
     let mut tx = ctx.store.write().await?;
     let known = known(&mut tx).await?;
@@ -207,6 +219,7 @@ pub async fn import_file(ctx: &Ctx, actor: &Actor, req: &ImportRequest) -> Resul
         max_age_days: ctx.config.rate_max_age_days,
         known,
         item: None,
+        batch: None,
     };
     let mut seen: HashMap<(RecordType, String), (String, u64)> = HashMap::new();
     for (name, hint, src) in srcs {
@@ -228,6 +241,10 @@ pub async fn import_file(ctx: &Ctx, actor: &Actor, req: &ImportRequest) -> Resul
         let map = match_header(hint, &header).map_err(|e| header_refused(&name, &e))?;
         let record = map.record;
         while let Some(src_row) = next()? {
+            done += 1;
+            if done.is_multiple_of(5000) {
+                progress(done);
+            }
             let raw: Vec<String> = map
                 .positions
                 .iter()
@@ -240,11 +257,11 @@ pub async fn import_file(ctx: &Ctx, actor: &Actor, req: &ImportRequest) -> Resul
                 continue;
             }
             let stored_key = {
-                let probe = Row::new(record, raw.clone(), None);
+                let probe = Row::new(record, raw.clone(), None, map.amount_lang);
                 key_of(&probe)
             };
             let stored = imp.known.rows.get(&(record, stored_key.clone())).cloned();
-            let mut row = Row::new(record, raw, stored.as_ref());
+            let mut row = Row::new(record, raw, stored.as_ref(), map.amount_lang);
             let key = key_of(&row);
             // More cells than the header has names for: usually a comma typed in a text
             // without quotes, which shifts every later cell; say that instead of listing
@@ -257,6 +274,7 @@ pub async fn import_file(ctx: &Ctx, actor: &Actor, req: &ImportRequest) -> Resul
                 row.problems.clear();
                 row.problem(
                     None,
+                    "shifted_cells",
                     format!(
                         "the row has {} cells but the header names {}: a text with a comma must be in double quotes",
                         src_row.cells.len(),
@@ -267,17 +285,28 @@ pub async fn import_file(ctx: &Ctx, actor: &Actor, req: &ImportRequest) -> Resul
             } else if let Some((f, l)) = seen.get(&(record, key.clone())) {
                 row.problem(
                     None,
+                    "duplicate_row",
                     format!("\"{key}\" appears twice in this import (first in {f}, line {l})"),
                 );
                 (OutcomeKind::Error, Vec::new())
             } else if key.trim().is_empty() {
                 row.problem(
                     None,
+                    "no_key",
                     "the row has no key: give its code (or reference, or currency and date)",
                 );
                 (OutcomeKind::Error, Vec::new())
             } else {
-                seen.insert((record, key.clone()), (name.clone(), src_row.line));
+                // A new money row or milestone is not remembered: its reference must take the
+                // item's next number, so a second copy is refused by that check, and a
+                // million-row file keeps no million keys.
+                let numbered = matches!(
+                    record,
+                    RecordType::Milestones | RecordType::Commitments | RecordType::Disbursements
+                ) && stored.is_none();
+                if !numbered {
+                    seen.insert((record, key.clone()), (name.clone(), src_row.line));
+                }
                 imp.apply(&mut row, &key).await?
             };
             let kind = if row.problems.is_empty() {
@@ -296,6 +325,8 @@ pub async fn import_file(ctx: &Ctx, actor: &Actor, req: &ImportRequest) -> Resul
             });
         }
     }
+    imp.flush().await?;
+    progress(done);
     let mut tx = imp.tx;
     if preview.errors == 0 && !req.dry_run {
         let after = serde_json::json!({

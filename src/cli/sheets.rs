@@ -184,6 +184,12 @@ pub async fn run_import(ctx: &Ctx, format: SheetFormat, a: SheetImportArgs) -> R
         record,
         dry_run: a.dry_run,
     };
-    let preview = sheets::import_file(ctx, &Actor::system("cli"), &req).await?;
-    show(&preview, json)
+    let bar = super::progress::counter("checking rows", false);
+    let tick = bar.clone();
+    let preview = sheets::import_file_with(ctx, &Actor::system("cli"), &req, &move |n| {
+        tick.set_position(n)
+    })
+    .await;
+    bar.finish_and_clear();
+    show(&preview?, json)
 }

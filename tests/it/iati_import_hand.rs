@@ -301,6 +301,7 @@ async fn one_bad_activity_changes_nothing_and_is_named_by_its_line() {
         "{:?}",
         bad_rows[0]
     );
+    assert_eq!(bad_rows[0].problems[0].code, "unknown_sector");
     for t in [
         "aid_item",
         "organisation",
@@ -355,13 +356,15 @@ async fn an_ambiguous_or_unknown_place_is_listed_with_its_candidates_for_the_coo
     let path = tmp("places.xml");
     std::fs::write(&path, &bad).unwrap();
     let p = import(&db, &path, true).await;
-    let messages: Vec<&str> = p
+    let places: Vec<_> = p
         .rows
         .iter()
         .flat_map(|o| &o.problems)
         .filter(|x| x.column.as_deref() == Some("location"))
-        .map(|x| x.message.as_str())
         .collect();
+    let codes: Vec<&str> = places.iter().map(|x| x.code.as_str()).collect();
+    assert_eq!(codes, ["unknown_place", "ambiguous_place"]);
+    let messages: Vec<&str> = places.iter().map(|x| x.message.as_str()).collect();
     assert_eq!(messages.len(), 2, "{}", errors(&p));
     assert!(
         messages[0].contains("\"Ha Noi\"")

@@ -42,5 +42,6 @@ mod reports;
 mod review;
 mod schema;
 mod scope;
+mod sheets_bulk;
 mod sheets_export;
 mod sheets_import;

@@ -75,22 +75,27 @@ impl Importer<'_> {
             chars[chars.len().saturating_sub(40)..].iter().collect()
         });
         let (title_vi, title_en) = bilingual(&a.title, lang).unwrap_or_else(|| {
-            row.problem(Some("title"), "", "the activity has no title");
+            row.problem(
+                Some("title"),
+                "title_required",
+                "",
+                "the activity has no title",
+            );
             Default::default()
         });
         let date = |k: &str| a.date(k);
-        let (planned_start, planned_end) = match (date("1").or(date("2")), date("3").or(date("4")))
-        {
-            (Some(s), Some(e)) => (s, e),
-            _ => {
-                row.problem(
-                    Some("activity-date"),
+        let (planned_start, planned_end) =
+            match (date("1").or(date("2")), date("3").or(date("4"))) {
+                (Some(s), Some(e)) => (s, e),
+                _ => {
+                    row.problem(
+                    Some("activity-date"), "dates_required",
                     "",
                     "the activity needs a start date (type 1 or 2) and an end date (type 3 or 4)",
                 );
-                (NaiveDate::default(), NaiveDate::default())
-            }
-        };
+                    (NaiveDate::default(), NaiveDate::default())
+                }
+            };
         let al_date = |k: &str| {
             a.al.get(k)
                 .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
@@ -205,6 +210,7 @@ impl Importer<'_> {
         if known.as_deref().is_some_and(|k| k != a.identifier) {
             row.problem(
                 Some("iati-identifier"),
+                "identifier_taken",
                 &a.identifier,
                 format!(
                     "item {} is already the IATI activity {}",
@@ -223,7 +229,7 @@ impl Importer<'_> {
                     .all(|(s, (c, bp))| s.code == *c && s.share_bp == i64::from(*bp))
         };
         if !same(&sectors, &cmd.sectors) || !same(&localities, &cmd.localities) {
-            row.problem(None, "", format!("the sector or locality shares differ from item {}'s; an item's allocations stay as created (a change there is a new item)", stored.code));
+            row.problem(None, "allocations_changed", "", format!("the sector or locality shares differ from item {}'s; an item's allocations stay as created (a change there is a new item)", stored.code));
         }
         let orgs = [
             (stored.donor_id, cmd.donor_id),
@@ -231,7 +237,7 @@ impl Importer<'_> {
             (stored.managing_agency_id, cmd.managing_agency_id),
         ];
         if orgs.iter().any(|(s, n)| s != n) || stored.funding_source_id != cmd.funding_source_id {
-            row.problem(Some("participating-org"), "", format!("the organisations differ from item {}'s; an item's organisations stay as created", stored.code));
+            row.problem(Some("participating-org"), "organisations_changed", "", format!("the organisations differ from item {}'s; an item's organisations stay as created", stored.code));
         }
         if !row.problems.is_empty() {
             return Ok(None);

@@ -90,7 +90,7 @@ impl Importer<'_> {
                         RecordType::Commitments,
                         t.reference.clone().unwrap_or_default(),
                     );
-                    row.problem(Some("transaction-type"), other, format!("not imported: the ledger records transaction types 2, 3, 4, 11, 12 and 13, not {other}"));
+                    row.problem(Some("transaction-type"), "not_imported", other, format!("not imported: the ledger records transaction types 2, 3, 4, 11, 12 and 13, not {other}"));
                     self.push_as(row, OutcomeKind::Unchanged);
                     continue;
                 }
@@ -174,7 +174,7 @@ impl Importer<'_> {
                     continue;
                 }
                 Some(None) => {
-                    row.problem(Some("value"), &money.canonical(), format!("{} is a stored row with another amount, currency or date; money rows are never updated: record the change as a new row (an amendment, or a reversal)", row.key));
+                    row.problem(Some("value"), "money_row_changed", &money.canonical(), format!("{} is a stored row with another amount, currency or date; money rows are never updated: record the change as a new row (an amendment, or a reversal)", row.key));
                     self.push(row, OutcomeKind::Error);
                     continue;
                 }
@@ -219,7 +219,7 @@ impl Importer<'_> {
                         let r = t.al.get(attr)?;
                         let id = map.get(r).copied();
                         if id.is_none() {
-                            row.problem(Some(attr), r, format!("\"{r}\" names no row of this activity (stored, or earlier in the file)"));
+                            row.problem(Some(attr), "unknown_reference", r, format!("\"{r}\" names no row of this activity (stored, or earlier in the file)"));
                         }
                         id
                     };
@@ -300,6 +300,7 @@ impl Importer<'_> {
         let Some(code) = code else {
             row.problem(
                 Some("currency"),
+                "currency_required",
                 "",
                 "the value has no currency and the activity no default-currency",
             );
@@ -308,7 +309,7 @@ impl Importer<'_> {
         let currency: Currency = match code.parse() {
             Ok(c) => c,
             Err(e) => {
-                row.problem(Some("currency"), code, format!("{e}"));
+                row.problem(Some("currency"), "invalid_currency", code, format!("{e}"));
                 return None;
             }
         };
@@ -316,7 +317,7 @@ impl Importer<'_> {
         match Money::parse(&amount, currency) {
             Ok(m) => Some(m),
             Err(e) => {
-                row.problem(Some("value"), &amount, format!("{e}"));
+                row.problem(Some("value"), "invalid_amount", &amount, format!("{e}"));
                 None
             }
         }

@@ -123,7 +123,7 @@ impl Importer<'_> {
                 .any(|o| ledger_role(o) == Some(what.replace(' ', "_").as_str()));
             if !have && !named {
                 row.problem(
-                    Some("participating-org"),
+                    Some("participating-org"), "role_missing",
                     "",
                     format!("the activity names no participating organisation with role {role}, which the ledger records as the item's {what}"),
                 );
@@ -153,7 +153,7 @@ impl Importer<'_> {
         let names = bilingual(&r.name, lang);
         if let Err(e) = self.actor.require(Permission::EditOrganisations) {
             row.problem(
-                Some("ref"),
+                Some("ref"), "unknown_organisation",
                 &shown,
                 format!("no organisation in the ledger has this IATI identifier or name, and this import cannot create it ({e}): ask a coordinator to add the {what} first"),
             );
@@ -197,13 +197,14 @@ impl Importer<'_> {
             }
         } else {
             row.problem(
-                Some("narrative"),
+                Some("narrative"), "organisation_name_required",
                 &shown,
                 format!("the {what} matches no organisation in the ledger and has no name to create it with"),
             );
         }
         item.problem(
             Some("participating-org"),
+            "unknown_organisation",
             &shown,
             format!(
                 "the {what} \"{shown}\" (line {}) is neither in the ledger nor created",

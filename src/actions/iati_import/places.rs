@@ -120,7 +120,7 @@ impl Importer<'_> {
             let Some(code) = code.filter(|c| self.reference.sectors.iter().any(|x| &x.code == c))
             else {
                 row.problem(
-                    Some("sector"),
+                    Some("sector"), "unknown_sector",
                     &s.code,
                     format!("sector code {} (vocabulary {v}, line {}) matches none of the ledger's sectors", s.code, s.line),
                 );
@@ -134,6 +134,7 @@ impl Importer<'_> {
             let Some(bp) = bp else {
                 row.problem(
                     Some("sector"),
+                    "invalid_share",
                     &s.percentage.map(|p| p.to_string()).unwrap_or_default(),
                     format!(
                         "sector {} (line {}) needs a percentage above 0 with at most two decimals",
@@ -147,6 +148,7 @@ impl Importer<'_> {
         if a.sectors.is_empty() {
             row.problem(
                 Some("sector"),
+                "sector_required",
                 "",
                 "the activity names no sector; the ledger needs at least one",
             );
@@ -192,6 +194,11 @@ impl Importer<'_> {
                     return Some(pick[0]);
                 }
                 let shown = l.name.first().or(l.reference.as_deref()).unwrap_or("");
+                let code = if named.is_empty() {
+                    "unknown_place"
+                } else {
+                    "ambiguous_place"
+                };
                 let message = if named.is_empty() {
                     format!("location \"{shown}\" (line {}) matches no administrative unit by code or name: give the unit's code as its ref", l.line)
                 } else {
@@ -203,7 +210,7 @@ impl Importer<'_> {
                         list.join(", ")
                     )
                 };
-                row.problem(Some("location"), shown, message);
+                row.problem(Some("location"), code, shown, message);
                 None
             });
             let Some(unit) = unit else { continue };
@@ -219,6 +226,7 @@ impl Importer<'_> {
         if a.locations.is_empty() {
             row.problem(
                 Some("location"),
+                "location_required",
                 "",
                 "the activity names no location; the ledger needs at least one administrative unit",
             );

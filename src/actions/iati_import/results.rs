@@ -48,6 +48,7 @@ impl Importer<'_> {
             let Some((title_vi, title_en)) = bilingual(&ind.title, a.lang.as_deref()) else {
                 row.problem(
                     Some("title"),
+                    "title_required",
                     "",
                     "the indicator has no title, which its milestone needs",
                 );
@@ -59,6 +60,7 @@ impl Importer<'_> {
             let Some(planned) = planned else {
                 row.problem(
                     Some("period"),
+                    "period_required",
                     "",
                     "the indicator has no period, so its milestone has no planned date",
                 );
@@ -161,7 +163,7 @@ impl Importer<'_> {
                     format!("{} {what} {} to {}", a.identifier, b.start, b.end),
                 );
                 row.problem(
-                    Some(if what == "budget" { "budget" } else { "planned-disbursement" }),
+                    Some(if what == "budget" { "budget" } else { "planned-disbursement" }), "not_imported",
                     &format!("{} {cur}", b.value.amount),
                     format!("not imported: the ledger has no place for a {what} ({} {cur}, {} to {}); it is listed here only", b.value.amount, b.start, b.end),
                 );
