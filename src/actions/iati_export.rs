@@ -105,6 +105,10 @@ pub async fn export_iati<W: Write>(
             .map(|u| (u.code.clone(), u))
             .collect(),
         organisations,
+        identifiers: crate::db::iati::item_identifiers(&mut tx)
+            .await?
+            .into_iter()
+            .collect(),
     };
     let mut items: Vec<AidItem> = items::list_items(&mut tx)
         .await?

@@ -15,6 +15,7 @@ pub mod evidence;
 pub mod export;
 pub mod forms_views;
 pub mod iati_export;
+pub mod iati_import;
 pub mod idempotency;
 pub mod items;
 pub mod items_views;

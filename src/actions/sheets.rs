@@ -53,6 +53,7 @@ use crate::interchange::read::{CsvRows, SourceRow, check_file, record_of_file_na
 use crate::interchange::rows::references;
 use crate::interchange::template::match_header;
 use crate::interchange::{RecordType, SheetFormat};
+pub(crate) use import::savepoint;
 use import::{Importer, Known, key_of};
 use rowset::Row;
 use std::collections::HashMap;

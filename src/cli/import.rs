@@ -1,7 +1,8 @@
-//! `aidledger import`: bring data in from a file. Today it checks IATI 2.03 activity XML
-//! against the official schema (`import iati FILE --schema-only`); importing the activities
-//! themselves comes with the import mapping and says plainly that it is not available yet.
-//! This module only reads the file and reports: the checks are [`crate::import::iati`]'s.
+//! `aidledger import`: bring data in from a file. `import iati FILE` imports IATI 2.03
+//! activity XML into the ledger (a preview, then applied unless `--dry-run` or an activity has
+//! an error), and `import iati FILE --schema-only` only checks it against the official schema.
+//! This module only reads the file and reports: the checks are [`crate::import::iati`]'s and
+//! the import is [`crate::actions::iati_import`]'s.
 
 use crate::error::{Error, Result};
 use crate::import::iati::{self, CheckError, XmlRefusal};
@@ -14,7 +15,9 @@ pub const EXIT_INVALID: u8 = 3;
 
 #[derive(Subcommand, Debug)]
 pub enum ImportCmd {
-    /// IATI 2.03 activity XML: check it against the official IATI schema (--schema-only).
+    /// IATI 2.03 activity XML: checked against the official IATI schema, then each activity
+    /// is previewed and all are applied in one transaction unless --dry-run or any has an
+    /// error; --schema-only checks the schema alone.
     Iati(ImportIatiArgs),
     /// A filled-in CSV template (or a folder of them): checked row by row, then applied in
     /// one transaction unless --dry-run or any row has an error.
@@ -26,38 +29,53 @@ pub enum ImportCmd {
 #[derive(Args, Debug)]
 #[command(after_help = "\
 Exit codes:
-  0  the file is valid against the IATI 2.03 activity schema
+  0  --schema-only: the file is valid against the IATI 2.03 activity schema; otherwise:
+     the import was applied, or a dry run found no error
   1  the file was not read: it cannot be opened, is larger than 64 MiB, is not well-formed
      UTF-8 XML, or is unsafe (a DTD, an entity other than the predefined ones, nesting
-     deeper than 64, too many nodes); or importing is not available yet
-  3  the file breaks the schema: the first 20 violations are printed (line, column,
-     element path and the rule broken)")]
+     deeper than 64, too many nodes); or (without --schema-only) it breaks the schema or
+     an activity has an error, and nothing was imported (the preview is printed first)
+  3  the file breaks the schema (with --schema-only): the first 20 violations are printed
+     (line, column, element path and the rule broken)")]
 pub struct ImportIatiArgs {
     /// The IATI activity XML file.
     pub file: PathBuf,
     /// Check the file against the official IATI 2.03 activity schema only; import nothing.
     #[arg(long)]
     pub schema_only: bool,
+    /// Print the preview and change nothing.
+    #[arg(long, conflicts_with = "schema_only")]
+    pub dry_run: bool,
+    /// How to print the preview: table (default) or json.
+    #[arg(long, default_value = "table")]
+    pub format: String,
+}
+
+/// Runs `import iati FILE` (without `--schema-only`) as the command-line (system) actor: the
+/// preview, then an error when any activity had one (nothing is then imported).
+pub async fn import_iati(ctx: &crate::actions::Ctx, a: ImportIatiArgs) -> Result<()> {
+    let json = super::sheets::json_format(&a.format)?;
+    let req = crate::actions::iati_import::IatiImportRequest {
+        path: a.file,
+        dry_run: a.dry_run,
+    };
+    let actor = crate::actions::Actor::system("cli");
+    let preview = crate::actions::iati_import::import_iati(ctx, &actor, &req).await?;
+    super::sheets::finish(super::sheets::show(&preview, json)?)
 }
 
 /// Runs an import command and returns the exit code it ends with (0, or [`EXIT_INVALID`]);
 /// a file that cannot be read or is unsafe is an error (exit 1).
 pub fn run(cmd: ImportCmd) -> Result<u8> {
     match cmd {
+        // Only --schema-only arrives here: importing IATI, like the spreadsheet imports,
+        // needs the database, and cli::run dispatches it itself.
         ImportCmd::Iati(args) => iati_file(&args),
-        // The spreadsheet imports need the database; cli::run dispatches them itself.
         ImportCmd::Csv(_) | ImportCmd::Xlsx(_) => Ok(0),
     }
 }
 
 fn iati_file(args: &ImportIatiArgs) -> Result<u8> {
-    if !args.schema_only {
-        return Err(Error::Invalid {
-            field: None,
-            code: "import_not_available",
-            message: "importing IATI activities is not available yet; `aidledger import iati FILE --schema-only` checks the file against the IATI 2.03 activity schema".into(),
-        });
-    }
     let shown = args.file.display();
     let bytes = read_bounded(&args.file)?;
     match iati::check_schema(&bytes) {

@@ -266,6 +266,9 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Import(import::ImportCmd::Xlsx(a)) => {
             sheets::import(&ctx, crate::interchange::SheetFormat::Xlsx, a).await?;
         }
+        Command::Import(import::ImportCmd::Iati(a)) if !a.schema_only => {
+            import::import_iati(&ctx, a).await?;
+        }
         Command::Import(c) => {
             // A file that breaks the schema is an answer, not an error: its own exit code.
             let code = import::run(c)?;

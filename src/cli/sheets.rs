@@ -59,13 +59,7 @@ pub struct SheetExportArgs {
 /// Runs `import csv|xlsx` as the command-line (system) actor; a file with any error row
 /// changes nothing and ends the command with an error after the preview.
 pub async fn import(ctx: &Ctx, format: SheetFormat, a: SheetImportArgs) -> Result<()> {
-    match run_import(ctx, format, a).await? {
-        ImportExit::Clean => Ok(()),
-        ImportExit::Refused => Err(Error::conflict(
-            "import_refused",
-            "some rows have errors (listed above); nothing was imported",
-        )),
-    }
+    finish(run_import(ctx, format, a).await?)
 }
 
 fn selection(ctx: &Ctx, a: &SheetExportArgs) -> Result<Selection> {
@@ -128,23 +122,56 @@ pub async fn run_export(ctx: &Ctx, format: SheetFormat, a: SheetExportArgs) -> R
     Ok(())
 }
 
+/// Whether `--format` asks for JSON (`json`) or the table (`table`).
+pub(super) fn json_format(format: &str) -> Result<bool> {
+    match format {
+        "table" => Ok(false),
+        "json" => Ok(true),
+        other => Err(Error::invalid(
+            "format",
+            "invalid_format",
+            format!(
+                "output format \"{}\" is not known; use table or json",
+                other.chars().take(20).collect::<String>()
+            ),
+        )),
+    }
+}
+
+/// Prints a preview as a table or JSON and says how the import ended.
+pub(super) fn show(
+    preview: &crate::interchange::preview::Preview,
+    json: bool,
+) -> Result<ImportExit> {
+    if json {
+        let text = serde_json::to_string_pretty(preview)
+            .map_err(|e| Error::Internal(format!("cannot print the preview: {e}")))?;
+        println!("{text}");
+    } else {
+        print!("{}", preview.table());
+    }
+    Ok(if preview.errors == 0 {
+        ImportExit::Clean
+    } else {
+        ImportExit::Refused
+    })
+}
+
+/// Ends an import command: an error after the preview when some row had one.
+pub(super) fn finish(exit: ImportExit) -> Result<()> {
+    match exit {
+        ImportExit::Clean => Ok(()),
+        ImportExit::Refused => Err(Error::conflict(
+            "import_refused",
+            "some rows have errors (listed above); nothing was imported",
+        )),
+    }
+}
+
 /// Prints the preview of importing `a.file` (a table, or JSON with `--format json`) and
 /// applies it unless `--dry-run` or a row has an error.
 pub async fn run_import(ctx: &Ctx, format: SheetFormat, a: SheetImportArgs) -> Result<ImportExit> {
-    let json = match a.format.as_str() {
-        "table" => false,
-        "json" => true,
-        other => {
-            return Err(Error::invalid(
-                "format",
-                "invalid_format",
-                format!(
-                    "output format \"{}\" is not known; use table or json",
-                    other.chars().take(20).collect::<String>()
-                ),
-            ));
-        }
-    };
+    let json = json_format(&a.format)?;
     let record = a
         .record
         .as_deref()
@@ -164,17 +191,5 @@ pub async fn run_import(ctx: &Ctx, format: SheetFormat, a: SheetImportArgs) -> R
     })
     .await;
     bar.finish_and_clear();
-    let preview = preview?;
-    if json {
-        let text = serde_json::to_string_pretty(&preview)
-            .map_err(|e| Error::Internal(format!("cannot print the preview: {e}")))?;
-        println!("{text}");
-    } else {
-        print!("{}", preview.table());
-    }
-    Ok(if preview.errors == 0 {
-        ImportExit::Clean
-    } else {
-        ImportExit::Refused
-    })
+    show(&preview?, json)
 }

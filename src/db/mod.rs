@@ -15,6 +15,7 @@ pub mod dash_views;
 pub mod evidence;
 pub mod export;
 pub mod forms_views;
+pub mod iati;
 pub mod idempotency;
 pub mod interchange;
 pub mod items;

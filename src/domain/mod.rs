@@ -5,6 +5,7 @@
 pub mod allocation;
 pub mod cell;
 pub mod currency;
+pub mod dac;
 pub mod dates;
 pub mod document;
 #[cfg(test)]

@@ -105,8 +105,8 @@ impl Preview {
     }
 
     /// The preview as a plain-text table: one line per row that is not unchanged (an
-    /// unchanged row needs no attention), each problem and change on its own line, then
-    /// the counts.
+    /// unchanged row needs no attention, unless it carries a note such as "not imported"),
+    /// each problem and change on its own line, then the counts.
     #[must_use]
     pub fn table(&self) -> String {
         use std::fmt::Write as _;
@@ -114,7 +114,7 @@ impl Preview {
         for o in self
             .rows
             .iter()
-            .filter(|o| o.outcome != OutcomeKind::Unchanged)
+            .filter(|o| o.outcome != OutcomeKind::Unchanged || !o.problems.is_empty())
         {
             let kind = match o.outcome {
                 OutcomeKind::New => "new",

@@ -1,6 +1,6 @@
 //! `aidledger import iati FILE --schema-only` as a person runs it: the exit code says valid
 //! (0), not valid (3, with the violations) or not read (1, with the reason); without
-//! `--schema-only` it says importing is not available yet.
+//! `--schema-only` the file is imported: the preview, and exit 1 when anything is wrong.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -104,12 +104,52 @@ fn an_unreadable_or_unsafe_file_exits_1_with_the_reason() {
 }
 
 #[test]
-fn importing_without_schema_only_is_not_available_yet() {
-    let file = official("should-pass/21-transaction.xml");
-    let (code, _, err) = aidledger(&["import", "iati", file.to_str().unwrap()]);
+fn importing_prints_the_preview_and_fails_when_an_activity_has_an_error() {
+    // An empty database has no sectors or places, so the activity cannot be mapped: the
+    // preview names its problems and the command fails, importing nothing.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("one.xml");
+    std::fs::write(
+        &file,
+        r#"<iati-activities version="2.03"><iati-activity default-currency="EUR">
+<iati-identifier>GB-CHC-1-A</iati-identifier>
+<reporting-org ref="GB-CHC-1" type="21"><narrative>An NGO</narrative></reporting-org>
+<title><narrative>Wells</narrative></title>
+<description><narrative>Wells.</narrative></description>
+<participating-org role="2"><narrative>A province</narrative></participating-org>
+<activity-status code="2"/>
+<activity-date type="1" iso-date="2024-01-01"/>
+<sector code="14030"/>
+</iati-activity></iati-activities>
+"#,
+    )
+    .unwrap();
+    let (code, out, err) = aidledger(&["import", "iati", file.to_str().unwrap(), "--dry-run"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("ERROR") && out.contains("nothing was applied"),
+        "{out}"
+    );
+    assert!(err.contains("nothing was imported"), "{err}");
+    let (code, out, _) = aidledger(&["import", "iati", file.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(code, 1);
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(json["applied"], false);
+    assert!(json["errors"].as_u64().unwrap() > 0, "{out}");
+    // A file that breaks the schema is refused before any activity is read.
+    let bad = official("should-fail/24-two-titles.xml");
+    let (code, _, err) = aidledger(&["import", "iati", bad.to_str().unwrap()]);
     assert_eq!(code, 1);
     assert!(
-        err.contains("importing IATI activities is not available yet"),
+        err.contains("not valid against the IATI 2.03 activity schema"),
         "{err}"
     );
+    let (code, _, err) = aidledger(&[
+        "import",
+        "iati",
+        file.to_str().unwrap(),
+        "--schema-only",
+        "--dry-run",
+    ]);
+    assert_eq!(code, 2, "{err}");
 }

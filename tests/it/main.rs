@@ -22,6 +22,8 @@ mod hardening_input;
 mod hardening_storage;
 mod health;
 mod iati_export;
+mod iati_import;
+mod iati_import_hand;
 mod iati_schema;
 mod iati_schema_edges;
 mod pages;

@@ -41,7 +41,7 @@ fn column_of(record: RecordType, field: &str) -> Option<String> {
 }
 
 /// Runs `f` inside a savepoint: undone on error, so the transaction goes on.
-pub(super) async fn savepoint<T>(
+pub(crate) async fn savepoint<T>(
     tx: &mut Tx,
     f: impl AsyncFnOnce(&mut Tx) -> Result<T>,
 ) -> Result<T> {

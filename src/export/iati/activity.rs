@@ -26,6 +26,9 @@ pub struct Reference {
     pub organisations: HashMap<i64, Organisation>,
     pub sectors: HashMap<String, Sector>,
     pub units: HashMap<String, AdminUnit>,
+    /// The IATI identifiers items were imported under, by item id: written as they are, so a
+    /// published activity keeps its identifier through aidledger.
+    pub identifiers: HashMap<i64, String>,
 }
 
 /// An item with everything its activity element holds.
@@ -143,7 +146,12 @@ pub fn write<W: Write>(w: &mut XmlWriter<W>, r: &Reference, a: &Activity<'_>) ->
     }
     let attrs: Vec<(&str, &str)> = attrs.iter().map(|(k, v)| (*k, v.as_str())).collect();
     w.open("iati-activity", &attrs)?;
-    w.text("iati-identifier", &[], &activity_identifier(donor, item))?;
+    let identifier = r
+        .identifiers
+        .get(&item.id)
+        .cloned()
+        .unwrap_or_else(|| activity_identifier(donor, item));
+    w.text("iati-identifier", &[], &identifier)?;
 
     let donor_ref = organisation_ref(donor);
     let mut rep = vec![("ref", donor_ref.as_str())];
