@@ -16,6 +16,7 @@ pub mod export;
 pub mod forms_views;
 pub mod iati_export;
 pub mod idempotency;
+pub mod imports;
 pub mod items;
 pub mod items_views;
 pub mod ledger;

@@ -43,6 +43,7 @@ pub async fn export_tables(ctx: &Ctx, actor: &Actor, selection: Selection) -> Re
 }
 
 mod create;
+mod gate;
 mod import;
 mod rowset;
 mod update;
@@ -196,10 +197,24 @@ fn header_refused(
 /// applies them all in ONE transaction, audited as one import naming the file's SHA-256.
 /// A row dated inside a locked period is an error, so it refuses the whole file.
 pub async fn import_file(ctx: &Ctx, actor: &Actor, req: &ImportRequest) -> Result<Preview> {
+    import_file_then(ctx, actor, req, async |_, _| Ok(())).await
+}
+
+/// [`import_file`], with `before_commit` run inside the import's transaction just before it
+/// commits (only when the import is applied): what it writes commits with the import or not
+/// at all, and its error undoes the whole import. An uploaded import records that it was
+/// applied this way.
+pub async fn import_file_then(
+    ctx: &Ctx,
+    actor: &Actor,
+    req: &ImportRequest,
+    before_commit: impl AsyncFnOnce(&mut Tx, &Preview) -> Result<()>,
+) -> Result<Preview> {
     let (srcs, sha) = sources(req)?;
     let mut preview = Preview::new(display(&req.path), sha.clone());
     let mut tx = ctx.store.write().await?;
     let known = known(&mut tx).await?;
+    let gate = gate::Gate::of(&mut tx, actor).await?;
     let mut imp = Importer {
         tx,
         actor,
@@ -275,6 +290,9 @@ pub async fn import_file(ctx: &Ctx, actor: &Actor, req: &ImportRequest) -> Resul
                     "the row has no key: give its code (or reference, or currency and date)",
                 );
                 (OutcomeKind::Error, Vec::new())
+            } else if let Some(why) = gate.refuses(record, &key, &imp.known) {
+                row.problem(None, why);
+                (OutcomeKind::Error, Vec::new())
             } else {
                 seen.insert((record, key.clone()), (name.clone(), src_row.line));
                 imp.apply(&mut row, &key).await?
@@ -312,6 +330,7 @@ pub async fn import_file(ctx: &Ctx, actor: &Actor, req: &ImportRequest) -> Resul
             crate::db::now(),
         )
         .await?;
+        before_commit(&mut tx, &preview).await?;
         tx.commit().await?;
         preview.applied = true;
     }

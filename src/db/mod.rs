@@ -16,6 +16,7 @@ pub mod evidence;
 pub mod export;
 pub mod forms_views;
 pub mod idempotency;
+pub mod imports;
 pub mod interchange;
 pub mod items;
 pub mod items_views;
