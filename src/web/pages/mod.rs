@@ -14,6 +14,7 @@ pub mod fmt;
 pub mod forms;
 pub mod frame;
 pub mod i18n;
+pub mod imports;
 pub mod items;
 pub mod session;
 
@@ -37,5 +38,6 @@ pub fn routes() -> Vec<rocket::Route> {
     routes.extend(forms::routes());
     routes.extend(evidence::routes());
     routes.extend(exports::routes());
+    routes.extend(imports::routes());
     routes
 }
