@@ -42,3 +42,4 @@ mod schema;
 mod scope;
 mod sheets_export;
 mod sheets_import;
+mod web_imports;
