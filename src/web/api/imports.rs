@@ -39,17 +39,24 @@ fn kind_of(kind: Option<&str>, content_type: Option<&ContentType>) -> Result<Imp
     })
 }
 
-#[rocket::post("/imports?<kind>&<name>", data = "<data>")]
+/// The upload's query: `?kind=csv|xlsx|iati&name=FILE`, both optional.
+#[derive(rocket::FromForm)]
+pub struct UploadQuery<'r> {
+    kind: Option<&'r str>,
+    name: Option<&'r str>,
+}
+
+#[rocket::post("/imports?<q..>", data = "<data>")]
 pub async fn upload(
     ctx: &State<Ctx>,
     user: CurrentUser,
     meta: WriteMeta,
     content_type: Option<&ContentType>,
-    kind: Option<&str>,
-    name: Option<&str>,
+    q: UploadQuery<'_>,
     _once: QueryOnce,
     data: Data<'_>,
 ) -> Result<Reply> {
+    let (kind, name) = (q.kind, q.name);
     let kind = kind_of(kind, content_type)?;
     // One byte over the limit is enough to know the file is too large.
     let read = data
