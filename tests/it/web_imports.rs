@@ -376,3 +376,62 @@ async fn the_pages_upload_preview_and_apply_with_csrf_in_the_readers_language() 
     );
     assert!(!html.contains("id=\"apply-form\""));
 }
+
+#[rocket::async_test]
+async fn the_exports_page_links_downloads_that_import_back_unchanged() {
+    let app = App::new().await;
+    app.rates().await;
+    app.disburse(app.item_a, "coordinator", "1500.00", "EUR", "2025-03-10")
+        .await;
+    log_in(&app.client, "ngo_a").await;
+    let html = body(app.client.get("/exports?period=2025").dispatch().await).await;
+    for href in [
+        "/exports/transactions.csv?period=2025",
+        "/exports/records.xlsx?period=2025",
+        "/exports/templates/disbursements.csv?period=2025",
+        "/exports/activities.xml?period=2025",
+    ] {
+        assert!(html.contains(&format!("href=\"{href}\"")), "{href}: {html}");
+    }
+    let res = app.client.get("/exports/records.xlsx").dispatch().await;
+    assert_eq!(res.status(), Status::Ok);
+    assert!(res.into_bytes().await.unwrap().starts_with(b"PK"));
+    let res = app.client.get("/exports/activities.xml").dispatch().await;
+    assert_eq!(res.status(), Status::Ok);
+    let xml = res.into_string().await.unwrap();
+    assert!(xml.contains("<iati-activities") && !xml.contains(crate::api::MARKER_B));
+    // NGO staff get their own organisation's rows, whatever they ask for.
+    let items = body(
+        app.client
+            .get("/exports/templates/items.csv")
+            .dispatch()
+            .await,
+    )
+    .await;
+    assert!(
+        items.contains("A-001") && !items.contains(crate::api::MARKER_B),
+        "{items}"
+    );
+    // The template exported is what an import takes back: nothing changes.
+    let res = app
+        .client
+        .get("/exports/templates/disbursements.csv")
+        .dispatch()
+        .await;
+    assert_eq!(res.status(), Status::Ok);
+    let csv = res.into_bytes().await.unwrap();
+    let (s, b) = upload(
+        &app,
+        "coordinator",
+        "?kind=csv&name=disbursements.csv",
+        csv,
+        None,
+    )
+    .await;
+    assert_eq!(s, Status::Created, "{b}");
+    assert_eq!(
+        (b["preview"]["unchanged"].as_u64(), b["state"].as_str()),
+        (Some(1), Some("previewed")),
+        "{b}"
+    );
+}

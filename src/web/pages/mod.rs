@@ -10,6 +10,7 @@ pub mod dash;
 pub mod errors;
 pub mod evidence;
 pub mod exports;
+pub mod exports_page;
 pub mod fmt;
 pub mod forms;
 pub mod frame;
@@ -39,5 +40,6 @@ pub fn routes() -> Vec<rocket::Route> {
     routes.extend(evidence::routes());
     routes.extend(exports::routes());
     routes.extend(imports::routes());
+    routes.extend(exports_page::routes());
     routes
 }
