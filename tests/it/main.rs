@@ -43,3 +43,4 @@ mod scope;
 mod sheets_export;
 mod sheets_import;
 mod web_imports;
+mod web_imports_pages;

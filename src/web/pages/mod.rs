@@ -16,6 +16,7 @@ pub mod forms;
 pub mod frame;
 pub mod i18n;
 pub mod imports;
+pub mod imports_upload;
 pub mod items;
 pub mod session;
 
