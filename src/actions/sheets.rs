@@ -290,7 +290,7 @@ pub async fn import_file_then(
                     "the row has no key: give its code (or reference, or currency and date)",
                 );
                 (OutcomeKind::Error, Vec::new())
-            } else if let Some(why) = gate.refuses(record, &key, &imp.known) {
+            } else if let Some((_code, why)) = gate.refuses(record, &key, &imp.known) {
                 row.problem(None, why);
                 (OutcomeKind::Error, Vec::new())
             } else {

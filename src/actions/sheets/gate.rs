@@ -85,8 +85,14 @@ impl Gate {
         })
     }
 
-    /// Why this row may not be imported by the actor, if it may not.
-    pub(super) fn refuses(&self, record: RecordType, key: &str, known: &Known) -> Option<String> {
+    /// Why this row may not be imported by the actor, if it may not: the problem's code and
+    /// its message.
+    pub(super) fn refuses(
+        &self,
+        record: RecordType,
+        key: &str,
+        known: &Known,
+    ) -> Option<(&'static str, String)> {
         if self
             .role
             .is_none_or(|r| allows(r, staff_permission(record)))
@@ -95,24 +101,28 @@ impl Gate {
         }
         let reportable = matches!(record, RecordType::Disbursements | RecordType::Milestones);
         if !(self.reports && reportable) {
-            return Some(format!(
-                "{}: this account may not import them",
-                who_may(record)
+            return Some((
+                "import_not_permitted",
+                format!("{}: this account may not import them", who_may(record)),
             ));
         }
         if let Some(own) = &self.own_items {
             let code = split_reference(key).map_or(key, |(code, _, _)| code);
             if !own.contains(code) {
-                return Some(format!(
-                    "there is no aid item with code \"{code}\" (in the database or earlier in this import)"
+                return Some((
+                    "unknown_item",
+                    format!(
+                        "there is no aid item with code \"{code}\" (in the database or earlier in this import)"
+                    ),
                 ));
             }
         }
         if record == RecordType::Milestones && !known.milestones.contains_key(key) {
-            return Some(
+            return Some((
+                "new_milestone_by_coordinator",
                 "NGO staff report progress on existing milestones; a new milestone is added by a coordinator"
                     .into(),
-            );
+            ));
         }
         None
     }
