@@ -149,6 +149,47 @@ pub async fn record_disbursement_row_in(
         }
         cmd.status = DisbursementStatus::Draft;
     }
+    check_disbursement_fields(&cmd)?;
+    require_item(tx, cmd.item_id).await?;
+    if let Some(m) = cmd.milestone_id {
+        let ms = ledger::list_milestones(tx, cmd.item_id).await?;
+        if !ms.iter().any(|x| x.id == m) {
+            return Err(not_the_items_milestone(m, cmd.item_id));
+        }
+    }
+    ensure_open(tx, cmd.value_date, "a disbursement").await?;
+    if let Some(orig) = cmd.reverses_id {
+        check_reversal(tx, &cmd, orig).await?;
+    }
+    stamp_entry(actor, &mut cmd)?;
+    let money = Money::from_minor(cmd.amount_minor, cmd.currency);
+    let conv = Conversion::from(&convert_at(tx, money, cmd.value_date, max_age_days).await?);
+    let now = crate::db::now();
+    let id = ledger::insert_disbursement(tx, &cmd, &conv, now).await?;
+    let row = ledger::get_disbursement(tx, id)
+        .await?
+        .ok_or_else(|| Error::Internal(format!("disbursement {id} vanished after insert")))?;
+    let action = if ngo_report {
+        "disbursement.report"
+    } else {
+        "disbursement.record"
+    };
+    record::<(), _>(tx, actor, action, "disbursement", id, None, Some(&row), now).await?;
+    Ok(row)
+}
+
+pub(crate) fn not_the_items_milestone(milestone: i64, item: i64) -> Error {
+    Error::invalid(
+        "milestone_id",
+        "unknown_milestone",
+        format!("milestone {milestone} does not belong to aid item {item}"),
+    )
+}
+
+/// The checks of a new disbursement that need no database. The one-row path above and
+/// imports' batches ([`super::ledger_batch`]) both call it, so a file's row is refused with
+/// the same message as the form's.
+pub(crate) fn check_disbursement_fields(cmd: &NewDisbursement) -> Result<()> {
     if cmd.reverses_id.is_none() && cmd.amount_minor <= 0 {
         return Err(Error::invalid(
             "amount",
@@ -165,21 +206,12 @@ pub async fn record_disbursement_row_in(
     }
     not_in_future("value_date", "a disbursement", cmd.value_date)?;
     crate::domain::money::limits::amount_field("amount", cmd.amount_minor, cmd.currency)?;
-    require_item(tx, cmd.item_id).await?;
-    if let Some(m) = cmd.milestone_id {
-        let ms = ledger::list_milestones(tx, cmd.item_id).await?;
-        if !ms.iter().any(|x| x.id == m) {
-            return Err(Error::invalid(
-                "milestone_id",
-                "unknown_milestone",
-                format!("milestone {m} does not belong to aid item {}", cmd.item_id),
-            ));
-        }
-    }
-    ensure_open(tx, cmd.value_date, "a disbursement").await?;
-    if let Some(orig) = cmd.reverses_id {
-        check_reversal(tx, &cmd, orig).await?;
-    }
+    Ok(())
+}
+
+/// A person's entry is theirs and at most submitted (reviewing is another person's act);
+/// only the system stores a verified row, and never with its enterer as verifier.
+pub(crate) fn stamp_entry(actor: &Actor, cmd: &mut NewDisbursement) -> Result<()> {
     if actor.role.is_some() {
         cmd.entered_by = actor.user_id;
         cmd.verified_by = None;
@@ -206,20 +238,7 @@ pub async fn record_disbursement_row_in(
             "whoever entered a disbursement cannot verify it",
         ));
     }
-    let money = Money::from_minor(cmd.amount_minor, cmd.currency);
-    let conv = Conversion::from(&convert_at(tx, money, cmd.value_date, max_age_days).await?);
-    let now = crate::db::now();
-    let id = ledger::insert_disbursement(tx, &cmd, &conv, now).await?;
-    let row = ledger::get_disbursement(tx, id)
-        .await?
-        .ok_or_else(|| Error::Internal(format!("disbursement {id} vanished after insert")))?;
-    let action = if ngo_report {
-        "disbursement.report"
-    } else {
-        "disbursement.record"
-    };
-    record::<(), _>(tx, actor, action, "disbursement", id, None, Some(&row), now).await?;
-    Ok(row)
+    Ok(())
 }
 
 /// A reversal negates exactly one verified, not yet reversed row of the same item, dated no

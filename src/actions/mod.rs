@@ -20,6 +20,7 @@ pub mod imports;
 pub mod items;
 pub mod items_views;
 pub mod ledger;
+pub mod ledger_batch;
 pub mod orgs;
 pub mod periods;
 pub mod progress;

@@ -36,17 +36,22 @@ pub struct PeriodStatus {
 pub async fn ensure_open(tx: &mut Tx, date: NaiveDate, what: &str) -> Result<()> {
     match periods::active_lock_covering(tx, date, date).await? {
         None => Ok(()),
-        Some(l) => Err(Error::conflict(
-            "period_locked",
-            format!(
-                "{what} is dated {date}, inside the locked period {p} ({from} to {to}); a locked period cannot change: \
-                 record an adjustment dated in an open period, or ask a reviewer to unlock {p} with a reason",
-                p = l.period,
-                from = l.starts_on,
-                to = l.ends_on
-            ),
-        )),
+        Some(l) => Err(locked(what, date, &l)),
     }
+}
+
+/// The refusal of a row dated `date` inside the locked period `l`.
+pub(crate) fn locked(what: &str, date: NaiveDate, l: &crate::db::periods::PeriodLock) -> Error {
+    Error::conflict(
+        "period_locked",
+        format!(
+            "{what} is dated {date}, inside the locked period {p} ({from} to {to}); a locked period cannot change: \
+             record an adjustment dated in an open period, or ask a reviewer to unlock {p} with a reason",
+            p = l.period,
+            from = l.starts_on,
+            to = l.ends_on
+        ),
+    )
 }
 
 pub async fn lock_period(ctx: &Ctx, actor: &Actor, period: &Period) -> Result<PeriodLock> {

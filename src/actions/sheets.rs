@@ -197,20 +197,33 @@ fn header_refused(
 /// applies them all in ONE transaction, audited as one import naming the file's SHA-256.
 /// A row dated inside a locked period is an error, so it refuses the whole file.
 pub async fn import_file(ctx: &Ctx, actor: &Actor, req: &ImportRequest) -> Result<Preview> {
-    import_file_then(ctx, actor, req, async |_, _| Ok(())).await
+    import_file_with(ctx, actor, req, &|_| {}).await
 }
 
-/// [`import_file`], with `before_commit` run inside the import's transaction just before it
-/// commits (only when the import is applied): what it writes commits with the import or not
-/// at all, and its error undoes the whole import. An uploaded import records that it was
+/// [`import_file`], telling `progress` how many rows have been checked, every few thousand
+/// rows (the command line draws it).
+pub async fn import_file_with(
+    ctx: &Ctx,
+    actor: &Actor,
+    req: &ImportRequest,
+    progress: &(dyn Fn(u64) + Send + Sync),
+) -> Result<Preview> {
+    import_file_then(ctx, actor, req, progress, async |_, _| Ok(())).await
+}
+
+/// [`import_file_with`], with `before_commit` run inside the import's transaction just before
+/// it commits (only when the import is applied): what it writes commits with the import or
+/// not at all, and its error undoes the whole import. An uploaded import records that it was
 /// applied this way.
 pub async fn import_file_then(
     ctx: &Ctx,
     actor: &Actor,
     req: &ImportRequest,
+    progress: &(dyn Fn(u64) + Send + Sync),
     before_commit: impl AsyncFnOnce(&mut Tx, &Preview) -> Result<()>,
 ) -> Result<Preview> {
     let (srcs, sha) = sources(req)?;
+    let mut done: u64 = 0;
     let mut preview = Preview::new(display(&req.path), sha.clone());
     let mut tx = ctx.store.write().await?;
     let known = known(&mut tx).await?;
@@ -221,6 +234,7 @@ pub async fn import_file_then(
         max_age_days: ctx.config.rate_max_age_days,
         known,
         item: None,
+        batch: None,
     };
     let mut seen: HashMap<(RecordType, String), (String, u64)> = HashMap::new();
     for (name, hint, src) in srcs {
@@ -242,6 +256,10 @@ pub async fn import_file_then(
         let map = match_header(hint, &header).map_err(|e| header_refused(&name, &e))?;
         let record = map.record;
         while let Some(src_row) = next()? {
+            done += 1;
+            if done.is_multiple_of(5000) {
+                progress(done);
+            }
             let raw: Vec<String> = map
                 .positions
                 .iter()
@@ -254,11 +272,11 @@ pub async fn import_file_then(
                 continue;
             }
             let stored_key = {
-                let probe = Row::new(record, raw.clone(), None);
+                let probe = Row::new(record, raw.clone(), None, map.amount_lang);
                 key_of(&probe)
             };
             let stored = imp.known.rows.get(&(record, stored_key.clone())).cloned();
-            let mut row = Row::new(record, raw, stored.as_ref());
+            let mut row = Row::new(record, raw, stored.as_ref(), map.amount_lang);
             let key = key_of(&row);
             // More cells than the header has names for: usually a comma typed in a text
             // without quotes, which shifts every later cell; say that instead of listing
@@ -271,6 +289,7 @@ pub async fn import_file_then(
                 row.problems.clear();
                 row.problem(
                     None,
+                    "shifted_cells",
                     format!(
                         "the row has {} cells but the header names {}: a text with a comma must be in double quotes",
                         src_row.cells.len(),
@@ -281,20 +300,31 @@ pub async fn import_file_then(
             } else if let Some((f, l)) = seen.get(&(record, key.clone())) {
                 row.problem(
                     None,
+                    "duplicate_row",
                     format!("\"{key}\" appears twice in this import (first in {f}, line {l})"),
                 );
                 (OutcomeKind::Error, Vec::new())
             } else if key.trim().is_empty() {
                 row.problem(
                     None,
+                    "no_key",
                     "the row has no key: give its code (or reference, or currency and date)",
                 );
                 (OutcomeKind::Error, Vec::new())
-            } else if let Some((_code, why)) = gate.refuses(record, &key, &imp.known) {
-                row.problem(None, why);
+            } else if let Some((code, why)) = gate.refuses(record, &key, &imp.known) {
+                row.problem(None, code, why);
                 (OutcomeKind::Error, Vec::new())
             } else {
-                seen.insert((record, key.clone()), (name.clone(), src_row.line));
+                // A new money row or milestone is not remembered: its reference must take the
+                // item's next number, so a second copy is refused by that check, and a
+                // million-row file keeps no million keys.
+                let numbered = matches!(
+                    record,
+                    RecordType::Milestones | RecordType::Commitments | RecordType::Disbursements
+                ) && stored.is_none();
+                if !numbered {
+                    seen.insert((record, key.clone()), (name.clone(), src_row.line));
+                }
                 imp.apply(&mut row, &key).await?
             };
             let kind = if row.problems.is_empty() {
@@ -313,6 +343,8 @@ pub async fn import_file_then(
             });
         }
     }
+    imp.flush().await?;
+    progress(done);
     let mut tx = imp.tx;
     if preview.errors == 0 && !req.dry_run {
         let after = serde_json::json!({

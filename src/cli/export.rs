@@ -3,6 +3,7 @@
 //! (`export iati --out FILE`). This module parses the
 //! arguments and owns the output file; the rows and the permission check are the action's.
 
+use super::progress::{self, Counted};
 use super::reports::{self, ExportArgs};
 use crate::actions::export::{TransactionSelection, export_transactions};
 use crate::actions::iati_export::{IatiSelection, export_iati};
@@ -139,7 +140,10 @@ async fn transactions(ctx: &Ctx, system: &Actor, a: TransactionExportArgs) -> Re
         organisation_id: a.organisation,
     };
     let (tmp, out) = create_beside(&a.out)?;
-    let written = export_transactions(ctx, system, sel, out).await;
+    let out = Counted::new(out, progress::counter("writing transactions", true));
+    let written = export_transactions(ctx, system, sel, out)
+        .await
+        .map(|(s, w)| (s, w.into_inner()));
     let summary = put_in_place(&a.out, &tmp, written)?;
     let mut stdout = std::io::stdout().lock();
     let print = |w: &mut std::io::StdoutLock<'_>, line: String| {
@@ -174,9 +178,10 @@ async fn iati(ctx: &Ctx, system: &Actor, a: IatiExportArgs) -> Result<()> {
         organisation_id: a.organisation,
     };
     let (tmp, out) = create_beside(&a.out)?;
+    let out = Counted::new(out, progress::counter("writing activities", true));
     let written = export_iati(ctx, system, &sel, out)
         .await
-        .map(|(w, s)| (s, w));
+        .map(|(w, s)| (s, w.into_inner()));
     let summary = put_in_place(&a.out, &tmp, written)?;
     println!(
         "wrote {} activities with {} transactions to {}",

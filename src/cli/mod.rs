@@ -14,6 +14,7 @@ pub use reports::{ExportArgs, OutputFormat, ReportArgs, ReportTextArgs, RollupAr
 pub mod export;
 pub mod import;
 pub mod maintenance;
+mod progress;
 mod reports;
 mod restore_sqlite;
 pub mod sheets;

@@ -157,7 +157,14 @@ pub async fn run_import(ctx: &Ctx, format: SheetFormat, a: SheetImportArgs) -> R
         record,
         dry_run: a.dry_run,
     };
-    let preview = sheets::import_file(ctx, &Actor::system("cli"), &req).await?;
+    let bar = super::progress::counter("checking rows", false);
+    let tick = bar.clone();
+    let preview = sheets::import_file_with(ctx, &Actor::system("cli"), &req, &move |n| {
+        tick.set_position(n)
+    })
+    .await;
+    bar.finish_and_clear();
+    let preview = preview?;
     if json {
         let text = serde_json::to_string_pretty(&preview)
             .map_err(|e| Error::Internal(format!("cannot print the preview: {e}")))?;

@@ -60,6 +60,51 @@ fn entry_hash(prev: &str, at: DateTime<Utc>, e: &NewAuditEntry<'_>) -> String {
 /// Refuses (503) while the newest checkpoint says the trail failed verification: an entry
 /// chained onto a tampered trail would lend it credibility.
 pub async fn append(tx: &mut Tx, e: &NewAuditEntry<'_>, at: DateTime<Utc>) -> Result<i64> {
+    let prev = chain_head(tx).await?;
+    let hash = entry_hash(&prev, at, e);
+    const SQL: &str = "INSERT INTO audit_entry (at, actor_id, actor, action, entity, entity_id, before, after, prev_hash, hash) \
+                       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id";
+    Ok(on!(tx, c => sqlx::query_scalar(SQL)
+        .bind(at).bind(e.actor_id).bind(e.actor).bind(e.action).bind(e.entity).bind(&e.entity_id)
+        .bind(&e.before).bind(&e.after).bind(&prev).bind(&hash)
+        .fetch_one(&mut *c).await)?)
+}
+
+/// Appends `entries` in order, chained exactly as one [`append`] after another would chain
+/// them, in statements of many rows (an import's thousands of new rows).
+pub async fn append_many(
+    tx: &mut Tx,
+    entries: &[NewAuditEntry<'_>],
+    at: DateTime<Utc>,
+) -> Result<()> {
+    let mut prev = chain_head(tx).await?;
+    for chunk in entries.chunks(super::rows_per_statement(tx, 10)) {
+        let mut hashes = Vec::with_capacity(chunk.len());
+        for e in chunk {
+            let hash = entry_hash(&prev, at, e);
+            hashes.push((prev, hash.clone()));
+            prev = hash;
+        }
+        let sql = sqlx::AssertSqlSafe(format!(
+            "INSERT INTO audit_entry (at, actor_id, actor, action, entity, entity_id, before, after, prev_hash, hash) VALUES {}",
+            super::placeholders(chunk.len(), 10)
+        ));
+        super::exec!(tx, c => {
+            let mut q = sqlx::query(sql);
+            for (e, (p, h)) in chunk.iter().zip(&hashes) {
+                q = q.bind(at).bind(e.actor_id).bind(e.actor).bind(e.action).bind(e.entity)
+                    .bind(&e.entity_id).bind(&e.before).bind(&e.after).bind(p).bind(h);
+            }
+            q.execute(&mut *c).await
+        })?;
+    }
+    Ok(())
+}
+
+/// The hash the next entry chains from, or a refusal (503) while the newest checkpoint says
+/// the trail failed verification: an entry chained onto a tampered trail would lend it
+/// credibility.
+async fn chain_head(tx: &mut Tx) -> Result<String> {
     if let Some(cp) = last_checkpoint(tx).await?
         && let Some(reason) = cp.reason
     {
@@ -75,14 +120,7 @@ pub async fn append(tx: &mut Tx, e: &NewAuditEntry<'_>, at: DateTime<Utc>) -> Re
     const LAST: &str = "SELECT hash FROM audit_entry ORDER BY id DESC LIMIT 1";
     let prev: Option<String> =
         on!(tx, c => sqlx::query_scalar(LAST).fetch_optional(&mut *c).await)?;
-    let prev = prev.unwrap_or_else(|| GENESIS.to_string());
-    let hash = entry_hash(&prev, at, e);
-    const SQL: &str = "INSERT INTO audit_entry (at, actor_id, actor, action, entity, entity_id, before, after, prev_hash, hash) \
-                       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id";
-    Ok(on!(tx, c => sqlx::query_scalar(SQL)
-        .bind(at).bind(e.actor_id).bind(e.actor).bind(e.action).bind(e.entity).bind(&e.entity_id)
-        .bind(&e.before).bind(&e.after).bind(&prev).bind(&hash)
-        .fetch_one(&mut *c).await)?)
+    Ok(prev.unwrap_or_else(|| GENESIS.to_string()))
 }
 
 const COLUMNS: &str =

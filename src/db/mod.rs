@@ -21,6 +21,7 @@ pub mod interchange;
 pub mod items;
 pub mod items_views;
 pub mod ledger;
+pub mod ledger_batch;
 pub mod logins;
 pub mod milestone_reports;
 pub mod orgs;
@@ -293,6 +294,39 @@ impl Tx {
             Tx::Pg(_) => Backend::Postgres,
         }
     }
+}
+
+/// How many rows of `columns` parameters one multi-row statement takes. SQLite allows
+/// 32,766 parameters, but sqlx looks each one's name up with a linear scan, so a statement's
+/// binding cost grows with the square of its parameters: a few hundred rows is fastest
+/// there. PostgreSQL allows 65,535 and has no such cost.
+#[must_use]
+pub fn rows_per_statement(tx: &Tx, columns: usize) -> usize {
+    match tx.backend() {
+        Backend::Sqlite => 1600 / columns,
+        Backend::Postgres => 60_000 / columns,
+    }
+}
+
+/// `($1, $2), ($3, $4)` for `rows` rows of `columns` parameters: the VALUES list of a
+/// statement inserting many rows (both engines take `$n` placeholders).
+#[must_use]
+pub fn placeholders(rows: usize, columns: usize) -> String {
+    use std::fmt::Write as _;
+    let mut s = String::with_capacity(rows * columns * 6);
+    for r in 0..rows {
+        s.push_str(if r == 0 { "(" } else { ", (" });
+        for c in 0..columns {
+            let _ = write!(
+                s,
+                "{}${}",
+                if c == 0 { "" } else { ", " },
+                r * columns + c + 1
+            );
+        }
+        s.push(')');
+    }
+    s
 }
 
 /// The current time in UTC at microsecond precision: PostgreSQL keeps microseconds, so

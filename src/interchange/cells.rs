@@ -28,24 +28,43 @@ const DATE_KEYS: &[&str] = &[
     "value_date",
 ];
 
-fn vocab<T: FromStr<Err = String> + std::fmt::Display>(v: &str) -> Result<String, String> {
-    T::from_str(&v.to_lowercase()).map(|x| x.to_string())
+/// Why a cell was refused: the forms' error code for the same mistake, and the message.
+pub type CellError = (&'static str, String);
+
+fn vocab<T: FromStr<Err = String> + std::fmt::Display>(v: &str) -> Result<String, CellError> {
+    T::from_str(&v.to_lowercase())
+        .map(|x| x.to_string())
+        .map_err(|e| ("choice", e))
+}
+
+/// The forms' code for an amount's mistake, so a page words it as the money form does.
+fn amount_code(e: &crate::domain::money::AmountError) -> &'static str {
+    use crate::domain::money::AmountError as A;
+    match e {
+        A::TooManyDecimals(..) => "amount_decimals",
+        A::BadGrouping(..) => "amount_grouping",
+        A::AboveMaximum(..) => "amount_above_maximum",
+        _ => "amount",
+    }
 }
 
 /// `0101:60;0203:40` (percent, up to two decimals) as canonical text, or why not.
-fn share_list(v: &str) -> Result<String, String> {
+fn share_list(v: &str) -> Result<String, CellError> {
     let mut parts = Vec::new();
     for p in v.split(';').map(str::trim).filter(|p| !p.is_empty()) {
-        let (code, pct) = p
-            .split_once(':')
-            .ok_or_else(|| format!("\"{p}\" is not CODE:PERCENT (for example 0101:60)"))?;
+        let (code, pct) = p.split_once(':').ok_or_else(|| {
+            (
+                "invalid_shares",
+                format!("\"{p}\" is not CODE:PERCENT (for example 0101:60)"),
+            )
+        })?;
         let share: Share = pct
             .trim()
             .parse()
-            .map_err(|e: crate::domain::allocation::ShareError| e.to_string())?;
+            .map_err(|e: crate::domain::allocation::ShareError| ("percent", e.to_string()))?;
         parts.push((code.trim().to_string(), share));
     }
-    validate_shares(&parts).map_err(|e| e.to_string())?;
+    validate_shares(&parts).map_err(|e| ("invalid_shares", e.to_string()))?;
     parts.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(parts
         .iter()
@@ -66,33 +85,44 @@ fn code_list(v: &str) -> String {
 
 /// The canonical text of a non-blank cell in column `key` of `record`. `currency` is the
 /// row's currency (from the file, or the stored row's when the file leaves it blank).
+/// `amount_lang` is the amount column's number format when the file's header names one.
 pub fn canonical(
     record: RecordType,
     key: &str,
     value: &str,
     currency: Option<Currency>,
-) -> Result<String, String> {
+    amount_lang: Option<crate::domain::Lang>,
+) -> Result<String, CellError> {
     use RecordType as R;
     if DATE_KEYS.contains(&key) {
         return crate::domain::dates::parse_date(value)
             .map(|d| d.format("%Y-%m-%d").to_string())
-            .ok_or_else(|| "is not a date: write it as dd/mm/yyyy or yyyy-mm-dd".to_string());
+            .ok_or_else(|| {
+                (
+                    "date",
+                    "is not a date: write it as dd/mm/yyyy or yyyy-mm-dd".to_string(),
+                )
+            });
     }
     match (record, key) {
         (R::Commitments | R::Disbursements, "amount") => {
             let Some(c) = currency else {
-                return Err("needs the row's currency to be read".into());
+                return Err(("currency", "needs the row's currency to be read".into()));
             };
-            Money::parse(value, c)
+            amount_lang
+                .map_or_else(
+                    || Money::parse(value, c),
+                    |l| Money::parse_localized(value, c, l),
+                )
                 .map(Money::canonical)
-                .map_err(|e| e.to_string())
+                .map_err(|e| (amount_code(&e), e.to_string()))
         }
         (_, "currency") => Currency::from_str(&value.to_uppercase())
             .map(|c| c.code().to_string())
-            .map_err(|e| e.to_string()),
+            .map_err(|e| ("currency", e.to_string())),
         (R::Rates, "to_vnd" | "to_usd") => RateValue::from_str(value)
             .map(RateValue::canonical)
-            .map_err(|e| e.to_string()),
+            .map_err(|e| ("rate", e.to_string())),
         (R::Organisations, "kind") => vocab::<OrgKind>(value),
         (R::Organisations, "cert_type") => vocab::<CertificateType>(value),
         (R::Organisations, "nationality") => Ok(value.to_uppercase()),
@@ -107,7 +137,7 @@ pub fn canonical(
         (R::Disbursements, "tranche") => value
             .parse::<i64>()
             .map(|t| t.to_string())
-            .map_err(|_| "is not a whole number".to_string()),
+            .map_err(|_| ("invalid_tranche", "is not a whole number".to_string())),
         _ => Ok(value.to_string()),
     }
 }
@@ -131,38 +161,45 @@ mod tests {
     #[test]
     fn typed_values_become_the_export_text() {
         assert_eq!(
-            canonical(R::Milestones, "planned_date", "05/07/2025", None),
+            canonical(R::Milestones, "planned_date", "05/07/2025", None, None),
             Ok("2025-07-05".into())
         );
         assert_eq!(
-            canonical(R::Milestones, "planned_date", "2025-07-05", None),
+            canonical(R::Milestones, "planned_date", "2025-07-05", None, None),
             Ok("2025-07-05".into())
         );
-        assert!(canonical(R::Milestones, "planned_date", "7/2025", None).is_err());
+        assert!(canonical(R::Milestones, "planned_date", "7/2025", None, None).is_err());
         let usd = Some(Currency::from_str("USD").unwrap_or(Currency::VND));
         assert_eq!(
-            canonical(R::Disbursements, "amount", "1234.5", usd),
+            canonical(R::Disbursements, "amount", "1234.5", usd, None),
             Ok("1234.50".into())
         );
-        assert!(canonical(R::Disbursements, "amount", "12.345", usd).is_err());
-        assert!(canonical(R::Disbursements, "amount", "1", None).is_err());
+        assert!(canonical(R::Disbursements, "amount", "12.345", usd, None).is_err());
+        assert!(canonical(R::Disbursements, "amount", "1", None, None).is_err());
+        let vi = Some(crate::domain::Lang::Vi);
         assert_eq!(
-            canonical(R::Rates, "to_usd", "0.0400", None),
+            canonical(R::Disbursements, "amount", "1.234,5", usd, vi),
+            Ok("1234.50".into())
+        );
+        assert!(canonical(R::Disbursements, "amount", "1234.50", usd, vi).is_err());
+        assert_eq!(
+            canonical(R::Rates, "to_usd", "0.0400", None, None),
             Ok("0.04".into())
         );
         assert_eq!(
-            canonical(R::Items, "modality", "Programme", None),
+            canonical(R::Items, "modality", "Programme", None, None),
             Ok("programme".into())
         );
-        let e = canonical(R::Items, "modality", "loan", None).unwrap_err();
+        let (code, e) = canonical(R::Items, "modality", "loan", None, None).unwrap_err();
+        assert_eq!(code, "choice");
         assert!(e.contains("modality \"loan\" is not known"), "{e}");
         assert_eq!(
-            canonical(R::Items, "sectors", "EDU:40; HEALTH:60", None),
+            canonical(R::Items, "sectors", "EDU:40; HEALTH:60", None, None),
             Ok("EDU:40.00;HEALTH:60.00".into())
         );
-        assert!(canonical(R::Items, "sectors", "EDU:40;HEALTH:50", None).is_err());
+        assert!(canonical(R::Items, "sectors", "EDU:40;HEALTH:50", None, None).is_err());
         assert_eq!(
-            canonical(R::Organisations, "provinces", "46; 01", None),
+            canonical(R::Organisations, "provinces", "46; 01", None, None),
             Ok("01;46".into())
         );
     }

@@ -1,6 +1,7 @@
 //! What an import would do, row by row: new, changed (with the changed cells, old → new),
 //! unchanged, or an error (line, column, value and what is wrong). The preview keeps only
-//! these outcomes, never the file's rows.
+//! these outcomes, never the file's rows, and of a large file only the first few thousand
+//! of each kind (every kind is counted), so a million-row import previews in bounded memory.
 
 use super::RecordType;
 use serde::Serialize;
@@ -23,10 +24,14 @@ pub struct Change {
 }
 
 /// One thing wrong with a row: the column to blame (None: the row as a whole), the value as
-/// the file has it, and the message (the same as the forms and the API give).
+/// the file has it, its code, and the message (the same as the forms and the API give).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Problem {
     pub column: Option<String>,
+    /// A stable code for the kind of problem: the action's error code (the forms' and the
+    /// API's), or the import's own (`required`, `unknown_item`, ...). Pages word the problem
+    /// in the reader's language by this code.
+    pub code: String,
     pub value: String,
     pub message: String,
 }
@@ -56,8 +61,17 @@ pub struct Preview {
     pub changed: u64,
     pub unchanged: u64,
     pub errors: u64,
+    /// The first outcomes of each kind, up to [`LISTED_ERRORS`] errors and [`LISTED`] of
+    /// each other kind, in file order.
     pub rows: Vec<Outcome>,
+    /// How many outcomes are counted but not listed in `rows`.
+    pub unlisted: u64,
 }
+
+/// How many new, changed or unchanged rows a preview lists (each kind apart).
+pub const LISTED: u64 = 2_000;
+/// How many error rows a preview lists.
+pub const LISTED_ERRORS: u64 = 10_000;
 
 impl Preview {
     #[must_use]
@@ -71,17 +85,23 @@ impl Preview {
             unchanged: 0,
             errors: 0,
             rows: Vec::new(),
+            unlisted: 0,
         }
     }
 
     pub fn push(&mut self, o: Outcome) {
-        match o.outcome {
-            OutcomeKind::New => self.new += 1,
-            OutcomeKind::Changed => self.changed += 1,
-            OutcomeKind::Unchanged => self.unchanged += 1,
-            OutcomeKind::Error => self.errors += 1,
+        let (seen, cap) = match o.outcome {
+            OutcomeKind::New => (&mut self.new, LISTED),
+            OutcomeKind::Changed => (&mut self.changed, LISTED),
+            OutcomeKind::Unchanged => (&mut self.unchanged, LISTED),
+            OutcomeKind::Error => (&mut self.errors, LISTED_ERRORS),
+        };
+        *seen += 1;
+        if *seen <= cap {
+            self.rows.push(o);
+        } else {
+            self.unlisted += 1;
         }
-        self.rows.push(o);
     }
 
     /// The preview as a plain-text table: one line per row that is not unchanged (an
@@ -118,6 +138,13 @@ impl Preview {
                 let col = p.column.as_deref().unwrap_or("(row)");
                 let _ = writeln!(s, "    column {col}, value \"{}\": {}", p.value, p.message);
             }
+        }
+        if self.unlisted > 0 {
+            let _ = writeln!(
+                s,
+                "({} more rows are counted below but not listed: a preview lists the first {LISTED_ERRORS} errors and the first {LISTED} rows of each other kind)",
+                self.unlisted
+            );
         }
         let _ = writeln!(
             s,

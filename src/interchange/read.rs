@@ -12,12 +12,17 @@ use sha2::{Digest, Sha256};
 use std::io::Read;
 use std::path::Path;
 
-/// The largest file an import reads.
-pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+/// The largest file an import reads (a CSV file: it is read one row at a time).
+pub const MAX_FILE_BYTES: u64 = 128 * 1024 * 1024;
+/// The largest XLSX workbook: calamine holds a whole sheet in memory, and a compressed
+/// workbook expands several times over.
+pub const MAX_XLSX_BYTES: u64 = 64 * 1024 * 1024;
 /// The longest CSV record (one row, all its cells) in bytes.
 pub const MAX_ROW_BYTES: usize = 64 * 1024;
-/// The most data rows one file (all its sheets) may hold.
-pub const MAX_ROWS: u64 = 200_000;
+/// The most data rows one CSV file may hold.
+pub const MAX_ROWS: u64 = 1_000_000;
+/// The most data rows one workbook (all its sheets) may hold, since it is held in memory.
+pub const MAX_XLSX_ROWS: u64 = 200_000;
 
 fn refused(message: String) -> Error {
     Error::Request {
@@ -53,15 +58,18 @@ fn utf16_signature(head: &[u8]) -> bool {
 }
 
 /// Checks a file's size and encoding and returns its SHA-256 (hex), reading it once in
-/// fixed-size chunks. `what` names the file in messages.
+/// fixed-size chunks. `what` names the file in messages. `utf8`: a CSV file, which must be
+/// UTF-8 and at most [`MAX_FILE_BYTES`]; otherwise a workbook, at most [`MAX_XLSX_BYTES`].
 pub fn check_file(path: &Path, what: &str, utf8: bool) -> Result<String> {
     let io = |e: std::io::Error| refused(format!("cannot read {what}: {e}"));
     let size = std::fs::metadata(path).map_err(io)?.len();
-    if size > MAX_FILE_BYTES {
+    let max = if utf8 { MAX_FILE_BYTES } else { MAX_XLSX_BYTES };
+    if size > max {
         return Err(refused(format!(
-            "{what} is {} MB; an import takes files of at most {} MB: split it by record type or by period",
+            "{what} is {} MB; an import takes {} of at most {} MB: split it by record type or by period",
             size / 1_000_000,
-            MAX_FILE_BYTES / 1_000_000
+            if utf8 { "CSV files" } else { "workbooks" },
+            max / 1_000_000
         )));
     }
     let mut f = std::fs::File::open(path).map_err(io)?;
@@ -310,9 +318,9 @@ pub fn xlsx_sheets(path: &Path, what: &str) -> Result<Vec<XlsxSheet>> {
             .filter(|r| r.cells.iter().any(|c| !c.is_empty()))
             .collect();
         total += rows.len() as u64;
-        if total > MAX_ROWS {
+        if total > MAX_XLSX_ROWS {
             return Err(refused(format!(
-                "{what} has more than {MAX_ROWS} rows, the most one import takes: split it by record type or by period"
+                "{what} has more than {MAX_XLSX_ROWS} rows, the most one workbook import takes: split it, or save its sheets as CSV files (up to {MAX_ROWS} rows each)"
             )));
         }
         out.push(XlsxSheet {

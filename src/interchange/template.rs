@@ -245,6 +245,24 @@ pub struct HeaderMap {
     pub record: RecordType,
     /// For each template column, the file's column index (None: the file lacks it).
     pub positions: Vec<Option<usize>>,
+    /// The number format of the amount column when its header says one (`Số tiền (vi)`,
+    /// `Amount (1,234.56)`); None: canonical decimals, as an export writes them.
+    pub amount_lang: Option<Lang>,
+}
+
+/// A header cell without its number-format tag, and the format the tag names: `(vi)` or
+/// `(1.234,56)` for Vietnamese grouping, `(en)` or `(1,234.56)` for English.
+fn number_format(cell: &str) -> (&str, Option<Lang>) {
+    let t = cell.trim();
+    let Some((head, tag)) = t.strip_suffix(')').and_then(|s| s.rsplit_once('(')) else {
+        return (cell, None);
+    };
+    let lang = match tag.trim().to_lowercase().as_str() {
+        "vi" | "1.234,56" => Lang::Vi,
+        "en" | "1,234.56" => Lang::En,
+        _ => return (cell, None),
+    };
+    (head, Some(lang))
 }
 
 /// Why a header row is not one of the templates.
@@ -314,10 +332,19 @@ pub fn match_header(
             )
         })?;
     let mut positions = vec![None; best.columns().len()];
+    let mut amount_lang = None;
     for (i, cell) in cells.iter().enumerate() {
         if cell.trim().is_empty() {
             continue;
         }
+        let (name, lang) = number_format(cell);
+        let cell = match (lang, column_of(best, name)) {
+            (Some(l), Some(c)) if best.columns()[c].key == "amount" => {
+                amount_lang = Some(l);
+                name
+            }
+            _ => cell.as_str(),
+        };
         let Some(c) = column_of(best, cell) else {
             return Err(HeaderError::Stray {
                 column: i + 1,
@@ -349,6 +376,7 @@ pub fn match_header(
     Ok(HeaderMap {
         record: best,
         positions,
+        amount_lang,
     })
 }
 
@@ -398,6 +426,20 @@ mod tests {
             match_header(None, &keys).unwrap().record,
             RecordType::Disbursements
         );
+    }
+
+    #[test]
+    fn an_amount_header_may_name_its_number_format() {
+        let h = row(&["Mã dòng", "Số tiền (vi)", "Loại tiền"]);
+        let m = match_header(None, &h).unwrap();
+        assert_eq!(m.amount_lang, Some(Lang::Vi));
+        let h = row(&["Reference", "Amount (1,234.56)", "Currency"]);
+        assert_eq!(match_header(None, &h).unwrap().amount_lang, Some(Lang::En));
+        let h = row(&["Reference", "Amount", "Currency"]);
+        assert_eq!(match_header(None, &h).unwrap().amount_lang, None);
+        // Only the amount column takes a format; on any other column the tag is a stray.
+        let h = row(&["Reference", "Status (vi)"]);
+        assert!(match_header(Some(RecordType::Disbursements), &h).is_err());
     }
 
     #[test]

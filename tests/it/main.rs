@@ -40,6 +40,7 @@ mod reports;
 mod review;
 mod schema;
 mod scope;
+mod sheets_bulk;
 mod sheets_export;
 mod sheets_import;
 mod web_imports;

@@ -34,7 +34,7 @@ async fn empty_target() -> TestDb {
     db
 }
 
-async fn demo_source() -> TestDb {
+pub(crate) async fn demo_source() -> TestDb {
     let db = fresh_db().await;
     aidledger::demo::load(&db.ctx).await.unwrap();
     // Text a spreadsheet would run as a formula travels as text.
@@ -77,7 +77,12 @@ async fn export_xlsx(db: &TestDb, file: &Path) {
     std::fs::write(file, write_xlsx(&tables, Lang::En).unwrap()).unwrap();
 }
 
-async fn import(db: &TestDb, path: &Path, format: SheetFormat, dry_run: bool) -> Preview {
+pub(crate) async fn import(
+    db: &TestDb,
+    path: &Path,
+    format: SheetFormat,
+    dry_run: bool,
+) -> Preview {
     let req = ImportRequest {
         path: path.to_path_buf(),
         format,
@@ -95,6 +100,19 @@ fn errors(p: &Preview) -> String {
         .map(|o| format!("{}:{} {:?}", o.source, o.line, o.problems))
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// The first line that differs between two texts, both sides shown.
+fn first_difference(a: &[u8], b: &[u8]) -> String {
+    let (a, b) = (String::from_utf8_lossy(a), String::from_utf8_lossy(b));
+    a.lines()
+        .zip(b.lines())
+        .enumerate()
+        .find(|(_, (x, y))| x != y)
+        .map_or_else(
+            || format!("lengths {} and {}", a.len(), b.len()),
+            |(i, (x, y))| format!("line {}: {x:?} then {y:?}", i + 1),
+        )
 }
 
 async fn totals(db: &TestDb) -> Vec<String> {
@@ -144,7 +162,8 @@ async fn csv_and_xlsx_round_trip_through_an_empty_database_identically() {
     for (name, bytes) in &first {
         assert!(
             bytes == &second[name],
-            "{name} differs after the round trip"
+            "{name} differs after the round trip, first at: {}",
+            first_difference(bytes, &second[name])
         );
     }
     assert_eq!(totals(&source).await, totals(&target).await);

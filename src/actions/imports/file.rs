@@ -90,7 +90,7 @@ pub(super) async fn run(
         record: None,
         dry_run,
     };
-    import_file_then(ctx, actor, &req, before_commit).await
+    import_file_then(ctx, actor, &req, &|_| {}, before_commit).await
 }
 
 /// Writes `bytes` into a fresh temporary folder under `name` (the importer reads files); the

@@ -3,6 +3,7 @@
 
 use super::import::{Importer, refused, savepoint};
 use super::rowset::Row;
+use crate::actions::ledger_batch::DisbursementBatch;
 use crate::actions::{Actor, ledger, review};
 use crate::db::Tx;
 use crate::db::items::NewAidItem;
@@ -10,6 +11,7 @@ use crate::db::ledger::NewDisbursement;
 use crate::domain::item::DisbursementStatus;
 use crate::domain::role::{Permission, allows};
 use crate::error::Result;
+use crate::interchange::cells::split_reference;
 use std::collections::HashMap;
 
 impl Importer<'_> {
@@ -27,7 +29,7 @@ impl Importer<'_> {
             }
             let id = self.known.orgs.get(&code).copied();
             if id.is_none() {
-                row.problem(Some(col), format!("there is no organisation with code \"{code}\" (in the database or earlier in this import)"));
+                row.problem(Some(col), "unknown_organisation", format!("there is no organisation with code \"{code}\" (in the database or earlier in this import)"));
             }
             id
         };
@@ -80,6 +82,17 @@ impl Importer<'_> {
         Ok(())
     }
 
+    /// Queues a checked new disbursement; true when the batch is full.
+    async fn batch_push(&mut self, key: &str, cmd: NewDisbursement) -> Result<bool> {
+        if self.batch.is_none() {
+            self.batch = Some(DisbursementBatch::load(&mut self.tx, self.max_age_days).await?);
+        }
+        match self.batch.as_mut() {
+            Some(b) => b.push(self.actor, key.to_string(), cmd),
+            None => Ok(false),
+        }
+    }
+
     /// A disbursement is recorded as the file's draft or submitted; a verified or rejected
     /// row is then reviewed in the same transaction by the reviewer the file names (verified)
     /// or by the importing system (rejected, with the file's reason). Only the system (an
@@ -100,11 +113,15 @@ impl Importer<'_> {
             }
             let id = map.get(&r).copied();
             if id.is_none() {
-                row.problem(Some(col), format!("\"{r}\" names no row of this item (in the database or earlier in this import)"));
+                row.problem(Some(col), "unknown_row", format!("\"{r}\" names no row of this item (in the database or earlier in this import)"));
             }
             id
         };
         let milestone_id = link(row, "milestone", &self.known.milestones);
+        // A milestone reference names its item (ITEM/M2): another item's milestone is refused
+        // as the ledger refuses it.
+        let milestone_item = split_reference(row.get("milestone")).map(|(c, ..)| c.to_string());
+        let own_code = split_reference(key).map(|(c, ..)| c.to_string());
         let reverses_id = link(row, "reverses", &self.known.disbursements);
         let status: DisbursementStatus = row
             .parsed("status", what, false)
@@ -113,12 +130,13 @@ impl Importer<'_> {
             (DisbursementStatus::Verified | DisbursementStatus::Rejected, _)
                 if actor.role.is_some() =>
             {
-                row.problem(Some("status"), "an import by a person cannot verify or reject disbursements (four eyes): import them as submitted and have a reviewer verify them in the review queue");
+                row.problem(Some("status"), "import_four_eyes", "an import by a person cannot verify or reject disbursements (four eyes): import them as submitted and have a reviewer verify them in the review queue");
                 None
             }
             (DisbursementStatus::Verified, None) => {
                 row.problem(
                     Some("verified_by"),
+                    "verifier_required",
                     "a verified disbursement must name who verified it (the reviewer's username)",
                 );
                 None
@@ -130,6 +148,7 @@ impl Importer<'_> {
                 Some(_) => {
                     row.problem(
                         Some("verified_by"),
+                        "verifier_not_allowed",
                         format!("user \"{name}\" may not verify disbursements"),
                     );
                     None
@@ -137,6 +156,7 @@ impl Importer<'_> {
                 None => {
                     row.problem(
                         Some("verified_by"),
+                        "verifier_unknown",
                         format!("there is no user \"{name}\": create the reviewer's account first"),
                     );
                     None
@@ -145,6 +165,7 @@ impl Importer<'_> {
             (_, Some(_)) => {
                 row.problem(
                     Some("verified_by"),
+                    "verifier_not_verified",
                     "only a verified disbursement names who verified it",
                 );
                 None
@@ -155,6 +176,7 @@ impl Importer<'_> {
         if reason.is_some() && status != DisbursementStatus::Rejected {
             row.problem(
                 Some("rejection_reason"),
+                "reason_not_rejected",
                 "only a rejected disbursement has a rejection reason",
             );
         }
@@ -184,6 +206,24 @@ impl Importer<'_> {
         if !row.problems.is_empty() {
             return Ok(());
         }
+        // A row the file says is verified or rejected is replayed through the review
+        // actions, row by row; only rows that stay draft or submitted are batched.
+        let stays = matches!(
+            status,
+            DisbursementStatus::Draft | DisbursementStatus::Submitted
+        );
+        if stays && DisbursementBatch::takes(actor, &cmd) {
+            let r = match (milestone_id, milestone_item == own_code) {
+                (Some(m), false) => Err(ledger::not_the_items_milestone(m, item_id)),
+                _ => self.batch_push(key, cmd).await,
+            };
+            return match r {
+                Ok(true) => self.flush().await,
+                Ok(false) => Ok(()),
+                Err(e) => refused(row, e),
+            };
+        }
+        self.flush().await?;
         let r = savepoint(&mut self.tx, async move |tx: &mut Tx| {
             let d = ledger::record_disbursement_row_in(tx, actor, cmd, max_age).await?;
             match (status, &reviewer) {

@@ -142,6 +142,7 @@ impl Importer<'_> {
         for c in changes.iter().filter(|c| !REPORTED.contains(&c.column)) {
             row.problem(
                 Some(c.column),
+                "fixed_milestone_column",
                 format!(
                     "\"{}\" is stored; NGO staff report a milestone's status, date reached and evidence, and a coordinator changes the rest",
                     c.old

@@ -58,17 +58,25 @@ pub(super) async fn savepoint<T>(
 /// stop the import.
 pub(super) fn refused(row: &mut Row, e: Error) -> Result<()> {
     match e {
-        Error::Invalid { field, message, .. } => {
+        Error::Invalid {
+            field,
+            code,
+            message,
+        } => {
             let col = field.as_deref().and_then(|f| column_of(row.record, f));
-            row.problem(col.as_deref(), message);
+            row.problem(col.as_deref(), code, message);
             Ok(())
         }
-        Error::Conflict { message, .. } | Error::Forbidden(message) => {
-            row.problem(None, message);
+        Error::Conflict { code, message } => {
+            row.problem(None, code, message);
+            Ok(())
+        }
+        Error::Forbidden(message) => {
+            row.problem(None, "forbidden", message);
             Ok(())
         }
         Error::NotFound(what) => {
-            row.problem(None, format!("{what} was not found"));
+            row.problem(None, "not_found", format!("{what} was not found"));
             Ok(())
         }
         other => Err(other),
@@ -82,6 +90,22 @@ pub(super) struct Importer<'a> {
     pub known: Known,
     /// The item of the money row or milestone being created.
     pub item: Option<i64>,
+    /// New disbursements checked and waiting to be written many at a time (read on the
+    /// first one, after every rate row of the import is applied).
+    pub batch: Option<crate::actions::ledger_batch::DisbursementBatch>,
+}
+
+impl Importer<'_> {
+    /// Writes the waiting disbursements; later rows (a reversal naming one of them) and the
+    /// import's own audit entry then see them.
+    pub async fn flush(&mut self) -> Result<()> {
+        if let Some(b) = self.batch.as_mut() {
+            for (key, id) in b.flush(&mut self.tx, self.actor).await? {
+                self.known.disbursements.insert(key, id);
+            }
+        }
+        Ok(())
+    }
 }
 
 /// The key of a row: its code, its reference, or a rate's currency and date.
@@ -153,18 +177,20 @@ impl Importer<'_> {
         let Some((code, _, n)) = split_reference(&r).filter(|(_, l, _)| *l == letter) else {
             row.problem(
                 Some("ref"),
+                "reference_form",
                 format!("a reference is the item code, a slash, {letter} and the row's number, such as DA-001/{letter}1"),
             );
             return None;
         };
         let Some(&item) = self.known.items.get(code) else {
-            row.problem(Some("ref"), format!("there is no aid item with code \"{code}\" (in the database or earlier in this import)"));
+            row.problem(Some("ref"), "unknown_item", format!("there is no aid item with code \"{code}\" (in the database or earlier in this import)"));
             return None;
         };
         let count = self.known.counts.entry((item, letter)).or_default();
         if n != *count + 1 {
             row.problem(
                 Some("ref"),
+                "reference_number",
                 format!(
                     "aid item {code} has {count} such rows: a new one must be numbered {letter}{}",
                     *count + 1

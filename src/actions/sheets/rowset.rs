@@ -20,7 +20,13 @@ pub(super) struct Row {
 impl Row {
     /// Canonicalises `raw` (template order). `stored` is the stored row, whose currency
     /// reads an amount when the file leaves the currency blank.
-    pub fn new(record: RecordType, raw: Vec<String>, stored: Option<&Vec<String>>) -> Row {
+    /// `amount_lang` is the number format the file's amount header names, if any.
+    pub fn new(
+        record: RecordType,
+        raw: Vec<String>,
+        stored: Option<&Vec<String>>,
+        amount_lang: Option<crate::domain::Lang>,
+    ) -> Row {
         let cols = record.columns();
         let cur_ix = record.index("currency");
         let currency = cur_ix.and_then(|i| {
@@ -37,11 +43,12 @@ impl Row {
                 cells.push(String::new());
                 continue;
             }
-            match canonical(record, c.key, v, currency) {
+            match canonical(record, c.key, v, currency, amount_lang) {
                 Ok(x) => cells.push(x),
-                Err(message) => {
+                Err((code, message)) => {
                     problems.push(Problem {
                         column: Some(c.key.to_string()),
+                        code: code.to_string(),
                         value: v.clone(),
                         message,
                     });
@@ -72,9 +79,10 @@ impl Row {
             .map_or("", String::as_str)
     }
 
-    pub fn problem(&mut self, key: Option<&str>, message: impl Into<String>) {
+    pub fn problem(&mut self, key: Option<&str>, code: &str, message: impl Into<String>) {
         self.problems.push(Problem {
             column: key.map(str::to_string),
+            code: code.to_string(),
             value: key.map(|k| self.raw(k).to_string()).unwrap_or_default(),
             message: message.into(),
         });
@@ -93,7 +101,11 @@ impl Row {
                 .iter()
                 .any(|p| p.column.as_deref() == Some(key))
         {
-            self.problem(Some(key), format!("a new {what} needs this column"));
+            self.problem(
+                Some(key),
+                "required",
+                format!("a new {what} needs this column"),
+            );
         }
         v
     }

@@ -18,9 +18,13 @@ impl Importer<'_> {
         changes: &[Change],
     ) -> Result<()> {
         let actor = self.actor;
-        let fixed = |row: &mut Row, allowed: &[&str], why: &str| {
+        let fixed = |row: &mut Row, allowed: &[&str], code: &str, why: &str| {
             for c in changes.iter().filter(|c| !allowed.contains(&c.column)) {
-                row.problem(Some(c.column), format!("\"{}\" is stored; {why}", c.old));
+                row.problem(
+                    Some(c.column),
+                    code,
+                    format!("\"{}\" is stored; {why}", c.old),
+                );
             }
         };
         match row.record {
@@ -38,6 +42,7 @@ impl Importer<'_> {
                 fixed(
                     row,
                     &allowed,
+                    "fixed_organisation_column",
                     "an import changes an organisation's names, IATI identifier and certificate only",
                 );
                 let p = updates::OrganisationPatch {
@@ -124,7 +129,12 @@ impl Importer<'_> {
                     "actual_end",
                     "beneficiaries",
                 ];
-                fixed(row, &allowed, "it is fixed once the item is created");
+                fixed(
+                    row,
+                    &allowed,
+                    "fixed_item_column",
+                    "it is fixed once the item is created",
+                );
                 let p = updates::ItemPatch {
                     title_vi: row.opt("title_vi"),
                     title_en: row.opt("title_en"),
@@ -172,11 +182,13 @@ impl Importer<'_> {
             RecordType::Commitments => fixed(
                 row,
                 &[],
+                "commitment_unchangeable",
                 "a commitment is never changed: record an amendment or cancellation (a new row) instead",
             ),
             RecordType::Disbursements => fixed(
                 row,
                 &[],
+                "disbursement_unchangeable",
                 "a disbursement is never changed: record a reversal (a new row) instead, and review it in the review queue",
             ),
         }
