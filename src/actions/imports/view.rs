@@ -60,6 +60,9 @@ pub struct StoredPreview {
     pub errors: u64,
     #[serde(default)]
     pub rows: Vec<RowResult>,
+    /// Rows counted but not listed (a large file's preview lists the first of each kind).
+    #[serde(default)]
+    pub unlisted: u64,
     /// Whatever else the importer said about the file.
     #[serde(flatten)]
     pub more: Map<String, Value>,

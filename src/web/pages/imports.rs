@@ -244,7 +244,8 @@ fn attention(s: &StoredImport, lang: Lang) -> (Vec<AttentionRow>, usize) {
     }
     let all = out.len();
     out.truncate(SHOWN);
-    (out, all.saturating_sub(SHOWN))
+    let unlisted = usize::try_from(s.preview.unlisted).unwrap_or(usize::MAX);
+    (out, all.saturating_sub(SHOWN).saturating_add(unlisted))
 }
 
 #[rocket::get("/imports/<id>")]

@@ -85,6 +85,7 @@ pub(super) fn entries() -> Vec<(&'static str, Value)> {
                     ("unchanged", int()),
                     ("errors", int()),
                     ("rows", array(row)),
+                    ("unlisted", int()),
                 ],
                 &[
                     "file",
