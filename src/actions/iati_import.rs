@@ -241,6 +241,17 @@ fn activities_of(name: &str, bytes: &[u8]) -> Result<Vec<Activity>> {
 /// error, applies them all in ONE transaction, audited as one import naming the file's
 /// SHA-256. An invalid or unsafe file is refused (422) before anything is read as data.
 pub async fn import_iati(ctx: &Ctx, actor: &Actor, req: &IatiImportRequest) -> Result<Preview> {
+    import_iati_then(ctx, actor, req, async |_: &mut Tx, _: &Preview| Ok(())).await
+}
+
+/// [`import_iati`], with `before_commit` run inside the import's transaction just before it
+/// commits (only when applied), as [`super::sheets::import_file_then`] does for spreadsheets.
+pub async fn import_iati_then(
+    ctx: &Ctx,
+    actor: &Actor,
+    req: &IatiImportRequest,
+    before_commit: impl AsyncFnOnce(&mut Tx, &Preview) -> Result<()>,
+) -> Result<Preview> {
     let scope = Scope::of(actor)?;
     let name = display(&req.path);
     let bytes = read_bounded(&req.path)?;
@@ -296,8 +307,9 @@ pub async fn import_iati(ctx: &Ctx, actor: &Actor, req: &IatiImportRequest) -> R
             crate::db::now(),
         )
         .await?;
-        tx.commit().await?;
         preview.applied = true;
+        before_commit(&mut tx, &preview).await?;
+        tx.commit().await?;
     }
     Ok(preview)
 }

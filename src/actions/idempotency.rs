@@ -62,39 +62,63 @@ where
     F: AsyncFnOnce(&mut Tx) -> Result<T>,
 {
     let mut tx = ctx.store.write().await?;
-    let keyed = match (idem, actor.user_id) {
-        (Some(i), Some(user)) => Some((i, user)),
-        _ => None,
-    };
-    if let Some((i, user)) = keyed
-        && let Some(stored) = idempotency::get_answer(&mut tx, user, &i.key).await?
-    {
-        if stored.fingerprint != i.fingerprint {
-            return Err(Error::conflict(
-                "idempotency_key_reused",
-                "this Idempotency-Key was already used for a different request (another method, path or body); use a new key for a new request",
-            ));
-        }
-        return Ok(Answer {
-            status: u16::try_from(stored.status).unwrap_or(200),
-            body: stored.response,
-            replayed: true,
-        });
+    if let Some(answer) = replay(&mut tx, actor, idem).await? {
+        return Ok(answer);
     }
     let value = f(&mut tx).await?;
     let body = serde_json::to_string(&value).map_err(|e| Error::Internal(e.to_string()))?;
-    if let Some((i, user)) = keyed {
-        let answer = StoredAnswer {
-            fingerprint: i.fingerprint.clone(),
-            status: i64::from(status),
-            response: body.clone(),
-        };
-        idempotency::insert_answer(&mut tx, user, &i.key, &answer, crate::db::now()).await?;
-    }
+    remember(&mut tx, actor, idem, status, &body).await?;
     tx.commit().await?;
     Ok(Answer {
         status,
         body,
         replayed: false,
     })
+}
+
+/// The stored answer to this request, if it was answered before; refuses a key that was
+/// used for another request. For a write that runs in a transaction of its own making (an
+/// import), checked before it starts.
+pub async fn replay(
+    tx: &mut Tx,
+    actor: &Actor,
+    idem: Option<&Idempotency>,
+) -> Result<Option<Answer>> {
+    let (Some(i), Some(user)) = (idem, actor.user_id) else {
+        return Ok(None);
+    };
+    let Some(stored) = idempotency::get_answer(tx, user, &i.key).await? else {
+        return Ok(None);
+    };
+    if stored.fingerprint != i.fingerprint {
+        return Err(Error::conflict(
+            "idempotency_key_reused",
+            "this Idempotency-Key was already used for a different request (another method, path or body); use a new key for a new request",
+        ));
+    }
+    Ok(Some(Answer {
+        status: u16::try_from(stored.status).unwrap_or(200),
+        body: stored.response,
+        replayed: true,
+    }))
+}
+
+/// Stores `body` as the answer to this request, in the transaction of the change it
+/// answers. Nothing is stored without a key or for the system actor.
+pub async fn remember(
+    tx: &mut Tx,
+    actor: &Actor,
+    idem: Option<&Idempotency>,
+    status: u16,
+    body: &str,
+) -> Result<()> {
+    if let (Some(i), Some(user)) = (idem, actor.user_id) {
+        let answer = StoredAnswer {
+            fingerprint: i.fingerprint.clone(),
+            status: i64::from(status),
+            response: body.to_string(),
+        };
+        idempotency::insert_answer(tx, user, &i.key, &answer, crate::db::now()).await?;
+    }
+    Ok(())
 }

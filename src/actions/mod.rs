@@ -17,6 +17,7 @@ pub mod forms_views;
 pub mod iati_export;
 pub mod iati_import;
 pub mod idempotency;
+pub mod imports;
 pub mod items;
 pub mod items_views;
 pub mod ledger;

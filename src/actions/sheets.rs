@@ -43,6 +43,7 @@ pub async fn export_tables(ctx: &Ctx, actor: &Actor, selection: Selection) -> Re
 }
 
 mod create;
+mod gate;
 mod import;
 mod rowset;
 mod update;
@@ -208,11 +209,26 @@ pub async fn import_file_with(
     req: &ImportRequest,
     progress: &(dyn Fn(u64) + Send + Sync),
 ) -> Result<Preview> {
+    import_file_then(ctx, actor, req, progress, async |_, _| Ok(())).await
+}
+
+/// [`import_file_with`], with `before_commit` run inside the import's transaction just before
+/// it commits (only when the import is applied): what it writes commits with the import or
+/// not at all, and its error undoes the whole import. An uploaded import records that it was
+/// applied this way.
+pub async fn import_file_then(
+    ctx: &Ctx,
+    actor: &Actor,
+    req: &ImportRequest,
+    progress: &(dyn Fn(u64) + Send + Sync),
+    before_commit: impl AsyncFnOnce(&mut Tx, &Preview) -> Result<()>,
+) -> Result<Preview> {
     let (srcs, sha) = sources(req)?;
     let mut done: u64 = 0;
     let mut preview = Preview::new(display(&req.path), sha.clone());
     let mut tx = ctx.store.write().await?;
     let known = known(&mut tx).await?;
+    let gate = gate::Gate::of(&mut tx, actor).await?;
     let mut imp = Importer {
         tx,
         actor,
@@ -296,6 +312,9 @@ pub async fn import_file_with(
                     "the row has no key: give its code (or reference, or currency and date)",
                 );
                 (OutcomeKind::Error, Vec::new())
+            } else if let Some((code, why)) = gate.refuses(record, &key, &imp.known) {
+                row.problem(None, code, why);
+                (OutcomeKind::Error, Vec::new())
             } else {
                 // A new money row or milestone is not remembered: its reference must take the
                 // item's next number, so a second copy is refused by that check, and a
@@ -344,6 +363,7 @@ pub async fn import_file_with(
             crate::db::now(),
         )
         .await?;
+        before_commit(&mut tx, &preview).await?;
         tx.commit().await?;
         preview.applied = true;
     }

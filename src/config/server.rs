@@ -41,20 +41,25 @@ pub fn url(address: IpAddr, port: u16, tls: bool) -> String {
 
 /// Rocket's own figment with the application's choices over it: the trusted client-address
 /// header (or none). Used by every Rocket this application builds, tests included.
-/// Rocket's multipart limits follow the evidence limit: a file field may hold one byte more
-/// than the limit (so an oversize file is known as such and refused with the limit named), and
-/// the whole form that much plus room for its other fields.
+/// Rocket's multipart limits follow the evidence and import limits: a file field may hold one
+/// byte more than its limit (so an oversize file is known as such and refused with the limit
+/// named), and the whole form the larger of the two plus room for its other fields.
 #[must_use]
 pub fn figment_over(base: Figment, config: &Config) -> Figment {
     let file = config.evidence_max_bytes + 1;
+    let import_file = crate::interchange::read::MAX_FILE_BYTES + 1;
     let base = base
         .merge(("limits.file", file))
-        .merge(("limits.data-form", file + UPLOAD_FORM_ROOM));
+        .merge((IMPORT_FILE_LIMIT, import_file))
+        .merge(("limits.data-form", file.max(import_file) + UPLOAD_FORM_ROOM));
     match &config.trusted_ip_header {
         Some(h) => base.merge(("ip_header", h.as_str())),
         None => base.merge(("ip_header", false)),
     }
 }
+
+/// The Rocket limit of an import's file field (`limits.import-file`).
+pub const IMPORT_FILE_LIMIT: &str = "limits.import-file";
 
 /// What a multipart upload form may carry besides its file (the CSRF token, boundaries).
 pub const UPLOAD_FORM_ROOM: u64 = 64 * 1024;

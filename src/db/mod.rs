@@ -17,6 +17,7 @@ pub mod export;
 pub mod forms_views;
 pub mod iati;
 pub mod idempotency;
+pub mod imports;
 pub mod interchange;
 pub mod items;
 pub mod items_views;

@@ -3,8 +3,8 @@
 //! corrupted row is a decode error instead of a wrong number.
 
 use crate::domain::item::{
-    AdminLevel, AidForm, CertificateType, CommitmentKind, DisbursementStatus, ItemStatus,
-    MilestoneStatus, Modality, OrgKind, ReportDecision, Role,
+    AdminLevel, AidForm, CertificateType, CommitmentKind, DisbursementStatus, ImportKind,
+    ImportState, ItemStatus, MilestoneStatus, Modality, OrgKind, ReportDecision, Role,
 };
 use crate::domain::rate::RateValue;
 use crate::domain::{Currency, Lang};
@@ -60,7 +60,9 @@ text_code!(
     OrgKind,
     CertificateType,
     Role,
-    AdminLevel
+    AdminLevel,
+    ImportKind,
+    ImportState
 );
 
 impl<DB: Database> Type<DB> for RateValue

@@ -306,6 +306,25 @@ pub fn region_label(key: &str, lang: Lang) -> &'static str {
     }
 }
 
+vocabulary!(
+    /// The kind of file an upload is: a spreadsheet template (CSV or XLSX) or IATI activity XML.
+    ImportKind, "import kind" {
+        Csv = "csv", "CSV", "CSV";
+        Xlsx = "xlsx", "Excel (XLSX)", "Excel (XLSX)";
+        Iati = "iati", "IATI XML", "IATI XML";
+    }
+);
+
+vocabulary!(
+    /// Where an uploaded import stands: previewed without errors (it may be applied), refused
+    /// (its preview has error rows), or applied.
+    ImportState, "import state" {
+        Previewed = "previewed", "Đã xem trước", "Previewed";
+        Refused = "refused", "Có lỗi, chưa áp dụng", "Has errors, not applied";
+        Applied = "applied", "Đã áp dụng", "Applied";
+    }
+);
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]

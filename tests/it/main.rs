@@ -45,3 +45,5 @@ mod scope;
 mod sheets_bulk;
 mod sheets_export;
 mod sheets_import;
+mod web_imports;
+mod web_imports_pages;

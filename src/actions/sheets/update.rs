@@ -158,6 +158,9 @@ impl Importer<'_> {
                     refused(row, e)?;
                 }
             }
+            RecordType::Milestones if super::gate::reports_progress(actor) => {
+                self.report_progress(row, key, changes).await?;
+            }
             RecordType::Milestones => {
                 let p = updates::MilestonePatch {
                     title_vi: row.opt("title_vi"),

@@ -7,6 +7,7 @@
 pub mod auth;
 pub mod body;
 pub mod guard;
+pub mod imports;
 pub mod items;
 pub mod ledger_admin;
 pub mod milestones;
@@ -72,5 +73,9 @@ pub fn routes() -> Vec<rocket::Route> {
         ledger_admin::issue,
         ledger_admin::download,
         ledger_admin::audit,
+        imports::upload,
+        imports::apply,
+        imports::list,
+        imports::get,
     ]
 }

@@ -25,6 +25,16 @@ impl Reply {
     }
 }
 
+impl Reply {
+    /// An answer with `status` and `value` as its JSON body (a refusal that carries more
+    /// than the error, such as an import's preview).
+    pub fn with_status<T: serde::Serialize>(status: u16, value: &T) -> Result<Reply> {
+        let mut r = Reply::ok(value)?;
+        r.status = Status::new(status);
+        Ok(r)
+    }
+}
+
 impl From<Answer> for Reply {
     fn from(a: Answer) -> Self {
         Reply {

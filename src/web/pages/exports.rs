@@ -42,7 +42,7 @@ pub fn routes() -> Vec<rocket::Route> {
     rocket::routes![transactions]
 }
 
-fn parse_selection(
+pub(crate) fn parse_selection(
     ctx: &Ctx,
     period: Option<&str>,
     organisation: Option<&str>,

@@ -233,7 +233,11 @@ impl Frame {
     pub fn new(v: &Viewer, path: &str, title_key: &str, flash: Option<FlashMessage<'_>>) -> Frame {
         let lang = v.lang;
         let links: &[(&'static str, &str)] = match v.role() {
-            Some(Role::Ngo) => &[("/portal", "nav.portal"), ("/items", "nav.items")],
+            Some(Role::Ngo) => &[
+                ("/portal", "nav.portal"),
+                ("/items", "nav.items"),
+                ("/imports", "nav.imports"),
+            ],
             Some(Role::Admin) => &[
                 ("/", "nav.dashboard"),
                 ("/admin/users", "nav.users"),
@@ -254,6 +258,7 @@ impl Frame {
                 ("/review", "nav.review"),
                 ("/periods", "nav.periods"),
                 ("/rates", "nav.rates"),
+                ("/imports", "nav.imports"),
             ],
         };
         let nav = links

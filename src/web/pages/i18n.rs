@@ -29,6 +29,7 @@ static VI: LazyLock<Table> = LazyLock::new(|| {
         include_str!("i18n/periods.vi.toml"),
         include_str!("i18n/evidence.vi.toml"),
         include_str!("i18n/portal.vi.toml"),
+        include_str!("i18n/imports.vi.toml"),
     ])
 });
 static EN: LazyLock<Table> = LazyLock::new(|| {
@@ -42,6 +43,7 @@ static EN: LazyLock<Table> = LazyLock::new(|| {
         include_str!("i18n/periods.en.toml"),
         include_str!("i18n/evidence.en.toml"),
         include_str!("i18n/portal.en.toml"),
+        include_str!("i18n/imports.en.toml"),
     ])
 });
 
@@ -91,6 +93,8 @@ mod tests {
             include_str!("i18n/evidence.en.toml"),
             include_str!("i18n/portal.vi.toml"),
             include_str!("i18n/portal.en.toml"),
+            include_str!("i18n/imports.vi.toml"),
+            include_str!("i18n/imports.en.toml"),
         ] {
             assert!(toml::from_str::<toml::Table>(text).is_ok(), "{text}");
         }

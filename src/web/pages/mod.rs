@@ -10,10 +10,13 @@ pub mod dash;
 pub mod errors;
 pub mod evidence;
 pub mod exports;
+pub mod exports_page;
 pub mod fmt;
 pub mod forms;
 pub mod frame;
 pub mod i18n;
+pub mod imports;
+pub mod imports_upload;
 pub mod items;
 pub mod session;
 
@@ -37,5 +40,7 @@ pub fn routes() -> Vec<rocket::Route> {
     routes.extend(forms::routes());
     routes.extend(evidence::routes());
     routes.extend(exports::routes());
+    routes.extend(imports::routes());
+    routes.extend(exports_page::routes());
     routes
 }

@@ -5,19 +5,21 @@
 use rocket::serde::json::{Value, json};
 
 mod accounts;
+mod imports;
 mod ledger;
 mod paths;
 mod reporting;
 mod schema;
 
-use paths::{Op, operations};
+use paths::{Op, operations, upload_body};
 use schema::r;
 
 fn schemas() -> Value {
     let list = accounts::entries()
         .into_iter()
         .chain(ledger::entries())
-        .chain(reporting::entries());
+        .chain(reporting::entries())
+        .chain(imports::entries());
     Value::Object(list.map(|(k, v)| (k.to_string(), v)).collect())
 }
 
@@ -39,6 +41,8 @@ fn operation(o: &Op) -> Value {
     if let Some(body) = o.body {
         v["requestBody"] =
             json!({"required": true, "content": {"application/json": {"schema": r(body)}}});
+    } else if o.id == "uploadImport" {
+        v["requestBody"] = upload_body();
     }
     if o.public {
         v["security"] = json!([]);

@@ -1,10 +1,12 @@
 //! Every operation of the API: method, path, parameters, body and answer.
 
 mod identity;
+mod imports;
 mod records;
 mod review;
 
 pub(super) use super::schema::*;
+pub(super) use imports::upload_body;
 pub(super) use rocket::serde::json::{Value, json};
 
 /// One operation: its responses always include the error body for every refusal.
@@ -81,5 +83,6 @@ pub(super) fn operations() -> Vec<Op> {
     let mut all = identity::accounts();
     all.extend(records::ledger());
     all.extend(review::reporting());
+    all.extend(imports::imports());
     all
 }
