@@ -291,3 +291,68 @@ async fn too_large_uploads_are_413_and_the_openapi_document_lists_the_paths() {
     }
     assert!(doc["paths"]["/imports"]["post"]["requestBody"]["content"]["text/csv"].is_object());
 }
+
+#[rocket::async_test]
+async fn an_iati_file_is_checked_previewed_and_applied_through_the_api() {
+    let app = App::new().await;
+    app.rates().await;
+    // The ledger's own export, uploaded back: every activity matches its item, nothing is new.
+    let sel = aidledger::actions::iati_export::IatiSelection {
+        period: None,
+        organisation_id: None,
+    };
+    let (xml, _) = aidledger::actions::iati_export::export_iati(
+        &app.db.ctx,
+        &crate::common::system(),
+        &sel,
+        Vec::new(),
+    )
+    .await
+    .unwrap();
+    let (s, b) = upload(
+        &app,
+        "coordinator",
+        "?kind=iati&name=activities.xml",
+        xml,
+        None,
+    )
+    .await;
+    assert_eq!(s, Status::Created, "{b}");
+    assert_eq!(b["kind"], "iati");
+    assert_eq!(
+        (
+            b["preview"]["new"].as_u64(),
+            b["preview"]["errors"].as_u64()
+        ),
+        (Some(0), Some(0)),
+        "{b}"
+    );
+    let id = b["id"].as_i64().unwrap();
+    let before = disbursement_count(&app).await;
+    let (s, b) = apply(&app, "coordinator", id).await;
+    assert_eq!(
+        (s, b["state"].as_str()),
+        (Status::Ok, Some("applied")),
+        "{b}"
+    );
+    assert_eq!(disbursement_count(&app).await, before);
+    let audited = scalar_i64(
+        &app.db,
+        "SELECT COUNT(*) FROM audit_entry WHERE action = 'iati.import'",
+    )
+    .await;
+    assert_eq!(audited, 1);
+
+    // A file that breaks the schema is refused at upload with the violation's line.
+    let bad = b"<?xml version=\"1.0\"?>\n<iati-activities version=\"2.03\">\n<iati-activity><title/></iati-activity>\n</iati-activities>\n".to_vec();
+    let (s, b) = upload(&app, "coordinator", "?kind=iati&name=bad.xml", bad, None).await;
+    assert_eq!(s, Status::UnprocessableEntity, "{b}");
+    assert_eq!(b["error"]["code"], "invalid_iati");
+    assert!(
+        b["error"]["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("line 3"),
+        "{b}"
+    );
+}
