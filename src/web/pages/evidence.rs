@@ -4,9 +4,10 @@
 //! see or remove is decided by `actions::evidence`; a refusal comes back to the page the form
 //! was on as a message in the reader's language.
 
-use super::frame::{Posted, Viewer, constant_eq, csrf_token, forged};
+use super::frame::{Posted, Viewer};
 use super::i18n::text;
 use super::session::Empty;
+use super::upload::{FileField, FileLimit, Read, read_form};
 use crate::actions::Ctx;
 use crate::actions::evidence::{self, Target, Upload};
 use crate::db::evidence::Document;
@@ -15,15 +16,13 @@ use crate::domain::Lang;
 use crate::domain::document::{DocKind, ascii_name};
 use crate::domain::item::Role;
 use crate::error::{Error, Result};
-use crate::web::api::guard::{GuardFailure, SESSION_COOKIE};
 use crate::web::pages::fmt;
+use rocket::State;
 use rocket::data::{self, Data, FromData, ToByteUnit};
-use rocket::form::{DataField, FromFormField, ValueField};
-use rocket::http::{ContentType, Header, Status};
+use rocket::http::{ContentType, Header};
 use rocket::outcome::Outcome;
 use rocket::request::{FromParam, Request};
 use rocket::response::{self, Flash, Redirect, Responder, Response};
-use rocket::{State, tokio};
 use std::io::Cursor;
 
 #[must_use]
@@ -49,44 +48,19 @@ impl<'a> FromParam<'a> for On {
     }
 }
 
-/// A file field read whole, with the name the browser sent (made safe later, by the action).
-pub struct FileField {
-    name: String,
-    bytes: Vec<u8>,
-    complete: bool,
-}
+/// Evidence files are read up to the configured `file` limit.
+pub struct EvidenceLimit;
 
-#[rocket::async_trait]
-impl<'v> FromFormField<'v> for FileField {
-    fn from_value(field: ValueField<'v>) -> rocket::form::Result<'v, Self> {
-        // A form sent without a file (or without multipart encoding) has no bytes to keep.
-        Ok(FileField {
-            name: String::new(),
-            bytes: Vec::new(),
-            complete: field.value.is_empty(),
-        })
-    }
-
-    async fn from_data(f: DataField<'v, '_>) -> rocket::form::Result<'v, Self> {
-        let limit = f.request.limits().get("file").unwrap_or(1.mebibytes());
-        let name = f
-            .file_name
-            .map(|n| n.dangerous_unsafe_unsanitized_raw().as_str().to_string())
-            .unwrap_or_default();
-        let read = f.data.open(limit).into_bytes().await?;
-        Ok(FileField {
-            name,
-            complete: read.is_complete(),
-            bytes: read.into_inner(),
-        })
-    }
+impl FileLimit for EvidenceLimit {
+    const KEY: &'static str = "file";
+    const DEFAULT: u64 = 1024 * 1024;
 }
 
 #[derive(rocket::FromForm)]
 struct Fields {
     #[field(name = "_csrf")]
     csrf: String,
-    file: Option<FileField>,
+    file: Option<FileField<EvidenceLimit>>,
 }
 
 /// What an upload request brought.
@@ -98,12 +72,6 @@ pub enum Received {
     Nothing,
 }
 
-fn refuse<'r, T>(req: &'r Request<'_>, e: Error) -> data::Outcome<'r, T, ()> {
-    let status = e.status();
-    req.local_cache(|| GuardFailure(Some(e)));
-    Outcome::Error((status, ()))
-}
-
 /// Reads a multipart upload and checks its `_csrf` field against the session's token, as
 /// [`Posted`] does for ordinary forms. A body over the limit is read to the end (up to a
 /// bound) and dropped, so the browser gets the page that says why rather than a reset.
@@ -112,52 +80,18 @@ impl<'r> FromData<'r> for Received {
     type Error = ();
 
     async fn from_data(req: &'r Request<'_>, data: Data<'r>) -> data::Outcome<'r, Self, ()> {
-        if !req.content_type().is_some_and(|c| c.is_form_data()) {
-            return refuse(
-                req,
-                Error::Request {
-                    status: 415,
-                    code: "unsupported_media_type",
-                    message: "files are sent as multipart/form-data".into(),
-                },
-            );
-        }
         let form_limit = req
             .limits()
             .get("data-form")
             .unwrap_or(2.mebibytes())
             .as_u64();
-        let declared = req
-            .headers()
-            .get_one("Content-Length")
-            .and_then(|v| v.parse::<u64>().ok());
-        if declared.is_some_and(|n| n > form_limit) {
-            let drain = (form_limit.saturating_mul(4)).bytes();
-            let _ = data.open(drain).stream_to(tokio::io::sink()).await;
-            return Outcome::Success(Received::TooLarge);
-        }
-        let fields = match rocket::form::Form::<Fields>::from_data(req, data).await {
-            Outcome::Success(f) => f.into_inner(),
-            Outcome::Error((_, errors)) => {
-                let too_large = errors.iter().any(|e| {
-                    matches!(e.kind, rocket::form::error::ErrorKind::InvalidLength { .. })
-                        || e.status() == Status::PayloadTooLarge
-                });
-                return Outcome::Success(if too_large {
-                    Received::TooLarge
-                } else {
-                    Received::Nothing
-                });
-            }
+        let fields = match read_form(req, data, form_limit, |f: &Fields| &f.csrf).await {
+            Outcome::Success(Read::Form(f)) => f,
+            Outcome::Success(Read::TooLarge) => return Outcome::Success(Received::TooLarge),
+            Outcome::Success(Read::Unreadable) => return Outcome::Success(Received::Nothing),
+            Outcome::Error(e) => return Outcome::Error(e),
             Outcome::Forward(f) => return Outcome::Forward(f),
         };
-        let expected = req
-            .cookies()
-            .get_private(SESSION_COOKIE)
-            .map(|c| csrf_token(c.value()));
-        if !expected.is_some_and(|e| constant_eq(&e, &fields.csrf)) {
-            return refuse(req, forged());
-        }
         Outcome::Success(match fields.file {
             Some(f) if !f.complete => Received::TooLarge,
             Some(f) if !f.bytes.is_empty() => Received::File(Upload {

@@ -19,6 +19,7 @@ pub mod imports;
 pub mod imports_upload;
 pub mod items;
 pub mod session;
+pub mod upload;
 
 #[must_use]
 pub fn routes() -> Vec<rocket::Route> {
