@@ -227,6 +227,7 @@ pub async fn import_file_then(
     let mut done: u64 = 0;
     let mut preview = Preview::new(display(&req.path), sha.clone());
     let mut tx = ctx.store.write().await?;
+    crate::db::bulk_cache(&mut tx, true).await?;
     let known = known(&mut tx).await?;
     let gate = gate::Gate::of(&mut tx, actor).await?;
     let mut imp = Importer {
@@ -347,6 +348,9 @@ pub async fn import_file_then(
     imp.flush().await?;
     progress(done);
     let mut tx = imp.tx;
+    // Back to the default before the connection returns to the pool (an error on the way
+    // leaves only a larger cache on it, never a wrong result).
+    crate::db::bulk_cache(&mut tx, false).await?;
     if preview.errors == 0 && !req.dry_run {
         let after = serde_json::json!({
             "file": preview.file, "sha256": sha, "new": preview.new, "changed": preview.changed,

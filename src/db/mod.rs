@@ -297,6 +297,24 @@ impl Tx {
     }
 }
 
+/// Sizes SQLite's page cache for one bulk import on this connection (`on`) and back to
+/// SQLite's default 2 MB afterwards. With the default, a long import's dirty pages spill to
+/// the WAL again and again mid-transaction (2.6 GB written for a million rows, measured);
+/// 128 MB keeps them in memory until the commit. Statement journals go to memory too.
+/// PostgreSQL needs nothing.
+pub async fn bulk_cache(tx: &mut Tx, on: bool) -> Result<(), Error> {
+    if let Tx::Sqlite(t) = tx {
+        let (cache, temp) = if on {
+            ("PRAGMA cache_size = -131072", "PRAGMA temp_store = MEMORY")
+        } else {
+            ("PRAGMA cache_size = -2000", "PRAGMA temp_store = DEFAULT")
+        };
+        sqlx::query(cache).execute(&mut **t).await?;
+        sqlx::query(temp).execute(&mut **t).await?;
+    }
+    Ok(())
+}
+
 /// How many rows of `columns` parameters one multi-row statement takes: within SQLite's
 /// 32,766 parameters and PostgreSQL's 65,535.
 #[must_use]

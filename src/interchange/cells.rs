@@ -41,7 +41,7 @@ fn vocab<T: FromStr<Err = String> + std::fmt::Display>(v: &str) -> Result<String
 fn amount_code(e: &crate::domain::money::AmountError) -> &'static str {
     use crate::domain::money::AmountError as A;
     match e {
-        A::TooManyDecimals(..) => "amount_decimals",
+        A::TooManyDecimals(..) => "amount_too_precise",
         A::BadGrouping(..) => "amount_grouping",
         A::AboveMaximum(..) => "amount_above_maximum",
         _ => "amount",
@@ -107,7 +107,10 @@ pub fn canonical(
     match (record, key) {
         (R::Commitments | R::Disbursements, "amount") => {
             let Some(c) = currency else {
-                return Err(("currency", "needs the row's currency to be read".into()));
+                return Err((
+                    "amount_without_currency",
+                    "needs the row's currency to be read".into(),
+                ));
             };
             amount_lang
                 .map_or_else(

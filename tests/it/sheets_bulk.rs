@@ -182,7 +182,7 @@ async fn one_bad_row_after_several_batches_changes_nothing_and_is_named() {
     assert_eq!(bad.key, rows[8_500].reference);
     let problem = &bad.problems[0];
     assert_eq!(problem.column.as_deref(), Some("amount"));
-    assert_eq!(problem.code, "amount_decimals");
+    assert_eq!(problem.code, "amount_too_precise");
     assert!(problem.message.contains("decimal"), "{}", problem.message);
     assert_eq!(disbursements(&db).await.len(), count, "nothing stored");
     let v = verify(db.store(), Scope::Full).await.unwrap();

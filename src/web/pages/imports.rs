@@ -126,13 +126,16 @@ pub async fn upload(ctx: &State<Ctx>, v: Viewer, sent: Sent) -> Result<Flash<Red
     };
     match imports::preview_upload(ctx, &v.actor, upload).await {
         Ok(done) => {
-            let key = if done.summary.state == ImportState::Refused {
-                "imports.uploaded_with_errors"
+            // A file with error rows was read fine but cannot be applied: a warning, not a
+            // success.
+            let (kind, key) = if done.summary.state == ImportState::Refused {
+                ("warning", "imports.uploaded_with_errors")
             } else {
-                "imports.uploaded"
+                ("success", "imports.uploaded")
             };
-            Ok(Flash::success(
+            Ok(Flash::new(
                 Redirect::to(format!("/imports/{}", done.summary.id)),
+                kind,
                 text(lang, key),
             ))
         }
