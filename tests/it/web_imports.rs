@@ -99,6 +99,13 @@ async fn an_uploaded_file_is_previewed_then_applied_once_and_a_second_apply_is_4
     let (s, list) = app.get("/imports", "coordinator").await;
     assert_eq!(s, Status::Ok);
     assert_eq!(list.as_array().unwrap().len(), 1, "{list}");
+    for bad in ["AAA", "0", "501"] {
+        let (s, b) = app
+            .get(&format!("/imports?limit={bad}"), "coordinator")
+            .await;
+        assert_eq!(s, Status::UnprocessableEntity, "limit={bad}: {b}");
+        assert_eq!(b["error"]["field"], "limit");
+    }
 
     let (s, b) = apply(&app, "coordinator", id).await;
     assert_eq!(s, Status::Ok, "{b}");

@@ -118,10 +118,11 @@ pub async fn apply(ctx: &State<Ctx>, user: CurrentUser, meta: WriteMeta, id: i64
 pub async fn list(
     ctx: &State<Ctx>,
     user: CurrentUser,
-    limit: Option<i64>,
+    limit: Option<&str>,
     _once: QueryOnce,
 ) -> Result<Reply> {
-    Reply::ok(&imports::list_imports(ctx, &user.0, limit.unwrap_or(100)).await?)
+    let limit = super::parse::int("limit", limit, 100, 1..=500)?;
+    Reply::ok(&imports::list_imports(ctx, &user.0, limit).await?)
 }
 
 #[rocket::get("/imports/<id>")]
