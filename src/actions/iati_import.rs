@@ -23,6 +23,7 @@ mod places;
 mod results;
 
 use super::scope::Scope;
+use super::sheets::display;
 use super::{Actor, Ctx};
 use crate::db::Tx;
 use crate::error::{Error, Result};
@@ -153,13 +154,6 @@ impl Importer<'_> {
             problems: row.problems,
         });
     }
-}
-
-fn display(p: &Path) -> String {
-    p.file_name().map_or_else(
-        || p.display().to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    )
 }
 
 /// Reads the file, refusing one over the size limit before reading it.

@@ -122,7 +122,8 @@ enum Source {
     Sheet(crate::interchange::read::XlsxSheet),
 }
 
-fn display(p: &Path) -> String {
+/// A file's name for messages (the whole path when it has none).
+pub(crate) fn display(p: &Path) -> String {
     p.file_name().map_or_else(
         || p.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
