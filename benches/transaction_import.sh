@@ -29,7 +29,7 @@ export AIDLEDGER_REPORTING_PERIODS=calendar
 python3 "$HERE/transaction_import.py" "$DIR/demo" "$ROWS" "$DIR/disbursements.csv"
 echo "file: $ROWS rows, $(du -m "$DIR/disbursements.csv" | cut -f1) MiB"
 
-/usr/bin/time -v "$BIN" import csv "$DIR/disbursements.csv" 2>"$DIR/time.txt" | tail -n 1
+${PERF:-} /usr/bin/time -v "$BIN" import csv "$DIR/disbursements.csv" 2>"$DIR/time.txt" | tail -n 1
 wall=$(sed -n 's/.*Elapsed (wall clock) time.*: //p' "$DIR/time.txt")
 rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$DIR/time.txt")
 cpu=$(sed -n 's/.*User time (seconds): //p' "$DIR/time.txt")

@@ -227,18 +227,10 @@ pub async fn import_file_then(
     let (srcs, sha) = sources(req)?;
     let mut done: u64 = 0;
     let mut preview = Preview::new(display(&req.path), sha.clone());
-    let mut tx = ctx.store.write().await?;
-    crate::db::bulk_cache(&mut tx, true).await?;
+    let mut tx = ctx.store.write_bulk().await?;
     let known = known(&mut tx).await?;
     let gate = gate::Gate::of(&mut tx, actor).await?;
-    let mut imp = Importer {
-        tx,
-        actor,
-        max_age_days: ctx.config.rate_max_age_days,
-        known,
-        item: None,
-        batch: None,
-    };
+    let mut imp = Importer::new(tx, actor, ctx.config.rate_max_age_days, known);
     let mut seen: HashMap<(RecordType, String), (String, u64)> = HashMap::new();
     for (name, hint, src) in srcs {
         let hint = if matches!(src, Source::Csv(_)) {
@@ -346,12 +338,11 @@ pub async fn import_file_then(
             });
         }
     }
-    imp.flush().await?;
+    let mut tx = imp.finish().await?;
     progress(done);
-    let mut tx = imp.tx;
     // Back to the default before the connection returns to the pool (an error on the way
     // leaves only a larger cache on it, never a wrong result).
-    crate::db::bulk_cache(&mut tx, false).await?;
+    crate::db::bulk_done(&mut tx).await?;
     if preview.errors == 0 && !req.dry_run {
         let after = serde_json::json!({
             "file": preview.file, "sha256": sha, "new": preview.new, "changed": preview.changed,

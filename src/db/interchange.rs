@@ -74,6 +74,18 @@ pub async fn disbursements(tx: &mut Tx) -> Result<Vec<Disbursement>> {
     Ok(on!(tx, c => sqlx::query_as(SQL).fetch_all(&mut *c).await)?)
 }
 
+/// The id of an item's `n`th disbursement (from 1) in the templates' numbering, `ITEM/Dn`.
+pub async fn nth_disbursement(tx: &mut Tx, item_id: i64, n: i64) -> Result<Option<i64>> {
+    const SQL: &str =
+        "SELECT id FROM disbursement WHERE item_id = $1 ORDER BY id LIMIT 1 OFFSET $2";
+    if n < 1 {
+        return Ok(None);
+    }
+    Ok(
+        on!(tx, c => sqlx::query_scalar(SQL).bind(item_id).bind(n - 1).fetch_optional(&mut *c).await)?,
+    )
+}
+
 /// Every milestone, by item then id.
 pub async fn milestones(tx: &mut Tx) -> Result<Vec<Milestone>> {
     const SQL: &str = "SELECT id, item_id, title_vi, title_en, planned_date, actual_date, status, evidence, created_at \

@@ -1,50 +1,73 @@
 //! New disbursements inserted many to a statement, for imports of thousands of rows. The rows
 //! arrive checked (by `actions::ledger_batch`, with the same rules as the one-row path);
-//! this module only stores them and says which id each got.
+//! this module numbers and stores them.
 
 use super::ledger::{Conversion, NewDisbursement};
-use super::{Tx, on, placeholders};
+use super::{Tx, placeholders};
 use crate::error::{Error, Result};
 use chrono::{DateTime, Utc};
 
-/// Inserts `rows` in order and returns their ids in the same order. Ids come back sorted:
-/// both engines number the rows of one INSERT in the order of its VALUES, whatever order
-/// RETURNING lists them in.
+/// Takes `n` new disbursement ids, in increasing order. The caller holds the write lock
+/// (`Store::write`), so no other writer takes ids meanwhile: on SQLite they follow the
+/// highest stored id, as SQLite would number the rows itself; on PostgreSQL they come from
+/// the table's identity sequence, so later rows numbered by the database never collide.
+pub async fn reserve_ids(tx: &mut Tx, n: usize) -> Result<Vec<i64>> {
+    let count = i64::try_from(n).map_err(|e| Error::Internal(e.to_string()))?;
+    match tx {
+        Tx::Sqlite(t) => {
+            let max: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM disbursement")
+                .fetch_one(&mut **t)
+                .await?;
+            Ok((1..=count).map(|i| max + i).collect())
+        }
+        Tx::Pg(t) => {
+            let mut ids: Vec<i64> = sqlx::query_scalar(
+                "SELECT nextval(pg_get_serial_sequence('disbursement', 'id')) FROM generate_series(1, $1)",
+            )
+            .bind(count)
+            .fetch_all(&mut **t)
+            .await?;
+            ids.sort_unstable();
+            Ok(ids)
+        }
+    }
+}
+
+/// Inserts `rows` under the ids [`reserve_ids`] gave, in statements of many rows.
 pub async fn insert_disbursements(
     tx: &mut Tx,
     rows: &[(NewDisbursement, Conversion)],
+    ids: &[i64],
     at: DateTime<Utc>,
-) -> Result<Vec<i64>> {
-    let mut ids = Vec::with_capacity(rows.len());
-    for chunk in rows.chunks(super::rows_per_statement(tx, 16)) {
+) -> Result<()> {
+    if ids.len() != rows.len() {
+        return Err(Error::Internal(format!(
+            "{} disbursements to insert under {} ids",
+            rows.len(),
+            ids.len()
+        )));
+    }
+    let per = super::rows_per_statement(tx, 17);
+    for (chunk, ids) in rows.chunks(per).zip(ids.chunks(per)) {
         let sql = sqlx::AssertSqlSafe(format!(
-            "INSERT INTO disbursement (item_id, amount_minor, currency, value_date, tranche, milestone_id, reverses_id, status, \
+            "INSERT INTO disbursement (id, item_id, amount_minor, currency, value_date, tranche, milestone_id, reverses_id, status, \
              entered_by, verified_by, verified_at, created_at, rate_id, amount_vnd, amount_usd_cents, unconverted_reason) \
-             VALUES {} RETURNING id",
-            placeholders(tx.backend(), chunk.len(), 16)
+             VALUES {}",
+            placeholders(tx.backend(), chunk.len(), 17)
         ));
-        let mut got: Vec<i64> = on!(tx, c => {
-            let mut q = sqlx::query_scalar(sql);
-            for (d, conv) in chunk {
-                q = q.bind(d.item_id).bind(d.amount_minor).bind(d.currency).bind(d.value_date)
+        super::exec!(tx, c => {
+            let mut q = sqlx::query(sql);
+            for ((d, conv), id) in chunk.iter().zip(ids) {
+                q = q.bind(id).bind(d.item_id).bind(d.amount_minor).bind(d.currency).bind(d.value_date)
                     .bind(d.tranche).bind(d.milestone_id).bind(d.reverses_id).bind(d.status)
                     .bind(d.entered_by).bind(d.verified_by).bind(d.verified_at).bind(at)
                     .bind(conv.rate_id).bind(conv.amount_vnd).bind(conv.amount_usd_cents)
                     .bind(&conv.unconverted_reason);
             }
-            q.fetch_all(&mut *c).await
+            q.execute(&mut *c).await
         })?;
-        if got.len() != chunk.len() {
-            return Err(Error::Internal(format!(
-                "{} disbursements inserted but {} ids returned",
-                chunk.len(),
-                got.len()
-            )));
-        }
-        got.sort_unstable();
-        ids.extend(got);
     }
-    Ok(ids)
+    Ok(())
 }
 
 #[cfg(test)]

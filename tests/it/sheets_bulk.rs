@@ -2,7 +2,7 @@
 //! and come out exactly as the one-row path would store them (the ledger's conversion,
 //! one audit entry each, an intact chain); one bad row anywhere, even after several batches
 //! were written, changes nothing and is named; a row in a locked period is refused with the
-//! ledger's own message.
+//! ledger's own message; a reversal finds the row it names among those the same file wrote.
 
 use crate::common::{TestDb, system};
 use crate::sheets_import::{demo_source, import};
@@ -159,27 +159,27 @@ async fn thousands_of_new_disbursements_are_stored_as_the_ledger_would_one_by_on
 async fn one_bad_row_after_several_batches_changes_nothing_and_is_named() {
     let db = demo_source().await;
     let count = disbursements(&db).await.len();
-    let mut rows = new_rows(&db, 9_000).await;
-    // Far past the first batches: 1234.567 has more decimals than USD allows.
-    rows[8_500].currency = "USD";
-    rows[8_500].amount = "1234.567".into();
+    // The batch path writes 16,000 rows at a time: the bad row comes after two batches.
+    let mut rows = new_rows(&db, 36_000).await;
+    rows[35_000].currency = "USD";
+    rows[35_000].amount = "1234.567".into();
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("disbursements.csv");
     std::fs::write(&file, csv(&rows)).unwrap();
 
     let p = import(&db, &file, SheetFormat::Csv, false).await;
     assert!(!p.applied);
-    assert_eq!((p.errors, p.new), (1, 8_999));
+    assert_eq!((p.errors, p.new), (1, 35_999));
     let bad = p
         .rows
         .iter()
         .find(|o| o.outcome == OutcomeKind::Error)
         .unwrap();
     assert_eq!(
-        bad.line, 8_502,
-        "header is line 1, row 8,500 (from 0) is line 8,502"
+        bad.line, 35_002,
+        "header is line 1, row 35,000 (from 0) is line 35,002"
     );
-    assert_eq!(bad.key, rows[8_500].reference);
+    assert_eq!(bad.key, rows[35_000].reference);
     let problem = &bad.problems[0];
     assert_eq!(problem.column.as_deref(), Some("amount"));
     assert_eq!(problem.code, "amount_too_precise");
@@ -221,4 +221,81 @@ async fn a_batched_row_in_a_locked_period_is_refused_with_the_ledgers_message() 
         bad.problems[0].message
     );
     assert_eq!(disbursements(&db).await.len(), count);
+}
+
+#[tokio::test]
+async fn a_reversal_names_a_row_the_same_file_wrote_before_it() {
+    let db = demo_source().await;
+    let mut rows = new_rows(&db, 40).await;
+    // The system's import may bring reviewed rows: row 10 verified, then reversed at the end.
+    let target = rows[10].reference.clone();
+    let (code, n) = target.rsplit_once("/D").unwrap();
+    let next = rows
+        .iter()
+        .filter_map(|r| r.reference.strip_prefix(&format!("{code}/D")))
+        .filter_map(|k| k.parse::<usize>().ok())
+        .max()
+        .unwrap()
+        + 1;
+    let mut text = String::from("ref,amount,currency,value_date,status,verified_by,reverses\n");
+    for (i, r) in rows.iter_mut().enumerate() {
+        let (status, by) = if i == 10 {
+            ("verified", "reviewer")
+        } else {
+            ("submitted", "")
+        };
+        let _ = writeln!(
+            text,
+            "{},{},{},{},{status},{by},",
+            r.reference, r.amount, r.currency, r.date
+        );
+    }
+    let original = &rows[10];
+    let _ = writeln!(
+        text,
+        "{code}/D{next},-{},{},{},verified,reviewer,{target}",
+        original.amount, original.currency, original.date
+    );
+    // A reversal naming a row nobody wrote is named as such.
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(
+        &bad,
+        text.replace(&format!(",{target}\n"), &format!(",{code}/D9999\n")),
+    )
+    .unwrap();
+    let p = import(&db, &bad, SheetFormat::Csv, false).await;
+    assert_eq!((p.errors, p.applied), (1, false));
+    let e = p
+        .rows
+        .iter()
+        .find(|o| o.outcome == OutcomeKind::Error)
+        .unwrap();
+    assert_eq!(e.problems[0].code, "unknown_row", "{:?}", e.problems);
+
+    let file = dir.path().join("disbursements.csv");
+    std::fs::write(&file, &text).unwrap();
+    let p = import(&db, &file, SheetFormat::Csv, false).await;
+    assert!(
+        p.applied && p.errors == 0 && p.new == 41,
+        "{:?}",
+        p.rows.iter().find(|o| o.outcome == OutcomeKind::Error)
+    );
+    let all = disbursements(&db).await;
+    let of_item: Vec<&Disbursement> = {
+        // The newest reversal is the file's.
+        let ours = all
+            .iter()
+            .filter(|d| d.reverses_id.is_some())
+            .max_by_key(|d| d.id)
+            .unwrap();
+        all.iter().filter(|d| d.item_id == ours.item_id).collect()
+    };
+    let nth = |k: usize| of_item[k - 1];
+    let reversal = nth(next);
+    let reversed = nth(n.parse().unwrap());
+    assert_eq!(reversal.reverses_id, Some(reversed.id));
+    assert_eq!(reversal.amount_minor, -reversed.amount_minor);
+    let v = verify(db.store(), Scope::Full).await.unwrap();
+    assert!(v.intact(), "{:?}", v.problems);
 }

@@ -69,7 +69,7 @@ impl Importer<'_> {
         if !row.problems.is_empty() {
             return Ok(());
         }
-        let r = savepoint(&mut self.tx, async move |tx: &mut Tx| {
+        let r = savepoint(self.tx().await?, async move |tx: &mut Tx| {
             crate::actions::items::create_item_in(tx, actor, cmd).await
         })
         .await;
@@ -83,12 +83,13 @@ impl Importer<'_> {
     }
 
     /// Queues a checked new disbursement; true when the batch is full.
-    async fn batch_push(&mut self, key: &str, cmd: NewDisbursement) -> Result<bool> {
+    async fn batch_push(&mut self, cmd: NewDisbursement) -> Result<bool> {
         if self.batch.is_none() {
-            self.batch = Some(DisbursementBatch::load(&mut self.tx, self.max_age_days).await?);
+            let max_age = self.max_age_days;
+            self.batch = Some(DisbursementBatch::load(self.tx().await?, max_age).await?);
         }
         match self.batch.as_mut() {
-            Some(b) => b.push(self.actor, key.to_string(), cmd),
+            Some(b) => b.push(self.actor, cmd),
             None => Ok(false),
         }
     }
@@ -122,7 +123,10 @@ impl Importer<'_> {
         // as the ledger refuses it.
         let milestone_item = split_reference(row.get("milestone")).map(|(c, ..)| c.to_string());
         let own_code = split_reference(key).map(|(c, ..)| c.to_string());
-        let reverses_id = link(row, "reverses", &self.known.disbursements);
+        let reverses_id = match self.stored_disbursement(row.get("reverses")).await? {
+            Some(id) => Some(id),
+            None => link(row, "reverses", &self.known.disbursements),
+        };
         let status: DisbursementStatus = row
             .parsed("status", what, false)
             .unwrap_or(DisbursementStatus::Submitted);
@@ -215,16 +219,16 @@ impl Importer<'_> {
         if stays && DisbursementBatch::takes(actor, &cmd) {
             let r = match (milestone_id, milestone_item == own_code) {
                 (Some(m), false) => Err(ledger::not_the_items_milestone(m, item_id)),
-                _ => self.batch_push(key, cmd).await,
+                _ => self.batch_push(cmd).await,
             };
             return match r {
-                Ok(true) => self.flush().await,
+                Ok(true) => self.send().await,
                 Ok(false) => Ok(()),
                 Err(e) => refused(row, e),
             };
         }
         self.flush().await?;
-        let r = savepoint(&mut self.tx, async move |tx: &mut Tx| {
+        let r = savepoint(self.tx().await?, async move |tx: &mut Tx| {
             let d = ledger::record_disbursement_row_in(tx, actor, cmd, max_age).await?;
             match (status, &reviewer) {
                 (DisbursementStatus::Verified, Some(rv)) => {
@@ -245,11 +249,25 @@ impl Importer<'_> {
         })
         .await;
         match r {
-            Ok(id) => {
-                self.known.disbursements.insert(key.to_string(), id);
-            }
-            Err(e) => refused(row, e)?,
+            Ok(_) => Ok(()),
+            Err(e) => refused(row, e),
         }
-        Ok(())
+    }
+
+    /// The id of a disbursement the import wrote (or the database held before it and the
+    /// snapshot missed), by its reference; `None` when there is none.
+    async fn stored_disbursement(&mut self, reference: &str) -> Result<Option<i64>> {
+        if reference.is_empty() || self.known.disbursements.contains_key(reference) {
+            return Ok(None);
+        }
+        let Some((code, 'D', n)) = split_reference(reference) else {
+            return Ok(None);
+        };
+        let Some(&item) = self.known.items.get(code) else {
+            return Ok(None);
+        };
+        let n = i64::try_from(n).unwrap_or(i64::MAX);
+        self.flush().await?;
+        crate::db::interchange::nth_disbursement(self.tx().await?, item, n).await
     }
 }

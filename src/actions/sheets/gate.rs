@@ -161,7 +161,7 @@ impl Importer<'_> {
         }
         let id = self.known.milestones.get(key).copied().unwrap_or(0);
         let actor = self.actor;
-        if let Err(e) = savepoint(&mut self.tx, async move |tx: &mut Tx| {
+        if let Err(e) = savepoint(self.tx().await?, async move |tx: &mut Tx| {
             report_milestone_progress_in(tx, actor, id, &report).await
         })
         .await

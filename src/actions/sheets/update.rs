@@ -57,7 +57,7 @@ impl Importer<'_> {
                 };
                 let id = self.known.orgs.get(key).copied().unwrap_or(0);
                 if row.problems.is_empty()
-                    && let Err(e) = savepoint(&mut self.tx, async move |tx: &mut Tx| {
+                    && let Err(e) = savepoint(self.tx().await?, async move |tx: &mut Tx| {
                         updates::update_organisation_in(tx, actor, id, &p).await
                     })
                     .await
@@ -107,7 +107,7 @@ impl Importer<'_> {
                     ..cmd
                 };
                 let max_age = self.max_age_days;
-                if let Err(e) = savepoint(&mut self.tx, async move |tx: &mut Tx| {
+                if let Err(e) = savepoint(self.tx().await?, async move |tx: &mut Tx| {
                     rates::enter_rate_in(tx, actor, &cmd, max_age).await
                 })
                 .await
@@ -150,7 +150,7 @@ impl Importer<'_> {
                 };
                 let id = self.known.items.get(key).copied().unwrap_or(0);
                 if row.problems.is_empty()
-                    && let Err(e) = savepoint(&mut self.tx, async move |tx: &mut Tx| {
+                    && let Err(e) = savepoint(self.tx().await?, async move |tx: &mut Tx| {
                         updates::update_item_in(tx, actor, id, &p).await
                     })
                     .await
@@ -171,7 +171,7 @@ impl Importer<'_> {
                     evidence: row.opt("evidence").map(Some),
                 };
                 let id = self.known.milestones.get(key).copied().unwrap_or(0);
-                if let Err(e) = savepoint(&mut self.tx, async move |tx: &mut Tx| {
+                if let Err(e) = savepoint(self.tx().await?, async move |tx: &mut Tx| {
                     updates::update_milestone_in(tx, actor, id, &p).await
                 })
                 .await
