@@ -73,8 +73,11 @@ pub struct ImportRequest {
     pub dry_run: bool,
 }
 
+/// What the import compares its rows with: organisations, rates and items (with their
+/// shares) read whole; an item's money rows and milestones are read when the file first names
+/// the item ([`Known::load_item`]), so a small file on a national database reads little.
 async fn known(tx: &mut Tx) -> Result<Known> {
-    let snap = snapshot(tx).await?;
+    let mut snap = snapshot_without_rows(tx).await?;
     let mut rows = HashMap::new();
     for t in tables(&snap, &Selection::default()) {
         for r in t.rows {
@@ -85,34 +88,100 @@ async fn known(tx: &mut Tx) -> Result<Known> {
             rows.insert((t.record, key), r);
         }
     }
-    let refs = references(&snap);
-    let invert = |m: HashMap<i64, String>| m.into_iter().map(|(id, r)| (r, id)).collect();
-    let mut counts = HashMap::new();
-    for r in refs
-        .commitments
-        .values()
-        .chain(refs.disbursements.values())
-        .chain(refs.milestones.values())
-    {
-        if let Some((code, letter, _)) = split_reference(r)
-            && let Some(item) = snap.items.iter().find(|i| i.code == code)
-        {
-            *counts.entry((item.id, letter)).or_insert(0) += 1;
-        }
-    }
     Ok(Known {
         rows,
         orgs: snap.orgs.iter().map(|o| (o.code.clone(), o.id)).collect(),
         items: snap.items.iter().map(|i| (i.code.clone(), i.id)).collect(),
-        milestones: invert(refs.milestones),
-        disbursements: invert(refs.disbursements),
-        counts,
+        milestones: HashMap::new(),
+        disbursements: HashMap::new(),
+        counts: HashMap::new(),
         users: crate::db::users::list_users(tx)
             .await?
             .into_iter()
             .map(|u| (u.username.clone(), u))
             .collect(),
+        stored_items: std::mem::take(&mut snap.items)
+            .into_iter()
+            .map(|i| (i.id, i))
+            .collect(),
+        usernames: snap.users,
+        loaded: std::collections::HashSet::new(),
     })
+}
+
+/// [`snapshot`] without commitments, milestones and disbursements.
+async fn snapshot_without_rows(tx: &mut Tx) -> Result<Snapshot> {
+    Ok(Snapshot {
+        orgs: dbx::organisations(tx).await?,
+        org_sectors: dbx::organisation_sectors(tx).await?,
+        org_provinces: dbx::organisation_provinces(tx).await?,
+        items: {
+            let mut all = items::list_items(tx).await?;
+            all.sort_by_key(|i| i.id);
+            all
+        },
+        sectors: items::all_sector_allocations(tx).await?,
+        localities: items::all_locality_allocations(tx).await?,
+        milestones: Vec::new(),
+        commitments: Vec::new(),
+        disbursements: Vec::new(),
+        rates: rates::list_rates(tx, None, false).await?,
+        users: dbx::usernames(tx).await?,
+    })
+}
+
+impl Known {
+    /// Reads the stored commitments, milestones and disbursements of the item with `code`
+    /// (once): their rows as the template writes them, their references and how many each
+    /// letter has. An item created by this import has none stored.
+    pub(super) async fn load_item(&mut self, tx: &mut Tx, code: &str) -> Result<()> {
+        let Some(&id) = self.items.get(code) else {
+            return Ok(());
+        };
+        if !self.loaded.insert(id) {
+            return Ok(());
+        }
+        let Some(item) = self.stored_items.get(&id) else {
+            return Ok(());
+        };
+        let (commitments, milestones, disbursements) = dbx::rows_of_item(tx, id).await?;
+        let snap = Snapshot {
+            orgs: Vec::new(),
+            org_sectors: Vec::new(),
+            org_provinces: Vec::new(),
+            items: vec![item.clone()],
+            sectors: Vec::new(),
+            localities: Vec::new(),
+            milestones,
+            commitments,
+            disbursements,
+            rates: Vec::new(),
+            users: self.usernames.clone(),
+        };
+        for t in tables(&snap, &Selection::default()) {
+            if matches!(
+                t.record,
+                RecordType::Commitments | RecordType::Milestones | RecordType::Disbursements
+            ) {
+                for r in t.rows {
+                    self.rows.insert((t.record, r[0].clone()), r);
+                }
+            }
+        }
+        let refs = references(&snap);
+        for (letter, n) in [
+            ('C', refs.commitments.len()),
+            ('D', refs.disbursements.len()),
+            ('M', refs.milestones.len()),
+        ] {
+            *self.counts.entry((id, letter)).or_insert(0) += n;
+        }
+        self.milestones
+            .extend(refs.milestones.into_iter().map(|(id, r)| (r, id)));
+        self.disbursements
+            .extend(refs.disbursements.into_iter().map(|(id, r)| (r, id)));
+        Ok(())
+    }
 }
 
 /// One sheet or CSV file to read: its name for messages, its record type if its name says
@@ -266,10 +335,20 @@ pub async fn import_file_then(
             if raw.iter().all(String::is_empty) {
                 continue;
             }
-            let stored_key = {
-                let probe = Row::new(record, raw.clone(), None, map.amount_lang);
-                key_of(&probe)
-            };
+            let probe = Row::new(record, raw.clone(), None, map.amount_lang);
+            let stored_key = key_of(&probe);
+            // A money row or milestone is compared with its item's stored rows, and a
+            // disbursement may name a milestone: read those items' rows on first sight.
+            if matches!(
+                record,
+                RecordType::Commitments | RecordType::Milestones | RecordType::Disbursements
+            ) {
+                for r in [stored_key.as_str(), probe.get("milestone")] {
+                    if let Some((code, ..)) = split_reference(r) {
+                        imp.load_item(code).await?;
+                    }
+                }
+            }
             let stored = imp.known.rows.get(&(record, stored_key.clone())).cloned();
             let mut row = Row::new(record, raw, stored.as_ref(), map.amount_lang);
             let key = key_of(&row);

@@ -299,3 +299,38 @@ async fn a_reversal_names_a_row_the_same_file_wrote_before_it() {
     let v = verify(db.store(), Scope::Full).await.unwrap();
     assert!(v.intact(), "{:?}", v.problems);
 }
+
+#[tokio::test]
+async fn a_disbursement_naming_another_items_milestone_is_refused_as_the_ledger_refuses_it() {
+    let db = demo_source().await;
+    let rows = new_rows(&db, 1).await;
+    let own = rows[0].reference.rsplit_once("/D").unwrap().0.to_string();
+    // A milestone of an item the file names nowhere else: the import reads that item's rows
+    // only because this cell names it.
+    let tables = export_tables(&db.ctx, &system(), Selection::default())
+        .await
+        .unwrap();
+    let other = tables
+        .iter()
+        .find(|t| t.record == RecordType::Milestones)
+        .and_then(|t| {
+            t.rows
+                .iter()
+                .map(|r| r[0].clone())
+                .find(|r| !r.starts_with(&format!("{own}/")))
+        })
+        .unwrap();
+    let r = &rows[0];
+    let text = format!(
+        "ref,amount,currency,value_date,status,milestone\n{},{},{},{},submitted,{other}\n",
+        r.reference, r.amount, r.currency, r.date
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("disbursements.csv");
+    std::fs::write(&file, text).unwrap();
+    let p = import(&db, &file, SheetFormat::Csv, false).await;
+    assert_eq!((p.errors, p.applied), (1, false));
+    let problem = &p.rows[0].problems[0];
+    assert_eq!(problem.code, "unknown_milestone", "{problem:?}");
+    assert_eq!(problem.column.as_deref(), Some("milestone"));
+}

@@ -27,6 +27,12 @@ pub(super) struct Known {
     pub counts: HashMap<(i64, char), usize>,
     /// username → (id, role, organisation).
     pub users: HashMap<String, crate::db::users::User>,
+    /// The items stored before the import, by id, and `(id, username)` of every user: what
+    /// [`Known::load_item`] needs to write an item's rows as the template does.
+    pub stored_items: HashMap<i64, crate::db::items::AidItem>,
+    pub usernames: Vec<(i64, String)>,
+    /// The items whose stored rows have been read.
+    pub loaded: std::collections::HashSet<i64>,
 }
 
 /// The action field an error names, as the template's column key.
@@ -128,6 +134,15 @@ impl<'a> Importer<'a> {
         self.tx
             .as_mut()
             .ok_or_else(|| Error::Internal("the import's transaction is gone".into()))
+    }
+
+    /// Reads the stored rows of the item with `code`, once (see [`Known::load_item`]).
+    pub async fn load_item(&mut self, code: &str) -> Result<()> {
+        self.tx().await?;
+        let Some(tx) = self.tx.as_mut() else {
+            return Err(Error::Internal("the import's transaction is gone".into()));
+        };
+        self.known.load_item(tx, code).await
     }
 
     /// Starts writing the waiting disbursements, after the batch before them is stored.
