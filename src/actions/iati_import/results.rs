@@ -157,15 +157,19 @@ impl Importer<'_> {
                     .as_deref()
                     .or(a.default_currency.as_deref())
                     .unwrap_or("");
+                let span = match b.end {
+                    Some(end) => format!("{} to {end}", b.start),
+                    None => format!("from {}", b.start),
+                };
                 let mut row = Row::new(
                     b.line,
                     RecordType::Items,
-                    format!("{} {what} {} to {}", a.identifier, b.start, b.end),
+                    format!("{} {what} {span}", a.identifier),
                 );
                 row.problem(
                     Some(if what == "budget" { "budget" } else { "planned-disbursement" }), "not_imported",
                     &format!("{} {cur}", b.value.amount),
-                    format!("not imported: the ledger has no place for a {what} ({} {cur}, {} to {}); it is listed here only", b.value.amount, b.start, b.end),
+                    format!("not imported: the ledger has no place for a {what} ({} {cur}, {span}); it is listed here only", b.value.amount),
                 );
                 self.push_as(row, OutcomeKind::Unchanged);
             }

@@ -114,7 +114,10 @@ fn budget(n: &Node) -> Result<Budget, ReadError> {
         line: n.line,
         kind: n.attr("type").map(str::to_string),
         start: date(child(n, "period-start")?, "iso-date")?,
-        end: date(child(n, "period-end")?, "iso-date")?,
+        end: n
+            .child("period-end")
+            .map(|e| date(e, "iso-date"))
+            .transpose()?,
         value: value(child(n, "value")?)?,
     })
 }

@@ -88,7 +88,8 @@ pub struct Budget {
     pub line: u32,
     pub kind: Option<String>,
     pub start: NaiveDate,
-    pub end: NaiveDate,
+    /// IATI 2.03 requires it in a budget, not in a planned disbursement.
+    pub end: Option<NaiveDate>,
     pub value: Value,
 }
 
