@@ -112,13 +112,29 @@ pub fn canonical(
                     "needs the row's currency to be read".into(),
                 ));
             };
-            amount_lang
-                .map_or_else(
-                    || Money::parse(value, c),
-                    |l| Money::parse_localized(value, c, l),
-                )
-                .map(Money::canonical)
-                .map_err(|e| (amount_code(&e), e.to_string()))
+            let read = amount_lang.map_or_else(
+                || Money::parse(value, c),
+                |l| Money::parse_localized(value, c, l),
+            );
+            read.map(Money::canonical).map_err(|e| {
+                // A plain column refusing `12.500.000` would otherwise be told to write it
+                // "as on paper", which is what the person did: say how to make the column
+                // read it so.
+                let written_as = [crate::domain::Lang::Vi, crate::domain::Lang::En]
+                    .into_iter()
+                    .find(|&l| Money::parse_localized(value, c, l).is_ok());
+                match (amount_lang, written_as) {
+                    (None, Some(l)) => (
+                        "amount_needs_format",
+                        format!(
+                            "is written with separators ({} style), but this column reads plain amounts such as 1234567.89: write it so, or head the column \"{}\" to read the whole column as written",
+                            if l == crate::domain::Lang::Vi { "1.234.567,89" } else { "1,234,567.89" },
+                            if l == crate::domain::Lang::Vi { "Số tiền (vi)" } else { "Amount (1,234.56)" }
+                        ),
+                    ),
+                    _ => (amount_code(&e), e.to_string()),
+                }
+            })
         }
         (_, "currency") => Currency::from_str(&value.to_uppercase())
             .map(|c| c.code().to_string())
@@ -160,6 +176,25 @@ mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
     use RecordType as R;
+
+    /// A plain amount column refusing an amount written the way people write it says how to
+    /// make the column read it, instead of asking for what the person already wrote.
+    #[test]
+    fn a_grouped_amount_in_a_plain_column_names_the_header_that_reads_it() {
+        let vnd = Some(Currency::VND);
+        let usd = Some(Currency::from_str("USD").unwrap_or(Currency::VND));
+        let (code, message) =
+            canonical(R::Disbursements, "amount", "12.500.000", vnd, None).unwrap_err();
+        assert_eq!(code, "amount_needs_format");
+        assert!(message.contains("Số tiền (vi)"), "{message}");
+        let (code, message) =
+            canonical(R::Disbursements, "amount", "1,250.50", usd, None).unwrap_err();
+        assert_eq!(code, "amount_needs_format");
+        assert!(message.contains("Amount (1,234.56)"), "{message}");
+        // Not readable in any style: the amount's own mistake.
+        let (code, _) = canonical(R::Disbursements, "amount", "1.25.0,0", usd, None).unwrap_err();
+        assert_ne!(code, "amount_needs_format");
+    }
 
     #[test]
     fn typed_values_become_the_export_text() {
