@@ -131,6 +131,13 @@ async fn snapshot_without_rows(tx: &mut Tx) -> Result<Snapshot> {
 }
 
 impl Known {
+    /// Whether `code` is a stored item whose rows have not been read yet.
+    pub(super) fn unread(&self, code: &str) -> bool {
+        self.items
+            .get(code)
+            .is_some_and(|id| !self.loaded.contains(id) && self.stored_items.contains_key(id))
+    }
+
     /// Reads the stored commitments, milestones and disbursements of the item with `code`
     /// (once): their rows as the template writes them, their references and how many each
     /// letter has. An item created by this import has none stored.

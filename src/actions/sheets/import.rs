@@ -138,6 +138,10 @@ impl<'a> Importer<'a> {
 
     /// Reads the stored rows of the item with `code`, once (see [`Known::load_item`]).
     pub async fn load_item(&mut self, code: &str) -> Result<()> {
+        // Asked on every row: only an item not read yet may wait for the batch being written.
+        if !self.known.unread(code) {
+            return Ok(());
+        }
         self.tx().await?;
         let Some(tx) = self.tx.as_mut() else {
             return Err(Error::Internal("the import's transaction is gone".into()));
