@@ -8,6 +8,14 @@
 use super::Lang;
 use serde::{Deserialize, Serialize};
 
+/// What every vocabulary offers generically, so a spreadsheet cell can accept a label as
+/// people read it (`Đang thực hiện`, `Implementing`) as well as the stored code.
+pub trait Vocabulary: Copy + 'static {
+    fn all() -> &'static [Self];
+    fn code(self) -> &'static str;
+    fn label(self, lang: Lang) -> &'static str;
+}
+
 /// Declares a code-backed enum with labels in both languages.
 macro_rules! vocabulary {
     ($(#[$m:meta])* $name:ident, $what:literal { $($variant:ident = $code:literal, $vi:literal, $en:literal;)+ }) => {
@@ -29,6 +37,18 @@ macro_rules! vocabulary {
                 match (self, lang) {
                     $(($name::$variant, Lang::Vi) => $vi, ($name::$variant, Lang::En) => $en,)+
                 }
+            }
+        }
+
+        impl Vocabulary for $name {
+            fn all() -> &'static [Self] {
+                Self::ALL
+            }
+            fn code(self) -> &'static str {
+                $name::code(self)
+            }
+            fn label(self, lang: Lang) -> &'static str {
+                $name::label(self, lang)
             }
         }
 

@@ -5,13 +5,14 @@
 //! parsers are the domain's (the forms' and the API's), so their messages are the same.
 
 use super::RecordType;
+use super::template::fold;
 use crate::domain::allocation::{Share, validate_shares};
 use crate::domain::item::{
     AidForm, CertificateType, CommitmentKind, DisbursementStatus, ItemStatus, MilestoneStatus,
-    Modality, OrgKind,
+    Modality, OrgKind, Vocabulary,
 };
 use crate::domain::rate::RateValue;
-use crate::domain::{Currency, Money};
+use crate::domain::{Currency, Lang, Money};
 use std::str::FromStr;
 
 const DATE_KEYS: &[&str] = &[
@@ -31,10 +32,24 @@ const DATE_KEYS: &[&str] = &[
 /// Why a cell was refused: the forms' error code for the same mistake, and the message.
 pub type CellError = (&'static str, String);
 
-fn vocab<T: FromStr<Err = String> + std::fmt::Display>(v: &str) -> Result<String, CellError> {
-    T::from_str(&v.to_lowercase())
-        .map(|x| x.to_string())
-        .map_err(|e| ("choice", e))
+/// A vocabulary cell as its code. People who fill a template by hand write what the pages
+/// show them, so a label in either language is read too, compared as headers are (accents,
+/// case, spacing and `_` do not matter); a label two entries share is ambiguous and refused.
+fn vocab<T: Vocabulary + FromStr<Err = String>>(v: &str) -> Result<String, CellError> {
+    let refused = match T::from_str(&v.to_lowercase()) {
+        Ok(x) => return Ok(x.code().to_string()),
+        Err(e) => e,
+    };
+    let want = fold(v);
+    let mut found = T::all().iter().filter(|x| {
+        [x.code(), x.label(Lang::Vi), x.label(Lang::En)]
+            .iter()
+            .any(|t| fold(t) == want)
+    });
+    match (found.next(), found.next()) {
+        (Some(x), None) if !want.is_empty() => Ok(x.code().to_string()),
+        _ => Err(("choice", refused)),
+    }
 }
 
 /// The forms' code for an amount's mistake, so a page words it as the money form does.
@@ -194,6 +209,41 @@ mod tests {
         // Not readable in any style: the amount's own mistake.
         let (code, _) = canonical(R::Disbursements, "amount", "1.25.0,0", usd, None).unwrap_err();
         assert_ne!(code, "amount_needs_format");
+    }
+
+    /// A status typed as the pages show it, in either language, with or without accents,
+    /// is read as its code; a word that is no entry's code or label is refused with the codes.
+    #[test]
+    fn a_vocabulary_label_in_either_language_reads_as_its_code() {
+        for typed in [
+            "Đang thực hiện",
+            "dang thuc hien",
+            "IMPLEMENTING",
+            "implementing",
+        ] {
+            assert_eq!(
+                canonical(R::Items, "status", typed, None, None),
+                Ok("implementing".into()),
+                "{typed}"
+            );
+        }
+        assert_eq!(
+            canonical(
+                R::Items,
+                "modality",
+                "Technical assistance project",
+                None,
+                None
+            ),
+            Ok("technical_assistance".into())
+        );
+        assert_eq!(
+            canonical(R::Disbursements, "status", "Chờ xác minh", None, None),
+            Ok("submitted".into())
+        );
+        let (code, message) = canonical(R::Items, "status", "Đang làm", None, None).unwrap_err();
+        assert_eq!(code, "choice");
+        assert!(message.contains("implementing"), "{message}");
     }
 
     #[test]
