@@ -39,6 +39,18 @@ pub struct NewAuditEntry<'a> {
     pub after: Option<String>,
 }
 
+impl NewAuditEntry<'_> {
+    /// Whether the two differ only in their entity id and after-text, as an import's new
+    /// rows do.
+    fn alike(&self, other: &Self) -> bool {
+        self.actor_id == other.actor_id
+            && self.actor == other.actor
+            && self.action == other.action
+            && self.entity == other.entity
+            && self.before == other.before
+    }
+}
+
 fn entry_hash(prev: &str, at: DateTime<Utc>, e: &NewAuditEntry<'_>) -> Result<String> {
     // A JSON array is an unambiguous encoding: no field can bleed into the next. It is
     // written straight into the hash (a tuple serialises as the same compact array as the
@@ -127,6 +139,11 @@ pub async fn insert_chained(
     links: &[Link],
     at: DateTime<Utc>,
 ) -> Result<()> {
+    if let (Tx::Sqlite(t), Some(first)) = (&mut *tx, entries.first())
+        && entries.iter().all(|e| e.alike(first))
+    {
+        return insert_alike_sqlite(t, entries, links, at).await;
+    }
     let per = super::rows_per_statement(tx, 10);
     for (chunk, links) in entries.chunks(per).zip(links.chunks(per)) {
         let sql = sqlx::AssertSqlSafe(format!(
@@ -141,6 +158,43 @@ pub async fn insert_chained(
             }
             q.execute(&mut *c).await
         })?;
+    }
+    Ok(())
+}
+
+/// [`insert_chained`] on SQLite for entries alike but for their entity id, text and links
+/// (an import's new rows): what they share is bound once per statement.
+async fn insert_alike_sqlite(
+    t: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    entries: &[NewAuditEntry<'_>],
+    links: &[Link],
+    at: DateTime<Utc>,
+) -> Result<()> {
+    const VARYING: [&str; 4] = ["entity_id", "after", "prev_hash", "hash"];
+    const SHARED: [&str; 6] = ["at", "actor_id", "actor", "action", "entity", "before"];
+    let Some(first) = entries.first() else {
+        return Ok(());
+    };
+    let per = 16_000 / VARYING.len();
+    for (chunk, links) in entries.chunks(per).zip(links.chunks(per)) {
+        let sql = sqlx::AssertSqlSafe(super::sqlite_insert_shared(
+            "audit_entry",
+            &VARYING,
+            &SHARED,
+            chunk.len(),
+        ));
+        let mut q = sqlx::query(sql);
+        for (e, (p, h)) in chunk.iter().zip(links) {
+            q = q.bind(&e.entity_id).bind(&e.after).bind(p).bind(h);
+        }
+        q.bind(at)
+            .bind(first.actor_id)
+            .bind(first.actor)
+            .bind(first.action)
+            .bind(first.entity)
+            .bind(&first.before)
+            .execute(&mut **t)
+            .await?;
     }
     Ok(())
 }

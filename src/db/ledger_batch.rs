@@ -47,6 +47,11 @@ pub async fn insert_disbursements(
             ids.len()
         )));
     }
+    if let (Tx::Sqlite(t), Some((first, _))) = (&mut *tx, rows.first())
+        && rows.iter().all(|(d, _)| shares_entry(d, first))
+    {
+        return insert_alike_sqlite(t, rows, ids, at).await;
+    }
     let per = super::rows_per_statement(tx, 17);
     for (chunk, ids) in rows.chunks(per).zip(ids.chunks(per)) {
         let sql = sqlx::AssertSqlSafe(format!(
@@ -66,6 +71,82 @@ pub async fn insert_disbursements(
             }
             q.execute(&mut *c).await
         })?;
+    }
+    Ok(())
+}
+
+/// Whether two new rows were entered alike (same person, nothing reversed or verified),
+/// as an import's rows are.
+fn shares_entry(d: &NewDisbursement, first: &NewDisbursement) -> bool {
+    d.reverses_id == first.reverses_id
+        && d.entered_by == first.entered_by
+        && d.verified_by == first.verified_by
+        && d.verified_at == first.verified_at
+}
+
+/// [`insert_disbursements`] on SQLite for rows entered alike: what they share is bound once
+/// per statement (see `db::sqlite_insert_shared`).
+async fn insert_alike_sqlite(
+    t: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    rows: &[(NewDisbursement, Conversion)],
+    ids: &[i64],
+    at: DateTime<Utc>,
+) -> Result<()> {
+    const VARYING: [&str; 12] = [
+        "id",
+        "item_id",
+        "amount_minor",
+        "currency",
+        "value_date",
+        "tranche",
+        "milestone_id",
+        "status",
+        "rate_id",
+        "amount_vnd",
+        "amount_usd_cents",
+        "unconverted_reason",
+    ];
+    const SHARED: [&str; 5] = [
+        "reverses_id",
+        "entered_by",
+        "verified_by",
+        "verified_at",
+        "created_at",
+    ];
+    let Some((first, _)) = rows.first() else {
+        return Ok(());
+    };
+    let per = 16_000 / VARYING.len();
+    for (chunk, ids) in rows.chunks(per).zip(ids.chunks(per)) {
+        let sql = sqlx::AssertSqlSafe(super::sqlite_insert_shared(
+            "disbursement",
+            &VARYING,
+            &SHARED,
+            chunk.len(),
+        ));
+        let mut q = sqlx::query(sql);
+        for ((d, conv), id) in chunk.iter().zip(ids) {
+            q = q
+                .bind(id)
+                .bind(d.item_id)
+                .bind(d.amount_minor)
+                .bind(d.currency)
+                .bind(d.value_date)
+                .bind(d.tranche)
+                .bind(d.milestone_id)
+                .bind(d.status)
+                .bind(conv.rate_id)
+                .bind(conv.amount_vnd)
+                .bind(conv.amount_usd_cents)
+                .bind(&conv.unconverted_reason);
+        }
+        q.bind(first.reverses_id)
+            .bind(first.entered_by)
+            .bind(first.verified_by)
+            .bind(first.verified_at)
+            .bind(at)
+            .execute(&mut **t)
+            .await?;
     }
     Ok(())
 }

@@ -337,6 +337,25 @@ pub fn rows_per_statement(tx: &Tx, columns: usize) -> usize {
     }
 }
 
+/// SQLite: an INSERT of `rows` rows in which the `varying` columns take a value per row and the
+/// `shared` columns one value for every row, bound once after the rows' values:
+/// `INSERT INTO t (a, b, s) SELECT v.*, s.* FROM (VALUES (?, ?), …) AS v CROSS JOIN
+/// (SELECT ? AS s) AS s`. An import's rows share their actor, times and null columns, and on
+/// SQLite every bound value is copied twice (into sqlx's arguments, then by SQLite), so binding
+/// those once takes two fifths of the values off the one thread that writes (measured in
+/// BENCHMARKS.md). The VALUES rows are read in order, as the one-statement VALUES would be.
+#[must_use]
+pub fn sqlite_insert_shared(table: &str, varying: &[&str], shared: &[&str], rows: usize) -> String {
+    let shared_list: Vec<String> = shared.iter().map(|c| format!("? AS {c}")).collect();
+    format!(
+        "INSERT INTO {table} ({}, {}) SELECT v.*, s.* FROM (VALUES {}) AS v CROSS JOIN (SELECT {}) AS s",
+        varying.join(", "),
+        shared.join(", "),
+        placeholders(Backend::Sqlite, rows, varying.len()),
+        shared_list.join(", ")
+    )
+}
+
 /// `(?, ?), (?, ?)` (SQLite) or `($1, $2), ($3, $4)` (PostgreSQL) for `rows` rows of
 /// `columns` parameters: the VALUES list of a statement inserting many rows. SQLite gets
 /// anonymous `?`: sqlx looks up each numbered parameter's name, a linear scan in SQLite, so
