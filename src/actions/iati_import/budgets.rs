@@ -7,7 +7,8 @@
 //! Each amount is parsed exactly in its `currency`, else the activity's `default-currency`
 //! (the transactions' rule, [`super::money::amount`]); a currency the ledger does not accept,
 //! an amount finer than its currency, a type or status outside IATI's codes, or a period that
-//! ends before it starts is an error row, which refuses the file like any other.
+//! ends before it starts is an error row, which refuses the file like any other. NGO staff,
+//! who may not edit items, see a differing set listed as not imported instead.
 
 use super::item::ItemRef;
 use super::money::amount;
@@ -136,21 +137,26 @@ impl Importer<'_> {
         }
         let same =
             taken.iter().all(|t| *t) && outcomes.iter().all(|o| *o == OutcomeKind::Unchanged);
-        // Replacing an item's plans is editing the item (NGO staff may not).
+        // Replacing an item's plans is editing the item, which NGO staff may not do: their
+        // file's other plans are listed as not imported, without refusing what they may import
+        // (their disbursement reports), as the transaction types the ledger lacks are.
         let refused = match self.actor.require(Permission::EditItems) {
-            Err(Error::Forbidden(m)) if !same => Some(m),
+            Err(Error::Forbidden(m)) if !same => Some(format!(
+                "not imported: {m}; a coordinator's import of this file replaces the item's plans"
+            )),
             Err(e) if !same => return Err(e),
             _ => None,
         };
+        let finish = |imp: &mut Self, mut row: Row, outcome: OutcomeKind| match &refused {
+            Some(m) if outcome != OutcomeKind::Unchanged => {
+                row.problem(None, "not_imported", "", m.clone());
+                imp.push_as(row, OutcomeKind::Unchanged);
+            }
+            _ => imp.push(row, outcome),
+        };
         for ((line, b), outcome) in file.iter().zip(outcomes) {
             let key = format!("{} {} {}", a.identifier, what(b.kind), describe(b));
-            let mut row = Row::new(*line, RecordType::Items, key);
-            if outcome == OutcomeKind::New
-                && let Some(m) = &refused
-            {
-                row.problem(None, "forbidden", "", m.clone());
-            }
-            self.push(row, outcome);
+            finish(self, Row::new(*line, RecordType::Items, key), outcome);
         }
         for (b, _) in before.iter().zip(&taken).filter(|(_, t)| !**t) {
             let key = format!(
@@ -165,10 +171,7 @@ impl Importer<'_> {
                 old: describe(b),
                 new: String::new(),
             });
-            if let Some(m) = &refused {
-                row.problem(None, "forbidden", "", m.clone());
-            }
-            self.push(row, OutcomeKind::Changed);
+            finish(self, row, OutcomeKind::Changed);
         }
         if same || refused.is_some() {
             return Ok(());
