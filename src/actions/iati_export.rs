@@ -133,6 +133,7 @@ pub async fn export_iati<W: Write>(
         let commitments = ledger::list_commitments(&mut tx, item.id).await?;
         let disbursements = ledger::list_disbursements(&mut tx, item.id).await?;
         let milestones = ledger::list_milestones(&mut tx, item.id).await?;
+        let budgets = crate::db::budgets::list_for_item(&mut tx, item.id).await?;
         transactions += commitments.len()
             + disbursements
                 .iter()
@@ -158,6 +159,7 @@ pub async fn export_iati<W: Write>(
             commitments: &commitments,
             disbursements: &disbursements,
             milestones: &milestones,
+            budgets: &budgets,
         };
         writer.activity(&r, &a).map_err(write_error)?;
     }

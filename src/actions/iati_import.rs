@@ -13,9 +13,10 @@
 //! reports (lacking the right to create items, organisations or commitments, they can only
 //! report disbursements of existing items, which arrive as drafts). How each IATI element maps is documented where it is mapped:
 //! organisations in [`orgs`], the item's own fields in [`item`], sectors and places in
-//! [`places`], results, budgets and planned disbursements in [`results`], and transactions
-//! in [`money`].
+//! [`places`], results in [`results`], transactions in [`money`], and budgets and planned
+//! disbursements in [`budgets`].
 
+mod budgets;
 mod item;
 mod money;
 mod orgs;
@@ -310,7 +311,7 @@ pub async fn import_iati_then(
 
 impl Importer<'_> {
     /// One activity: its organisations, then the item, then (when the item is sound) its
-    /// milestones and money rows, and the notes on what the ledger does not import.
+    /// milestones, money rows, budgets and planned disbursements.
     async fn activity(&mut self, a: &Activity) -> Result<()> {
         let mut row = Row::new(a.line, RecordType::Items, a.identifier.clone());
         if let Some(first) = self.seen.get(&a.identifier) {
@@ -347,12 +348,10 @@ impl Importer<'_> {
         }
         let Some(item) = self.item(a, parties, &mut row).await? else {
             self.push(row, OutcomeKind::Error);
-            self.notes(a);
-            return Ok(());
+            return self.budgets(a, None).await;
         };
         self.push(row, item.outcome);
         self.money(a, &item).await?;
-        self.notes(a);
-        Ok(())
+        self.budgets(a, Some(&item)).await
     }
 }

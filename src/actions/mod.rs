@@ -9,6 +9,7 @@
 pub mod account;
 pub mod audit_check;
 pub mod auth;
+pub mod budgets;
 pub mod convert;
 pub mod dash_views;
 pub mod evidence;

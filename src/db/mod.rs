@@ -11,6 +11,7 @@
 
 pub mod audit;
 pub mod audit_rows;
+pub mod budgets;
 pub mod dash_views;
 pub mod evidence;
 pub mod export;

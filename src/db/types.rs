@@ -3,8 +3,8 @@
 //! corrupted row is a decode error instead of a wrong number.
 
 use crate::domain::item::{
-    AdminLevel, AidForm, CertificateType, CommitmentKind, DisbursementStatus, ImportKind,
-    ImportState, ItemStatus, MilestoneStatus, Modality, OrgKind, ReportDecision, Role,
+    AdminLevel, AidForm, BudgetKind, CertificateType, CommitmentKind, DisbursementStatus,
+    ImportKind, ImportState, ItemStatus, MilestoneStatus, Modality, OrgKind, ReportDecision, Role,
 };
 use crate::domain::rate::RateValue;
 use crate::domain::{Currency, Lang};
@@ -48,6 +48,7 @@ macro_rules! text_code {
 }
 
 text_code!(
+    BudgetKind,
     Currency,
     Lang,
     Modality,

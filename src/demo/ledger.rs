@@ -1,7 +1,8 @@
 //! Writes the planned items and their ledgers through the audited actions, inside the load's
 //! one transaction: each item with its status changes, then its commitments, milestones and
-//! disbursements, then the pledges. Disbursements name the demo coordinator as enterer (the
-//! NGO account for its own organisation's unreviewed ones) and the demo reviewer as verifier.
+//! disbursements, then the pledges and a few items' plans. Disbursements name the demo
+//! coordinator as enterer (the NGO account for its own organisation's unreviewed ones) and the
+//! demo reviewer as verifier.
 //!
 //! While writing it predicts each row's conversion from the rates in memory, with the same
 //! domain rule the action applies, so the summary can count the unconverted rows and the
@@ -33,6 +34,8 @@ pub struct Written {
     pub disbursements: usize,
     pub milestones: usize,
     pub pledges: usize,
+    /// Budgets and planned disbursements (plans, never summed).
+    pub budgets: usize,
     pub unconverted: usize,
     /// Committed and verified-disbursed value in US cents, over converted rows.
     pub committed_usd_cents: i64,
@@ -173,6 +176,7 @@ pub async fn insert(
         }
     }
     w.pledges = pledges(tx, actor, orgs, items, &item_ids).await?;
+    w.budgets = super::budgets::insert(tx, actor, items, &item_ids).await?;
     Ok(w)
 }
 

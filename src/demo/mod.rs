@@ -1,7 +1,8 @@
 //! The deterministic demo data set of one province, Thừa Thiên Huế (Huế City since 2025),
 //! from January 2019 to October 2026: reference data, monthly exchange rates, about fifty
 //! organisations, about two hundred aid items with their commitments, disbursements and
-//! milestones, a few pledges, and one account per role.
+//! milestones, a few pledges, a few items' budgets and planned disbursements, and one account
+//! per role.
 //!
 //! [`load`] owns the order of events: refuse a database that already holds data, plan
 //! everything in memory from a fixed seed ([`plan`], [`schedule`]), hash the generated
@@ -10,6 +11,7 @@
 //! generated data is the same on every run and on both backends; only `created_at`
 //! timestamps and the passwords come from the clock and the OS.
 
+mod budgets;
 mod fates;
 mod ledger;
 mod names;
@@ -150,6 +152,11 @@ fn summary(c: &Counts, planned: &[plan::Item], accounts: &[users::Prepared]) -> 
         s,
         "  commitments: {}, disbursements: {}, milestones: {}, pledges: {} (recorded, never summed)",
         w.commitments, w.disbursements, w.milestones, w.pledges
+    );
+    let _ = writeln!(
+        s,
+        "  budgets and planned disbursements: {} (plans, never summed)",
+        w.budgets
     );
     let _ = writeln!(
         s,

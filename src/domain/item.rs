@@ -190,6 +190,15 @@ vocabulary!(
 );
 
 vocabulary!(
+    /// What an item's planned figure is: an IATI budget (what is planned to be spent in a
+    /// period) or a planned disbursement (when a payment is planned).
+    BudgetKind, "budget kind" {
+        Budget = "budget", "Ngân sách", "Budget";
+        Planned = "planned", "Giải ngân dự kiến", "Planned disbursement";
+    }
+);
+
+vocabulary!(
     /// A coordinator's decision on an NGO's milestone progress report.
     ReportDecision, "report decision" {
         Pending = "pending", "Chờ xem xét", "Pending";

@@ -1,5 +1,6 @@
 //! IATI 2.03 export of the demo ledger: every item becomes one activity, every commitment and
-//! verified disbursement one transaction, and the amounts in the file sum to the ledger's.
+//! verified disbursement one transaction, every budget and planned disbursement its element,
+//! and the amounts in the file sum to the ledger's.
 
 use crate::common::{fresh_db, scalar_i64 as scalar, system, text_int_rows};
 use aidledger::actions::iati_export::{IatiSelection, export_iati};
@@ -42,10 +43,30 @@ async fn the_demo_ledger_exports_one_activity_per_item_with_its_transactions_and
     let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"));
     std::fs::write(dir.join("demo-iati.xml"), &xml).unwrap();
 
-    // The file's amounts, per currency, equal the ledger's own sums of the same rows.
+    // Every stored budget and planned disbursement is in the file, after the default types.
+    let budgets = scalar(
+        &db,
+        "SELECT count(*) FROM item_budget WHERE kind = 'budget'",
+    )
+    .await;
+    let planned = scalar(
+        &db,
+        "SELECT count(*) FROM item_budget WHERE kind = 'planned'",
+    )
+    .await;
+    assert!(budgets > 0 && planned > 0, "the demo has plans");
+    assert_eq!(xml.matches("<budget ").count() as i64, budgets);
+    assert_eq!(
+        xml.matches("<planned-disbursement ").count() as i64,
+        planned
+    );
+
+    // The file's amounts (transactions, budgets and planned disbursements), per currency,
+    // equal the ledger's own sums of the same rows.
     let rows = text_int_rows(
         &db,
-        "SELECT currency, amount_minor FROM commitment UNION ALL SELECT currency, amount_minor FROM disbursement WHERE status = 'verified'",
+        "SELECT currency, amount_minor FROM commitment UNION ALL SELECT currency, amount_minor FROM disbursement WHERE status = 'verified' \
+         UNION ALL SELECT currency, amount_minor FROM item_budget",
     )
     .await;
     let mut expected: BTreeMap<String, Decimal> = BTreeMap::new();
@@ -101,6 +122,21 @@ async fn an_exported_file_reads_back_to_the_same_items_rows_and_amounts() {
         }
     }
     assert_eq!(tx_count, summary.transactions);
+    let mut plans = 0;
+    for b in read
+        .iter()
+        .flat_map(|a| a.budgets.iter().chain(&a.planned_disbursements))
+    {
+        plans += 1;
+        *sums
+            .entry(b.value.currency.clone().unwrap())
+            .or_insert(Decimal::ZERO) += b.value.amount;
+    }
+    assert_eq!(
+        plans,
+        scalar(&db, "SELECT count(*) FROM item_budget").await as usize
+    );
+    // Every value in the file is a transaction's, a budget's or a planned disbursement's.
     assert_eq!(sums, value_sums(&String::from_utf8(out).unwrap()));
 }
 

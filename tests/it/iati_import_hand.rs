@@ -209,20 +209,22 @@ async fn a_hand_written_file_imports_to_the_expected_items_and_totals() {
         count(&db, "disbursement").await
     );
     assert_eq!(count(&db, "milestone").await, 1);
-    // Budgets and the planned disbursement are listed as not imported, without an error.
-    let notes = p
-        .rows
-        .iter()
-        .filter(|o| {
-            o.problems
-                .iter()
-                .any(|x| x.message.starts_with("not imported"))
-        })
-        .count();
-    assert_eq!(notes, 3);
-    assert!(
-        p.table()
-            .contains("not imported: the ledger has no place for a planned disbursement")
+    // Budgets and the planned disbursement are stored as the item's plans, each in its
+    // currency (the activity's EUR, or the value's USD), in minor units.
+    assert!(!p.table().contains("not imported"), "{}", p.table());
+    let plans = strings(
+        &db,
+        "SELECT i.iati_identifier || ' ' || b.kind || ' ' || b.currency || ' ' || CAST(b.amount_minor AS TEXT), CAST(0 AS BIGINT) \
+         FROM item_budget b JOIN aid_item i ON i.id = b.item_id ORDER BY i.iati_identifier, b.kind, b.period_start",
+    )
+    .await;
+    assert_eq!(
+        plans,
+        [
+            "GB-CHC-1234567-HUE-01 budget EUR 8000000",
+            "GB-CHC-1234567-HUE-01 budget USD 5000000",
+            "GB-CHC-1234567-HUE-01 planned EUR 1500000",
+        ]
     );
 }
 
@@ -240,6 +242,7 @@ async fn a_newer_file_updates_and_the_same_file_twice_changes_nothing() {
         "disbursement",
         "pledge",
         "milestone",
+        "item_budget",
     ];
     let mut before = Vec::new();
     for t in tables {

@@ -21,6 +21,7 @@ mod hardening_faults;
 mod hardening_input;
 mod hardening_storage;
 mod health;
+mod iati_budgets;
 mod iati_export;
 mod iati_import;
 mod iati_import_hand;

@@ -220,3 +220,78 @@ async fn the_portal_takes_progress_and_disbursement_reports_with_errors_kept_and
         .await;
     assert_eq!(res.status(), Status::Forbidden);
 }
+
+#[rocket::async_test]
+async fn the_item_page_lists_budgets_and_planned_disbursements_only_when_there_are_some() {
+    use aidledger::db::budgets::NewBudget;
+    use aidledger::domain::Currency;
+    use aidledger::domain::item::BudgetKind;
+    let app = App::new().await;
+    let a = app.item_a;
+    log_in(&app.client, "coordinator").await;
+    let (s, html) = get(&app, &format!("/items/{a}")).await;
+    assert_eq!(s, Status::Ok);
+    assert!(!html.contains("budgets-table"), "no plans, no table");
+
+    let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    let plans = [
+        NewBudget {
+            kind: BudgetKind::Budget,
+            type_code: Some("1".into()),
+            status_code: Some("2".into()),
+            period_start: d("2025-01-01"),
+            period_end: Some(d("2025-12-31")),
+            currency: Currency::USD,
+            amount_minor: 1_234_567,
+            value_date: d("2025-01-01"),
+        },
+        NewBudget {
+            kind: BudgetKind::Planned,
+            type_code: None,
+            status_code: None,
+            period_start: d("2025-03-01"),
+            period_end: None,
+            currency: Currency::VND,
+            amount_minor: 50_000_000,
+            value_date: d("2025-03-01"),
+        },
+    ];
+    let mut tx = app.db.store().write().await.unwrap();
+    aidledger::actions::budgets::replace_budgets_in(&mut tx, &crate::common::system(), a, &plans)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+
+    let (s, html) = get(&app, &format!("/items/{a}")).await;
+    assert_eq!(s, Status::Ok);
+    for want in [
+        "id=\"budgets-table\"",
+        "Ngân sách và giải ngân dự kiến",
+        "Giải ngân dự kiến",
+        "12.345,67\u{a0}USD",
+        "50.000.000\u{a0}₫",
+        "Ban đầu · Đã cam kết",
+        "Thay ngân sách và giải ngân dự kiến",
+    ] {
+        assert!(html.contains(want), "{want} missing");
+    }
+    let res = post_form(
+        &app.client,
+        "/account/tokens",
+        "/lang",
+        &format!("lang=en&next=/items/{a}"),
+    )
+    .await;
+    assert_eq!(res.status(), Status::SeeOther);
+    let (s, html) = get(&app, &format!("/items/{a}")).await;
+    assert_eq!(s, Status::Ok);
+    for want in [
+        "Budgets and planned disbursements",
+        "Planned disbursement",
+        "12,345.67\u{a0}USD",
+        "50,000,000\u{a0}VND",
+        "Original · Committed",
+    ] {
+        assert!(html.contains(want), "{want} missing");
+    }
+}

@@ -25,7 +25,7 @@ use crate::db::ledger::{NewCommitment, NewDisbursement, NewPledge};
 use crate::domain::item::{CommitmentKind, DisbursementStatus};
 use crate::domain::{Currency, Money};
 use crate::error::Result;
-use crate::import::activities::{Activity, Transaction};
+use crate::import::activities::{Activity, Value};
 use crate::interchange::RecordType;
 use crate::interchange::preview::OutcomeKind;
 use chrono::NaiveDate;
@@ -101,7 +101,7 @@ impl Importer<'_> {
                 RecordType::Commitments
             };
             let mut row = Row::new(t.line, record, String::new());
-            let Some(money) = self.amount(a, t, &mut row) else {
+            let Some(money) = amount(a, &t.value, &mut row) else {
                 row.key = t.reference.clone().unwrap_or_default();
                 self.push(row, OutcomeKind::Error);
                 continue;
@@ -289,37 +289,35 @@ impl Importer<'_> {
         }
         Ok(())
     }
+}
 
-    /// The transaction's amount in its currency (or the activity's default), exactly.
-    fn amount(&self, a: &Activity, t: &Transaction, row: &mut Row) -> Option<Money> {
-        let code = t
-            .value
-            .currency
-            .as_deref()
-            .or(a.default_currency.as_deref());
-        let Some(code) = code else {
-            row.problem(
-                Some("currency"),
-                "currency_required",
-                "",
-                "the value has no currency and the activity no default-currency",
-            );
+/// A value's amount in its currency (or the activity's default), exactly: in minor units with
+/// the currency's ISO 4217 exponent. A currency the ledger does not accept, or an amount with
+/// more decimals than the currency has, is a problem on `row` naming the field and value.
+pub(super) fn amount(a: &Activity, v: &Value, row: &mut Row) -> Option<Money> {
+    let code = v.currency.as_deref().or(a.default_currency.as_deref());
+    let Some(code) = code else {
+        row.problem(
+            Some("currency"),
+            "currency_required",
+            "",
+            "the value has no currency and the activity no default-currency",
+        );
+        return None;
+    };
+    let currency: Currency = match code.parse() {
+        Ok(c) => c,
+        Err(e) => {
+            row.problem(Some("currency"), "invalid_currency", code, format!("{e}"));
             return None;
-        };
-        let currency: Currency = match code.parse() {
-            Ok(c) => c,
-            Err(e) => {
-                row.problem(Some("currency"), "invalid_currency", code, format!("{e}"));
-                return None;
-            }
-        };
-        let amount = t.value.amount.normalize().to_string();
-        match Money::parse(&amount, currency) {
-            Ok(m) => Some(m),
-            Err(e) => {
-                row.problem(Some("value"), "invalid_amount", &amount, format!("{e}"));
-                None
-            }
+        }
+    };
+    let amount = v.amount.normalize().to_string();
+    match Money::parse(&amount, currency) {
+        Ok(m) => Some(m),
+        Err(e) => {
+            row.problem(Some("value"), "invalid_amount", &amount, format!("{e}"));
+            None
         }
     }
 }

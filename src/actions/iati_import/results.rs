@@ -1,9 +1,8 @@
-//! An activity's results and its budgets. Each result indicator is a milestone: aidledger's
-//! `al:` attributes give its reference, dates and status; otherwise its planned date is the
-//! end of its last period, and it is planned (done when an actual date is given). A matched
-//! milestone (by reference, else by title and planned date) is updated, since milestones are
-//! not money. Budgets and planned disbursements have no place in the ledger: each is listed
-//! in the preview as not imported, without stopping the import.
+//! An activity's results. Each result indicator is a milestone: aidledger's `al:` attributes
+//! give its reference, dates and status; otherwise its planned date is the end of its last
+//! period, and it is planned (done when an actual date is given). A matched milestone (by
+//! reference, else by title and planned date) is updated, since milestones are not money.
+//! Budgets and planned disbursements are the item's plans, stored by [`super::budgets`].
 
 use super::item::{ItemRef, bilingual};
 use super::money::position;
@@ -14,7 +13,7 @@ use crate::db::Tx;
 use crate::db::ledger::NewMilestone;
 use crate::domain::item::MilestoneStatus;
 use crate::error::Result;
-use crate::import::activities::{Activity, Budget};
+use crate::import::activities::Activity;
 use crate::interchange::RecordType;
 use crate::interchange::preview::OutcomeKind;
 use chrono::NaiveDate;
@@ -141,38 +140,5 @@ impl Importer<'_> {
             self.push(row, OutcomeKind::New);
         }
         Ok(refs)
-    }
-
-    /// Budgets and planned disbursements, listed as not imported (see the module).
-    pub(super) fn notes(&mut self, a: &Activity) {
-        let lists: [(&str, &[Budget]); 2] = [
-            ("budget", &a.budgets),
-            ("planned disbursement", &a.planned_disbursements),
-        ];
-        for (what, list) in lists {
-            for b in list {
-                let cur = b
-                    .value
-                    .currency
-                    .as_deref()
-                    .or(a.default_currency.as_deref())
-                    .unwrap_or("");
-                let span = match b.end {
-                    Some(end) => format!("{} to {end}", b.start),
-                    None => format!("from {}", b.start),
-                };
-                let mut row = Row::new(
-                    b.line,
-                    RecordType::Items,
-                    format!("{} {what} {span}", a.identifier),
-                );
-                row.problem(
-                    Some(if what == "budget" { "budget" } else { "planned-disbursement" }), "not_imported",
-                    &format!("{} {cur}", b.value.amount),
-                    format!("not imported: the ledger has no place for a {what} ({} {cur}, {span}); it is listed here only", b.value.amount),
-                );
-                self.push_as(row, OutcomeKind::Unchanged);
-            }
-        }
     }
 }

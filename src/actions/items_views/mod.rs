@@ -309,6 +309,8 @@ pub struct ItemView {
     pub commitments: Vec<Commitment>,
     pub disbursements: Vec<Disbursement>,
     pub milestones: Vec<(Milestone, Vec<MilestoneReport>)>,
+    /// Budgets, then planned disbursements: plans, never summed into the figures.
+    pub budgets: Vec<crate::db::budgets::StoredBudget>,
     /// Committed, disbursed, remaining and rate, from the rows above.
     pub money: ItemMoney,
     /// Display names of the people the rows name.
@@ -342,6 +344,8 @@ pub async fn item_view(ctx: &Ctx, actor: &Actor, id: i64, lang: Lang) -> Result<
     let detail = queries::get_item_in(tx, actor, id).await?;
     let commitments = queries::list_commitments_in(tx, actor, id).await?;
     let disbursements = queries::list_disbursements_in(tx, actor, id).await?;
+    // The item was read through its scope check above, so its plans may be shown.
+    let budgets = crate::db::budgets::list_for_item(tx, id).await?;
     let mut milestones = Vec::new();
     for m in queries::list_milestones_in(tx, actor, id).await? {
         let reports = milestone_reports::list_reports(tx, m.id).await?;
@@ -394,7 +398,7 @@ pub async fn item_view(ctx: &Ctx, actor: &Actor, id: i64, lang: Lang) -> Result<
     }
     let people = people(tx, ids).await?;
     let audit = if actor.require(Permission::ReadAll).is_ok() {
-        let mut keys: Vec<(&str, i64)> = vec![("aid_item", id)];
+        let mut keys: Vec<(&str, i64)> = vec![("aid_item", id), ("item_budget", id)];
         keys.extend(commitments.iter().map(|c| ("commitment", c.id)));
         keys.extend(disbursements.iter().map(|d| ("disbursement", d.id)));
         keys.extend(milestones.iter().map(|(m, _)| ("milestone", m.id)));
@@ -435,6 +439,7 @@ pub async fn item_view(ctx: &Ctx, actor: &Actor, id: i64, lang: Lang) -> Result<
         commitments,
         disbursements,
         milestones,
+        budgets,
         people,
         audit,
     })

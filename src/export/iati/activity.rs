@@ -1,4 +1,5 @@
-//! One aid item as an IATI 2.03 `<iati-activity>`, in the order the official schema requires.
+//! One aid item as an IATI 2.03 `<iati-activity>`, in the order the official schema requires
+//! (budgets and planned disbursements after the default types, before the transactions).
 //!
 //! IATI has a place for most of what the ledger holds; what it has no element for (the item's
 //! own code, modality, form, exact status and approval decision, the exact locality shares, a
@@ -7,12 +8,13 @@
 //! readers ignore them; aidledger's own import reads them back, so a round trip is exact.
 
 use super::xml::XmlWriter;
+use crate::db::budgets::StoredBudget;
 use crate::db::items::{AidItem, Allocation};
 use crate::db::ledger::{Commitment, Disbursement, Milestone};
 use crate::db::orgs::Organisation;
 use crate::db::reference::{AdminUnit, Sector};
 use crate::domain::Money;
-use crate::domain::item::{DisbursementStatus, ItemStatus, Modality, OrgKind};
+use crate::domain::item::{BudgetKind, DisbursementStatus, ItemStatus, Modality, OrgKind};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use std::collections::HashMap;
@@ -40,6 +42,8 @@ pub struct Activity<'a> {
     /// All the item's disbursements; only verified ones are published.
     pub disbursements: &'a [Disbursement],
     pub milestones: &'a [Milestone],
+    /// The item's budgets, then its planned disbursements (as [`crate::db::budgets`] lists them).
+    pub budgets: &'a [StoredBudget],
 }
 
 /// The IATI organisation identifier of `o`: its own, or a placeholder in the user-assigned
@@ -217,6 +221,7 @@ pub fn write<W: Write>(w: &mut XmlWriter<W>, r: &Reference, a: &Activity<'_>) ->
     // Flow: private development finance (NGO funds); finance: standard grant.
     w.empty("default-flow-type", &[("code", "30")])?;
     w.empty("default-finance-type", &[("code", "110")])?;
+    write_budgets(w, a)?;
     write_transactions(w, a, &donor_ref, org(item.aid_owner_id)?)?;
     write_milestones(w, a)?;
     w.close()
@@ -290,6 +295,37 @@ fn value<W: Write>(w: &mut XmlWriter<W>, m: Money, value_date: NaiveDate) -> io:
         ],
         &m.canonical(),
     )
+}
+
+/// Budgets and planned disbursements with the type and status they were published with: the
+/// schema wants every budget before the first planned disbursement, which is how they are
+/// listed. A planned disbursement's period-end is optional, as in the schema.
+fn write_budgets<W: Write>(w: &mut XmlWriter<W>, a: &Activity<'_>) -> io::Result<()> {
+    for b in a.budgets {
+        let mut attrs = Vec::new();
+        if let Some(t) = &b.type_code {
+            attrs.push(("type", t.as_str()));
+        }
+        if let Some(s) = &b.status_code {
+            attrs.push(("status", s.as_str()));
+        }
+        let name = match b.kind {
+            BudgetKind::Budget => "budget",
+            BudgetKind::Planned => "planned-disbursement",
+        };
+        w.open(name, &attrs)?;
+        w.empty("period-start", &[("iso-date", &date(b.period_start))])?;
+        if let Some(end) = b.period_end {
+            w.empty("period-end", &[("iso-date", &date(end))])?;
+        }
+        value(
+            w,
+            Money::from_minor(b.amount_minor, b.currency),
+            b.value_date,
+        )?;
+        w.close()?;
+    }
+    Ok(())
 }
 
 /// Commitments (type 2, every kind; a cancellation is negative) and verified disbursements

@@ -1,7 +1,7 @@
 //! IATI 2.03 activity XML out of the ledger: one `<iati-activity>` per aid item, with the NGO
 //! as reporting organisation, the participating organisations, sectors with percentages,
-//! localities, transactions in their original currency with value dates, and milestones as
-//! result indicators. The document streams: activities are written as they are loaded.
+//! localities, budgets and planned disbursements, transactions in their original currency
+//! with value dates, and milestones as result indicators. The document streams: activities are written as they are loaded.
 
 pub mod activity;
 pub mod xml;

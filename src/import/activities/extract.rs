@@ -112,7 +112,8 @@ fn transaction(n: &Node) -> Result<Transaction, ReadError> {
 fn budget(n: &Node) -> Result<Budget, ReadError> {
     Ok(Budget {
         line: n.line,
-        kind: n.attr("type").map(str::to_string),
+        kind: n.attr("type").map(|t| t.trim().to_string()),
+        status: n.attr("status").map(|t| t.trim().to_string()),
         start: date(child(n, "period-start")?, "iso-date")?,
         end: n
             .child("period-end")

@@ -86,7 +86,11 @@ pub struct Transaction {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Budget {
     pub line: u32,
+    /// The element's @type (budget: 1 original, 2 revised; planned disbursement: 1 original,
+    /// 2 revised, 3 committed).
     pub kind: Option<String>,
+    /// A budget's @status (1 indicative, 2 committed); planned disbursements have none.
+    pub status: Option<String>,
     pub start: NaiveDate,
     /// IATI 2.03 requires it in a budget, not in a planned disbursement.
     pub end: Option<NaiveDate>,

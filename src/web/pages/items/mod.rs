@@ -1,6 +1,7 @@
 //! The aid item pages: the list (`/items`), one item's page (`/items/<id>`) and the NGO
 //! portal (`/portal`) with its milestone progress and disbursement reports.
 
+mod budgets;
 pub mod list;
 pub mod portal;
 mod portal_view;

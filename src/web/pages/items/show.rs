@@ -1,5 +1,6 @@
 //! `/items/<id>`: one aid item: its facts, sector and locality shares, commitments,
-//! disbursements (status, who entered and verified), milestone timeline (overdue marked) and,
+//! disbursements (status, who entered and verified), budgets and planned disbursements (when
+//! it has any), milestone timeline (overdue marked) and,
 //! for province staff, the audit history of the item and its rows. Another organisation's
 //! item is "not found" for NGO staff, because the action says so.
 //!
@@ -161,6 +162,7 @@ struct ShowPage {
     commitments: Vec<CommitmentRow>,
     disbursements: Vec<DisbursementRow>,
     milestones: Vec<MilestoneRow>,
+    budgets: Vec<super::budgets::BudgetRow>,
     audit: Option<Vec<AuditRow>>,
     can_edit: bool,
     evidence: crate::web::pages::evidence::ItemEvidence,
@@ -316,6 +318,7 @@ pub async fn show(
                     .count(),
             })
             .collect(),
+        budgets: super::budgets::rows(&view.budgets, lang),
         audit: view.audit.as_ref().map(|entries| {
             entries
                 .iter()
@@ -383,6 +386,10 @@ fn history_target(
     let named = |kind: &str, what: String| format!("{} {what}", text(lang, kind));
     let found = match e.entity.as_str() {
         "aid_item" => Some(named("lang.entity.aid_item", view.detail.item.code.clone())),
+        "item_budget" => Some(named(
+            "lang.entity.item_budget",
+            view.detail.item.code.clone(),
+        )),
         "commitment" => view.commitments.iter().find(|c| Some(c.id) == id).map(|c| {
             named(
                 "lang.entity.commitment",
