@@ -6,8 +6,8 @@
 -- The PostgreSQL file of the same number is the same schema.
 --
 -- `kind`: `budget` (IATI <budget>) or `planned` (<planned-disbursement>). `type_code` is the
--- element's @type as published (budget: 1 original, 2 revised; planned disbursement: 1
--- original, 2 revised, 3 committed), NULL when the file gave none. `status_code` is a
+-- element's @type as published (IATI BudgetType, for both: 1 original, 2 revised), NULL when
+-- the file gave none. `status_code` is a
 -- budget's @status (1 indicative, 2 committed); a planned disbursement has none. A budget
 -- needs its period-end (the schema says so); a planned disbursement may leave it open.
 -- `amount_minor` is integer minor units of `currency` (ISO 4217 exponent), as in commitment.
@@ -15,7 +15,7 @@ CREATE TABLE item_budget (
     id           INTEGER PRIMARY KEY,
     item_id      INTEGER NOT NULL REFERENCES aid_item (id),
     kind         TEXT NOT NULL CHECK (kind IN ('budget', 'planned')),
-    type_code    TEXT CHECK (type_code IS NULL OR type_code IN ('1', '2') OR (kind = 'planned' AND type_code = '3')),
+    type_code    TEXT CHECK (type_code IS NULL OR type_code IN ('1', '2')),
     status_code  TEXT CHECK (status_code IS NULL OR (kind = 'budget' AND status_code IN ('1', '2'))),
     period_start TEXT NOT NULL,
     period_end   TEXT,

@@ -39,13 +39,10 @@ fn what(kind: BudgetKind) -> &'static str {
     }
 }
 
-/// The IATI codes each element's attributes take (BudgetType, BudgetStatus, and the planned
-/// disbursement's BudgetType with 3 "committed").
+/// The IATI codes each element's attributes take: BudgetType (1 original, 2 revised) for
+/// both elements, BudgetStatus for a budget.
 fn check_codes(kind: BudgetKind, b: &Budget, row: &mut Row) {
-    let types: &[&str] = match kind {
-        BudgetKind::Budget => &["1", "2"],
-        BudgetKind::Planned => &["1", "2", "3"],
-    };
+    let types: &[&str] = &["1", "2"];
     if let Some(t) = b.kind.as_deref().filter(|t| !types.contains(t)) {
         row.problem(
             Some("type"),
