@@ -195,13 +195,13 @@ fn describe(
         };
         afters.push(serde_json::to_string(&row).map_err(|e| Error::Internal(e.to_string()))?);
     }
-    let links = {
-        let entries: Vec<NewAuditEntry<'_>> = ids
-            .iter()
-            .zip(&afters)
-            .map(|(id, after)| entry(actor, *id, after.clone()))
-            .collect();
-        audit::chain(prev, &entries, now)?
-    };
+    let entries: Vec<NewAuditEntry<'_>> = ids
+        .iter()
+        .zip(afters)
+        .map(|(id, after)| entry(actor, *id, after))
+        .collect();
+    let links = audit::chain(prev, &entries, now)?;
+    // The entries borrow the actor, which stays on this thread; their texts go back.
+    let afters = entries.into_iter().filter_map(|e| e.after).collect();
     Ok((afters, links))
 }
