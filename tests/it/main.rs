@@ -8,6 +8,7 @@
 mod common;
 
 mod api;
+mod audit_filters;
 mod auth;
 mod cli;
 mod cli_export;
