@@ -183,14 +183,14 @@ async fn iati(ctx: &Ctx, system: &Actor, a: IatiExportArgs) -> Result<()> {
         .await
         .map(|(w, s)| (s, w.into_inner()));
     let summary = put_in_place(&a.out, &tmp, written)?;
-    println!(
+    outln!(
         "wrote {} activities with {} transactions to {}",
         summary.activities,
         summary.transactions,
         a.out.display()
     );
     if !summary.organisations_without_ref.is_empty() {
-        println!(
+        outln!(
             "{} organisation(s) have no IATI identifier and were written as ZZ-AIDLEDGER-<id>: {}",
             summary.organisations_without_ref.len(),
             summary.organisations_without_ref.join("; ")

@@ -80,7 +80,7 @@ fn iati_file(args: &ImportIatiArgs) -> Result<u8> {
     let bytes = read_bounded(&args.file)?;
     match iati::check_schema(&bytes) {
         Ok(()) => {
-            println!("{shown}: valid (IATI 2.03 activity schema)");
+            outln!("{shown}: valid (IATI 2.03 activity schema)");
             Ok(0)
         }
         Err(CheckError::Unsafe(refusal)) => Err(unsafe_file(&args.file, &refusal)),
@@ -90,9 +90,9 @@ fn iati_file(args: &ImportIatiArgs) -> Result<u8> {
             } else {
                 String::new()
             };
-            println!("{shown}: not valid against the IATI 2.03 activity schema{more}:");
+            outln!("{shown}: not valid against the IATI 2.03 activity schema{more}:");
             for v in &violations {
-                println!("  {v}");
+                outln!("  {v}");
             }
             Ok(EXIT_INVALID)
         }

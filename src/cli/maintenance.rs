@@ -48,7 +48,7 @@ pub async fn audit_verify(store: &Store) -> Result<()> {
             ),
         ));
     }
-    println!("{}", intact_line(&v));
+    outln!("{}", intact_line(&v));
     Ok(())
 }
 
@@ -65,9 +65,10 @@ fn intact_line(v: &Verification) -> String {
 pub async fn check_at_start(store: &Store) -> Result<()> {
     let v = audit_check::verify(store, Scope::SinceCheckpoint).await?;
     if v.intact() {
-        println!(
+        outln!(
             "Audit trail verified ({} entries, {} checked since the last checkpoint).",
-            v.entries, v.entries_checked
+            v.entries,
+            v.entries_checked
         );
     } else {
         eprintln!(
@@ -121,7 +122,7 @@ pub async fn backup(store: &Store, database_url: &str, args: &BackupArgs) -> Res
     }
     done?;
     let size = std::fs::metadata(out).map(|m| m.len()).unwrap_or(0);
-    println!("backup written to {} ({size} bytes)", out.display());
+    outln!("backup written to {} ({size} bytes)", out.display());
     Ok(())
 }
 
@@ -219,9 +220,9 @@ pub async fn restore(store: &Store, database_url: &str, args: &RestoreArgs) -> R
         Store::Pg(_) => pg_restore(database_url, file)?,
     }
     let v = audit_check::verify(store, Scope::Full).await?;
-    println!("restored {} into {}", file.display(), redact(database_url));
+    outln!("restored {} into {}", file.display(), redact(database_url));
     for (label, n) in counts(store).await? {
-        println!("  {label}: {n}");
+        outln!("  {label}: {n}");
     }
     if !v.intact() {
         return Err(Error::conflict(
@@ -229,7 +230,7 @@ pub async fn restore(store: &Store, database_url: &str, args: &RestoreArgs) -> R
             format!("the restored audit trail is NOT intact: {}", v.summary()),
         ));
     }
-    println!("{}", intact_line(&v));
+    outln!("{}", intact_line(&v));
     Ok(())
 }
 

@@ -11,6 +11,42 @@ use crate::error::{Error, Result};
 use clap::{Args, Parser, Subcommand};
 pub use reports::{ExportArgs, OutputFormat, ReportArgs, ReportTextArgs, RollupArgs};
 
+/// The command line's `print!` and `println!`. Those panic when standard output is closed
+/// (`aidledger import csv f --format json | head` ended in a panic message): here a reader
+/// that went away ends the command as a Unix tool ends, quietly with status 141
+/// (128 + SIGPIPE), and nothing of an unfinished import is stored, since it is one
+/// transaction. Any other write error is reported and ends with status 74 (EX_IOERR).
+macro_rules! out {
+    ($($arg:tt)*) => { $crate::cli::emit(format_args!($($arg)*), false) };
+}
+macro_rules! outln {
+    ($($arg:tt)*) => { $crate::cli::emit(format_args!($($arg)*), true) };
+}
+
+/// Writes for [`out!`] and [`outln!`].
+pub(crate) fn emit(args: std::fmt::Arguments<'_>, newline: bool) {
+    use std::io::Write as _;
+    let mut stdout = std::io::stdout().lock();
+    let written = stdout
+        .write_fmt(args)
+        .and_then(|()| {
+            if newline {
+                stdout.write_all(b"\n")
+            } else {
+                Ok(())
+            }
+        })
+        .and_then(|()| stdout.flush());
+    match written {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(141),
+        Err(e) => {
+            eprintln!("aidledger: writing to standard output failed: {e}");
+            std::process::exit(74);
+        }
+    }
+}
+
 pub mod export;
 pub mod import;
 pub mod maintenance;
@@ -150,7 +186,7 @@ async fn serve(config: Config, store: Store, server: crate::config::server::Serv
     let banner = rocket::fairing::AdHoc::on_liftoff("banner", |rocket| {
         Box::pin(async move {
             let c = rocket.config();
-            println!(
+            outln!(
                 "aidledger is listening on {} (stop it with Ctrl+C)",
                 crate::config::server::url(c.address, c.port, c.tls_enabled())
             );
@@ -195,7 +231,7 @@ pub async fn run(cli: Cli) -> Result<()> {
     let system = Actor::system("cli");
     match command {
         Command::Migrate => {
-            println!(
+            outln!(
                 "database is at schema version {} ({:?})",
                 store.schema_version().await?,
                 store.backend()
@@ -203,15 +239,15 @@ pub async fn run(cli: Cli) -> Result<()> {
         }
         Command::Demo => {
             let summary = crate::demo::load(&ctx).await?;
-            print!("{summary}");
+            out!("{summary}");
         }
         Command::Serve(args) => {
             if args.demo {
                 match crate::demo::load(&ctx).await {
-                    Ok(summary) => print!("{summary}"),
+                    Ok(summary) => out!("{summary}"),
                     Err(Error::Conflict {
                         code: "not_empty", ..
-                    }) => println!(
+                    }) => outln!(
                         "The database already holds data; serving it as it is (demo data is only loaded into an empty database)."
                     ),
                     Err(e) => return Err(e),
@@ -219,7 +255,7 @@ pub async fn run(cli: Cli) -> Result<()> {
             }
             let mut tx = store.read().await?;
             if users::count_users(&mut tx).await? == 0 {
-                println!(
+                outln!(
                     "No users yet. Create the first administrator with:\n    aidledger user add admin --role admin\n(cargo run -- user add admin --role admin, from a checkout)"
                 );
             }
@@ -240,17 +276,17 @@ pub async fn run(cli: Cli) -> Result<()> {
                 password: pw.clone(),
             };
             let id = add_user(&ctx, &system, cmd.clone()).await?;
-            println!("created user {} (id {id}, role {})", cmd.username, cmd.role);
+            outln!("created user {} (id {id}, role {})", cmd.username, cmd.role);
             if generated {
-                println!("password (shown once): {pw}");
+                outln!("password (shown once): {pw}");
             }
         }
         Command::User(UserCommand::Passwd(a)) => {
             let (pw, generated) = read_password(a.password_stdin)?;
             set_password(&ctx, &system, &a.username, pw.clone()).await?;
-            println!("password of {} changed", a.username);
+            outln!("password of {} changed", a.username);
             if generated {
-                println!("new password (shown once): {pw}");
+                outln!("new password (shown once): {pw}");
             }
         }
         Command::Rollup(a) => reports::rollup(&ctx, a).await?,

@@ -181,9 +181,9 @@ pub(super) async fn rollup(ctx: &Ctx, a: RollupArgs) -> Result<()> {
     let look = LookupData::load(&mut tx).await?;
     let table = rollup_table(&mut tx, &look, &period, dim, lang).await?;
     match a.format {
-        OutputFormat::Table => print!("{}", table.to_text()),
-        OutputFormat::Csv => print!("{}", table.to_csv()),
-        OutputFormat::Json => println!(
+        OutputFormat::Table => out!("{}", table.to_text()),
+        OutputFormat::Csv => out!("{}", table.to_csv()),
+        OutputFormat::Json => outln!(
             "{}",
             serde_json::to_string_pretty(&table).map_err(|e| Error::Internal(e.to_string()))?
         ),
@@ -234,7 +234,7 @@ pub(super) async fn report(ctx: &Ctx, system: &Actor, a: ReportArgs) -> Result<(
     if a.draft {
         let pdf = reports::draft_report(ctx, system, &cmd).await?;
         write_atomically(&out, &pdf)?;
-        println!(
+        outln!(
             "wrote the DRAFT of the {} report for {} to {} ({} bytes); nothing was archived, locked or audited",
             lang.code(),
             period.code(),
@@ -245,7 +245,7 @@ pub(super) async fn report(ctx: &Ctx, system: &Actor, a: ReportArgs) -> Result<(
     }
     let (issued, pdf) = reports::issue_report(ctx, system, &cmd).await?;
     write_atomically(&out, &pdf)?;
-    println!(
+    outln!(
         "issued report {} ({}) version {} ({} bytes, SHA-256 {}) and wrote {}",
         issued.period,
         lang.code(),
@@ -254,7 +254,7 @@ pub(super) async fn report(ctx: &Ctx, system: &Actor, a: ReportArgs) -> Result<(
         issued.sha256,
         out.display()
     );
-    println!(
+    outln!(
         "the period {} is now LOCKED: nothing dated in it can be entered or changed until a reviewer unlocks it with a reason",
         issued.period
     );
@@ -291,7 +291,7 @@ async fn rewrite_version(
         )));
     }
     write_atomically(out, &pdf)?;
-    println!(
+    outln!(
         "wrote archived version {version} of the {} report for {} ({} bytes, SHA-256 {sha256}, as recorded) to {}",
         lang.code(),
         issued.period,
@@ -329,14 +329,14 @@ pub(super) async fn export(ctx: &Ctx, a: ExportArgs) -> Result<()> {
         .out
         .unwrap_or_else(|| format!("rollup-{}.xlsx", period.code().replace("..", "_")).into());
     write_atomically(&out, &bytes)?;
-    println!(
+    outln!(
         "wrote {} ({} sheets, {} bytes)",
         out.display(),
         tables.len(),
         bytes.len()
     );
     if let Some(t) = tables.first().filter(|t| !t.unconverted.is_empty()) {
-        println!(
+        outln!(
             "note: {} transaction(s) without a usable rate are not in these figures; see `aidledger rollup`",
             t.unconverted.len()
         );
@@ -357,7 +357,7 @@ pub(super) async fn report_text(ctx: &Ctx, system: &Actor, a: ReportTextArgs) ->
         .read_to_string(&mut body)
         .map_err(|e| Error::invalid("body", "unreadable", format!("cannot read the text: {e}")))?;
     reports::save_report_text(ctx, system, &period, lang, &a.section, body.trim()).await?;
-    println!(
+    outln!(
         "saved section {} of the {} report for {}",
         a.section,
         lang.code(),

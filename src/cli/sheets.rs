@@ -89,7 +89,7 @@ pub async fn run_export(ctx: &Ctx, format: SheetFormat, a: SheetExportArgs) -> R
     match format {
         SheetFormat::Xlsx => {
             write_atomically(&a.out, &write_xlsx(&tables, lang)?)?;
-            println!(
+            outln!(
                 "wrote {} ({} sheets, {rows} rows)",
                 a.out.display(),
                 tables.len()
@@ -101,7 +101,7 @@ pub async fn run_export(ctx: &Ctx, format: SheetFormat, a: SheetExportArgs) -> R
                 write_csv(&mut bytes, t, lang)?;
             }
             write_atomically(&a.out, &bytes)?;
-            println!("wrote {} ({rows} rows)", a.out.display());
+            outln!("wrote {} ({rows} rows)", a.out.display());
         }
         SheetFormat::Csv => {
             std::fs::create_dir_all(&a.out).map_err(|e| {
@@ -112,7 +112,7 @@ pub async fn run_export(ctx: &Ctx, format: SheetFormat, a: SheetExportArgs) -> R
                 write_csv(&mut bytes, t, lang)?;
                 write_atomically(&a.out.join(csv_name(t.record)), &bytes)?;
             }
-            println!(
+            outln!(
                 "wrote {} CSV files to {} ({rows} rows)",
                 tables.len(),
                 a.out.display()
@@ -146,9 +146,9 @@ pub(super) fn show(
     if json {
         let text = serde_json::to_string_pretty(preview)
             .map_err(|e| Error::Internal(format!("cannot print the preview: {e}")))?;
-        println!("{text}");
+        outln!("{text}");
     } else {
-        print!("{}", preview.table());
+        out!("{}", preview.table());
     }
     Ok(if preview.errors == 0 {
         ImportExit::Clean

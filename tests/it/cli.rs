@@ -369,3 +369,33 @@ fn report_drafts_refuses_and_issues_once_then_rewrites_an_archived_version() {
     assert!(!ok && err.contains("version 2"), "{err}");
     assert_eq!(counts(&url), after);
 }
+
+/// A reader that goes away (`aidledger … | head`) ends the command quietly with status 141,
+/// as a Unix tool ends on SIGPIPE, where `println!` used to panic.
+#[test]
+fn a_closed_standard_output_ends_the_command_quietly() {
+    use std::os::unix::process::ExitStatusExt as _;
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("pipe.db").display());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_aidledger"))
+        .arg("migrate")
+        .env("DATABASE_URL", &url)
+        .env_remove("AIDLEDGER_TEST_PG_URL")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Closed before the command has opened its database, so its first line meets no reader.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(
+        out.status.code(),
+        Some(141),
+        "{:?} {err}",
+        out.status.signal()
+    );
+    assert!(err.is_empty(), "nothing to say about it: {err}");
+}
