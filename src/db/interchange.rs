@@ -67,21 +67,18 @@ pub async fn commitments(tx: &mut Tx) -> Result<Vec<Commitment>> {
 }
 
 /// One item's commitments, milestones and disbursements, by id: what an import compares
-/// its rows of that item with, read when the file first names the item.
+/// its rows of that item with, read when the file first names the item. The ledger's own
+/// per-item reads, put in id order, the order references are numbered in.
 pub async fn rows_of_item(
     tx: &mut Tx,
     item_id: i64,
 ) -> Result<(Vec<Commitment>, Vec<Milestone>, Vec<Disbursement>)> {
-    const C: &str = "SELECT id, item_id, kind, amount_minor, currency, commitment_date, reference, entered_by, created_at, \
-                     rate_id, amount_vnd, amount_usd_cents, unconverted_reason FROM commitment WHERE item_id = $1 ORDER BY id";
-    const M: &str = "SELECT id, item_id, title_vi, title_en, planned_date, actual_date, status, evidence, created_at \
-                     FROM milestone WHERE item_id = $1 ORDER BY id";
-    const D: &str = "SELECT id, item_id, amount_minor, currency, value_date, tranche, milestone_id, reverses_id, status, entered_by, \
-                     verified_by, verified_at, rejection_reason, created_at, rate_id, amount_vnd, amount_usd_cents, unconverted_reason \
-                     FROM disbursement WHERE item_id = $1 ORDER BY id";
-    let c = on!(tx, c => sqlx::query_as(C).bind(item_id).fetch_all(&mut *c).await)?;
-    let m = on!(tx, c => sqlx::query_as(M).bind(item_id).fetch_all(&mut *c).await)?;
-    let d = on!(tx, c => sqlx::query_as(D).bind(item_id).fetch_all(&mut *c).await)?;
+    let mut c = super::ledger::list_commitments(tx, item_id).await?;
+    let mut m = super::ledger::list_milestones(tx, item_id).await?;
+    let mut d = super::ledger::list_disbursements(tx, item_id).await?;
+    c.sort_by_key(|r| r.id);
+    m.sort_by_key(|r| r.id);
+    d.sort_by_key(|r| r.id);
     Ok((c, m, d))
 }
 
