@@ -6,6 +6,7 @@ use crate::domain::item::{
     AdminLevel, AidForm, BudgetKind, CertificateType, CommitmentKind, DisbursementStatus,
     ImportKind, ImportState, ItemStatus, MilestoneStatus, Modality, OrgKind, ReportDecision, Role,
 };
+use crate::domain::mobilisation::{ActivityKind, ProposalStatus, TargetDimension};
 use crate::domain::rate::RateValue;
 use crate::domain::{Currency, Lang};
 use sqlx::encode::IsNull;
@@ -48,6 +49,9 @@ macro_rules! text_code {
 }
 
 text_code!(
+    ActivityKind,
+    ProposalStatus,
+    TargetDimension,
     BudgetKind,
     Currency,
     Lang,

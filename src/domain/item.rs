@@ -74,6 +74,7 @@ macro_rules! vocabulary {
         }
     };
 }
+pub(crate) use vocabulary;
 
 vocabulary!(
     /// How an aid item is delivered (Decree 80/2020 and 313/2025 categories).

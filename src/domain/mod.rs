@@ -11,6 +11,7 @@ pub mod document;
 #[cfg(test)]
 mod fuzz;
 pub mod item;
+pub mod mobilisation;
 pub mod money;
 pub mod period;
 pub mod rate;

@@ -22,6 +22,10 @@ pub enum Permission {
     ReadOwnOrganisation,
     /// Record milestone progress and submit disbursement reports for one's own organisation.
     ReportProgress,
+    /// Keep the stage programmes, the proposals offered to NGOs and the promotion activities.
+    EditMobilisation,
+    /// Register one's own organisation's interest in a proposal published to NGOs.
+    RegisterInterest,
 }
 
 /// Whether `role` holds `permission`. Unlisted pairs are refused (fail closed).
@@ -37,6 +41,7 @@ pub fn allows(role: Role, permission: Permission) -> bool {
             permission,
             P::EditOrganisations
                 | P::EditItems
+                | P::EditMobilisation
                 | P::EditLedger
                 | P::EditMilestones
                 | P::ManageTokens
@@ -53,7 +58,7 @@ pub fn allows(role: Role, permission: Permission) -> bool {
         ),
         Role::Ngo => matches!(
             permission,
-            P::ReadOwnOrganisation | P::ReportProgress | P::ManageTokens
+            P::ReadOwnOrganisation | P::ReportProgress | P::RegisterInterest | P::ManageTokens
         ),
     }
 }
