@@ -7,6 +7,7 @@ use rocket::serde::json::{Value, json};
 mod accounts;
 mod imports;
 mod ledger;
+mod mobilisation;
 mod paths;
 mod reporting;
 mod schema;
@@ -19,7 +20,8 @@ fn schemas() -> Value {
         .into_iter()
         .chain(ledger::entries())
         .chain(reporting::entries())
-        .chain(imports::entries());
+        .chain(imports::entries())
+        .chain(mobilisation::entries());
     Value::Object(list.map(|(k, v)| (k.to_string(), v)).collect())
 }
 

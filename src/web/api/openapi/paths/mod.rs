@@ -2,6 +2,7 @@
 
 mod identity;
 mod imports;
+mod mobilisation;
 mod records;
 mod review;
 
@@ -84,5 +85,6 @@ pub(super) fn operations() -> Vec<Op> {
     all.extend(records::ledger());
     all.extend(review::reporting());
     all.extend(imports::imports());
+    all.extend(mobilisation::mobilisation());
     all
 }
