@@ -13,7 +13,6 @@ use crate::web::pages::fmt;
 use crate::web::pages::frame::{Frame, Page, Posted, Viewer};
 use askama::Template;
 use rocket::State;
-use rocket::http::Status;
 use rocket::request::FlashMessage;
 use rocket::response::{Flash, Redirect};
 
