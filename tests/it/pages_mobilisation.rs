@@ -100,7 +100,10 @@ async fn pages_mobilisation_a_programme_is_recorded_amended_and_its_history_told
     let (s, html) = get(&app, "/programmes").await;
     assert_eq!(s, Status::Ok);
     assert!(html.contains("id=\"new-programme-link\""), "{html}");
-    assert!(html.contains("aria-current=\"page\">Vận động viện trợ<"), "{html}");
+    assert!(
+        html.contains("aria-current=\"page\">Vận động viện trợ<"),
+        "{html}"
+    );
 
     // A refused form keeps what was typed and names each field in Vietnamese.
     let (s, _, html) = post(
@@ -178,7 +181,10 @@ async fn pages_mobilisation_a_programme_is_recorded_amended_and_its_history_told
     let (_, html) = get(&app, &to).await;
     assert!(html.contains("9.000.000,00\u{a0}USD"), "{html}");
     assert!(html.contains("Điều chỉnh chương trình vận động"), "{html}");
-    assert!(html.contains("id=\"no-targets\""), "the targets were replaced: {html}");
+    assert!(
+        html.contains("id=\"no-targets\""),
+        "the targets were replaced: {html}"
+    );
 }
 
 #[rocket::async_test]
@@ -201,8 +207,14 @@ async fn pages_mobilisation_a_proposal_goes_from_proposed_to_approved_with_the_n
     )
     .await;
     assert_eq!(s, Status::UnprocessableEntity);
-    assert!(html.contains("href=\"#f-title_vi\">Tên tiếng Việt"), "{html}");
-    assert!(html.contains("href=\"#f-estimate\">Giá trị dự kiến"), "{html}");
+    assert!(
+        html.contains("href=\"#f-title_vi\">Tên tiếng Việt"),
+        "{html}"
+    );
+    assert!(
+        html.contains("href=\"#f-estimate\">Giá trị dự kiến"),
+        "{html}"
+    );
     assert!(html.contains("value=\"Clinic\"") && html.contains(">Tóm tắt</textarea>"));
 
     let (s, to, html) = post(
@@ -233,7 +245,13 @@ async fn pages_mobilisation_a_proposal_goes_from_proposed_to_approved_with_the_n
     )
     .await;
     assert_eq!(s, Status::SeeOther, "{html}");
-    let (s, _, _) = post(&app, &to, &format!("/proposals/{id}/move"), "status=presented").await;
+    let (s, _, _) = post(
+        &app,
+        &to,
+        &format!("/proposals/{id}/move"),
+        "status=presented",
+    )
+    .await;
     assert_eq!(s, Status::SeeOther);
     assert_eq!(status_of(&app, id).await, ProposalStatus::Presented);
     let (_, html) = get(&app, &to).await;
@@ -247,8 +265,14 @@ async fn pages_mobilisation_a_proposal_goes_from_proposed_to_approved_with_the_n
     switch(&app, "ngo_a").await;
     let (s, html) = get(&app, "/portal/proposals").await;
     assert_eq!(s, Status::Ok);
-    assert!(html.contains(&format!("id=\"interest-form-{id}\"")), "{html}");
-    assert!(html.contains("aria-current=\"page\">Dự án kêu gọi tài trợ<"), "{html}");
+    assert!(
+        html.contains(&format!("id=\"interest-form-{id}\"")),
+        "{html}"
+    );
+    assert!(
+        html.contains("aria-current=\"page\">Dự án kêu gọi tài trợ<"),
+        "{html}"
+    );
     let (s, to_portal, _) = post(
         &app,
         "/portal/proposals",
@@ -260,8 +284,14 @@ async fn pages_mobilisation_a_proposal_goes_from_proposed_to_approved_with_the_n
     assert!(to_portal.starts_with("/portal/proposals"), "{to_portal}");
     assert_eq!(status_of(&app, id).await, ProposalStatus::Interested);
     let (_, html) = get(&app, "/portal/proposals").await;
-    assert!(html.contains(&format!("id=\"interest-state-{id}\"")), "{html}");
-    assert!(!html.contains(&format!("id=\"interest-form-{id}\"")), "{html}");
+    assert!(
+        html.contains(&format!("id=\"interest-state-{id}\"")),
+        "{html}"
+    );
+    assert!(
+        !html.contains(&format!("id=\"interest-form-{id}\"")),
+        "{html}"
+    );
     let (s, _, html) = post(
         &app,
         "/portal/proposals",
@@ -269,9 +299,19 @@ async fn pages_mobilisation_a_proposal_goes_from_proposed_to_approved_with_the_n
         "note=again",
     )
     .await;
-    assert_eq!(s, Status::Conflict, "a second registration is refused: {html}");
-    assert!(html.contains(&format!("id=\"interest-error-{id}\"")), "{html}");
-    assert!(!html.contains("already"), "no English on a Vietnamese page: {html}");
+    assert_eq!(
+        s,
+        Status::Conflict,
+        "a second registration is refused: {html}"
+    );
+    assert!(
+        html.contains(&format!("id=\"interest-error-{id}\"")),
+        "{html}"
+    );
+    assert!(
+        !html.contains("already"),
+        "no English on a Vietnamese page: {html}"
+    );
 
     // The coordinator sees it in the review queue and acknowledges it.
     switch(&app, "coordinator").await;
@@ -292,7 +332,10 @@ async fn pages_mobilisation_a_proposal_goes_from_proposed_to_approved_with_the_n
         "x=1",
     )
     .await;
-    assert_eq!((s, to_review.as_str()), (Status::SeeOther, "/review#interests"));
+    assert_eq!(
+        (s, to_review.as_str()),
+        (Status::SeeOther, "/review#interests")
+    );
     let (_, html) = get(&app, "/review").await;
     assert!(
         html.contains("Không có đăng ký quan tâm nào chờ tiếp nhận."),
@@ -301,7 +344,13 @@ async fn pages_mobilisation_a_proposal_goes_from_proposed_to_approved_with_the_n
 
     // Agreed, then approved: without an item the refusal is shown by the item chooser.
     let page = format!("/proposals/{id}");
-    let (s, _, _) = post(&app, &page, &format!("/proposals/{id}/move"), "status=agreed").await;
+    let (s, _, _) = post(
+        &app,
+        &page,
+        &format!("/proposals/{id}/move"),
+        "status=agreed",
+    )
+    .await;
     assert_eq!(s, Status::SeeOther);
     let (s, _, html) = post(
         &app,
@@ -328,10 +377,16 @@ async fn pages_mobilisation_a_proposal_goes_from_proposed_to_approved_with_the_n
     assert_eq!(s, Status::SeeOther, "{html}");
     let (_, html) = get(&app, &page).await;
     assert!(
-        html.contains(&format!("href=\"/items/{}\" id=\"proposal-item\"", app.item_a)),
+        html.contains(&format!(
+            "href=\"/items/{}\" id=\"proposal-item\"",
+            app.item_a
+        )),
         "{html}"
     );
-    assert!(!html.contains("id=\"proposal-moves\""), "approved is final: {html}");
+    assert!(
+        !html.contains("id=\"proposal-moves\""),
+        "approved is final: {html}"
+    );
     let interests = &html[html.find("id=\"interests-table\"").unwrap()..];
     assert!(interests.contains("Đã tiếp nhận lúc"), "{interests}");
 }
@@ -350,9 +405,18 @@ async fn pages_mobilisation_ngo_staff_see_published_proposals_and_their_own_inte
     let (s, html) = get(&app, "/portal/proposals").await;
     assert_eq!(s, Status::Ok);
     assert!(html.contains(&format!("id=\"proposal-{open}\"")), "{html}");
-    assert!(!html.contains(&format!("id=\"proposal-{hidden}\"")), "{html}");
-    assert!(!html.contains("A's note") && !html.contains("interest-state-"), "{html}");
-    assert!(html.contains(&format!("id=\"interest-form-{open}\"")), "{html}");
+    assert!(
+        !html.contains(&format!("id=\"proposal-{hidden}\"")),
+        "{html}"
+    );
+    assert!(
+        !html.contains("A's note") && !html.contains("interest-state-"),
+        "{html}"
+    );
+    assert!(
+        html.contains(&format!("id=\"interest-form-{open}\"")),
+        "{html}"
+    );
     // The province's lists are not theirs: they are sent to the portal's page.
     let res = app.client.get("/proposals").dispatch().await;
     assert_eq!(res.status(), Status::SeeOther);
@@ -370,7 +434,13 @@ async fn pages_mobilisation_ngo_staff_see_published_proposals_and_their_own_inte
     )
     .await;
     assert_eq!(s, Status::NotFound);
-    let (s, _, _) = post(&app, "/portal/proposals", "/review/interests/1/acknowledge", "x=1").await;
+    let (s, _, _) = post(
+        &app,
+        "/portal/proposals",
+        "/review/interests/1/acknowledge",
+        "x=1",
+    )
+    .await;
     assert!(s == Status::Forbidden || s == Status::NotFound, "{s}");
 
     // Province staff are sent from the portal's page to the list.
@@ -390,15 +460,26 @@ async fn pages_mobilisation_reviewers_read_without_buttons_and_lists_stack_on_a_
     log_in(&app.client, "reviewer").await;
     let (s, html) = get(&app, "/proposals").await;
     assert_eq!(s, Status::Ok);
-    assert!(html.contains(&format!("data-proposal-id=\"{id}\"")), "{html}");
+    assert!(
+        html.contains(&format!("data-proposal-id=\"{id}\"")),
+        "{html}"
+    );
     assert!(!html.contains("id=\"new-proposal-link\""), "{html}");
     // Every cell names its column, so the rows read as cards at 390 px.
     let table = &html[html.find("id=\"proposals-table\"").unwrap()..];
     assert!(table.starts_with("id=\"proposals-table\" class=\"stack\""));
     let row = &table[table.find("<tbody>").unwrap()..table.find("</tbody>").unwrap()];
-    assert_eq!(row.matches("<td").count(), row.matches("data-label=").count());
+    assert_eq!(
+        row.matches("<td").count(),
+        row.matches("data-label=").count()
+    );
     let (_, html) = get(&app, &format!("/proposals/{id}")).await;
-    for absent in ["id=\"proposal-moves\"", "id=\"proposal-form\"", "id=\"present-form\"", "acknowledge"] {
+    for absent in [
+        "id=\"proposal-moves\"",
+        "id=\"proposal-form\"",
+        "id=\"present-form\"",
+        "acknowledge",
+    ] {
         assert!(!html.contains(absent), "{absent}: {html}");
     }
     let (_, html) = get(&app, &format!("/programmes/{prog}")).await;
@@ -411,10 +492,19 @@ async fn pages_mobilisation_reviewers_read_without_buttons_and_lists_stack_on_a_
     assert!(s == Status::Forbidden || s == Status::NotFound, "{s}");
 
     // In English, the same pages speak English.
-    let res = post_form(&app.client, "/proposals", "/lang", "lang=en&next=/proposals").await;
+    let res = post_form(
+        &app.client,
+        "/proposals",
+        "/lang",
+        "lang=en&next=/proposals",
+    )
+    .await;
     assert_eq!(res.status(), Status::SeeOther);
     let (_, html) = get(&app, "/proposals").await;
     assert!(html.contains("<html lang=\"en\""));
-    assert!(html.contains("Proposals offered to NGOs") && html.contains("Project đọc"), "{html}");
+    assert!(
+        html.contains("Proposals offered to NGOs") && html.contains("Project đọc"),
+        "{html}"
+    );
     assert!(!html.contains("Tình trạng"), "{html}");
 }

@@ -178,7 +178,9 @@ impl Form {
 
     /// Records `text` as the error of `name` (the first error of a field wins).
     pub fn fail_text(&mut self, name: &str, text: impl Into<String>) {
-        self.errors.entry(name.to_string()).or_insert_with(|| text.into());
+        self.errors
+            .entry(name.to_string())
+            .or_insert_with(|| text.into());
     }
 
     /// An empty form with these starting values.

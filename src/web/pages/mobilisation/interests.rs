@@ -2,16 +2,15 @@
 //! the portal that no coordinator has acknowledged yet, oldest first, each with an
 //! acknowledge button. Only those who keep the proposals see the section (the action says so).
 
-use super::proposals::message;
-use super::{Names, in_lang, t};
+use super::{Names, in_lang, message, t};
 use crate::actions::mobilisation::proposals;
 use crate::actions::{Ctx, queries};
 use crate::domain::role::Permission;
 use crate::error::Result;
 use crate::web::pages::fmt;
+use crate::web::pages::frame::Posted;
 use crate::web::pages::frame::Viewer;
 use crate::web::pages::session::Empty;
-use crate::web::pages::frame::Posted;
 use rocket::State;
 use rocket::response::{Flash, Redirect};
 use std::collections::HashMap;
@@ -67,9 +66,12 @@ pub async fn acknowledge(
 ) -> Result<Flash<Redirect>> {
     let back = Redirect::to("/review#interests");
     match proposals::acknowledge_interest(ctx, &v.actor, id).await {
-        Ok(()) => Ok(Flash::success(back, t(v.lang, "mobil.interest.acknowledged"))),
+        Ok(()) => Ok(Flash::success(
+            back,
+            t(v.lang, "mobil.interest.acknowledged"),
+        )),
         Err(e @ (crate::error::Error::Invalid { .. } | crate::error::Error::Conflict { .. })) => {
-            Ok(Flash::error(back, message(v.lang, &e)))
+            Ok(Flash::error(back, message(v.lang, "interest", &e)))
         }
         Err(e) => Err(e),
     }

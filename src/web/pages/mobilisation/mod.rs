@@ -13,7 +13,8 @@ pub mod proposals;
 use crate::db::orgs::Organisation;
 use crate::db::reference::{AdminUnit, Sector};
 use crate::domain::Lang;
-use crate::web::pages::forms::Opt;
+use crate::error::{Error, Result};
+use crate::web::pages::forms::{Form, Opt};
 use crate::web::pages::frame::Frame;
 use std::collections::HashMap;
 
@@ -42,6 +43,51 @@ pub fn routes() -> Vec<rocket::Route> {
 /// This area's wording in `lang`.
 fn t(lang: Lang, key: &str) -> &'static str {
     super::i18n::text(lang, key)
+}
+
+/// The reader's wording of an action's refusal: this area's text for the refusal's code in
+/// `scope` (`mobil.err.<scope>.<code>`), else for the code alone (`mobil.err.<code>`), else
+/// the forms' wording of the domain refusal; never the action's English message.
+fn message(lang: Lang, scope: &str, e: &Error) -> String {
+    let code = e.code();
+    [
+        format!("mobil.err.{scope}.{code}"),
+        format!("mobil.err.{code}"),
+    ]
+    .iter()
+    .map(|k| t(lang, k))
+    .find(|s| *s != "?")
+    .map_or_else(
+        || super::forms::refusal_text(lang, code, &e.to_string()),
+        ToString::to_string,
+    )
+}
+
+/// Shows an action's refusal of a form beside the field it is about (the action's field
+/// names renamed to the form's by `renames`), in this area's wording where it has one.
+/// Errors that are not refusals are passed on.
+fn refuse(
+    fm: &mut Form,
+    lang: Lang,
+    scope: &str,
+    fields: &[(&str, &str)],
+    renames: &[(&str, &str)],
+    e: Error,
+) -> Result<()> {
+    if !matches!(e, Error::Invalid { .. } | Error::Conflict { .. }) {
+        return Err(e);
+    }
+    let field = e.field().map(|f| {
+        renames
+            .iter()
+            .find(|(from, _)| *from == f)
+            .map_or(f, |(_, to)| *to)
+    });
+    let field = field
+        .filter(|f| fields.iter().any(|(n, _)| n == f))
+        .unwrap_or("_form");
+    fm.fail_text(field, message(lang, scope, &e));
+    Ok(())
 }
 
 /// A text in the reader's language (the Vietnamese one when the English one is empty).

@@ -3,8 +3,7 @@
 //! interest), each with a "register interest" form and a note for the province. A coordinator
 //! sees the interest in the review queue. Province staff are sent to `/proposals`.
 
-use super::proposals::message;
-use super::{Names, in_lang, mark_nav, t};
+use super::{Names, in_lang, mark_nav, message, t};
 use crate::actions::mobilisation::proposals;
 use crate::actions::{Ctx, forms_views, queries};
 use crate::domain::item::Role;
@@ -122,7 +121,7 @@ pub async fn register(
         ))),
         Err(e @ (Error::Invalid { .. } | Error::Conflict { .. })) => {
             let status = e.status();
-            let kept = Some((id, note, message(v.lang, &e)));
+            let kept = Some((id, note, message(v.lang, "interest", &e)));
             let p = page(ctx, &v, None, kept).await?;
             Ok(Err(Page::with_status(status, &p)?))
         }

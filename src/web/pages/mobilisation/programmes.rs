@@ -7,7 +7,7 @@
 //! number format, like every amount; a row of the per-dimension targets is one choice of
 //! sector group or locality with an optional amount and number of items.
 
-use super::{Names, in_lang, mark_nav, opt, t};
+use super::{Names, in_lang, mark_nav, opt, refuse, t};
 use crate::actions::mobilisation::{programmes, proposals};
 use crate::actions::queries::{self, AuditFilter};
 use crate::actions::{Ctx, forms_views};
@@ -57,6 +57,9 @@ const FIELDS: &[(&str, &str)] = &[
     ("tamount_4", "mobil.programme.tamount_4"),
     ("titems_4", "mobil.programme.titems_4"),
 ];
+
+/// The action's names of the fields whose form names differ.
+const RENAMES: &[(&str, &str)] = &[("target", "target_amount")];
 
 /// A programme as its list row and facts show it.
 pub struct ProgrammeRow {
@@ -310,7 +313,10 @@ fn target_rows(fm: &mut Form, lang: Lang) -> Vec<ProgrammeTarget> {
             fm.fail(&tn, "forms.err.choice");
             continue;
         };
-        if out.iter().any(|r| r.dimension == dimension && r.code == code) {
+        if out
+            .iter()
+            .any(|r| r.dimension == dimension && r.code == code)
+        {
             fm.fail(&tn, "mobil.err.target_twice");
             continue;
         }
@@ -382,7 +388,7 @@ pub async fn create_programme(
                     t(v.lang, "mobil.programme.created"),
                 )));
             }
-            Err(e) => fm.refused(e)?,
+            Err(e) => refuse(&mut fm, v.lang, "programme", FIELDS, RENAMES, e)?,
         }
     }
     let p = page(ctx, &v, fm, None, Extra::default(), None).await?;
@@ -524,7 +530,7 @@ pub async fn amend(
                     t(v.lang, "mobil.programme.saved"),
                 )));
             }
-            Err(e) => fm.refused(e)?,
+            Err(e) => refuse(&mut fm, v.lang, "programme", FIELDS, RENAMES, e)?,
         }
     }
     let x = extra(ctx, &v, &view).await?;

@@ -5,7 +5,7 @@
 //! acknowledge button, and the edit form. Coordinators change; everyone else reads; NGO staff
 //! are sent to the portal's page of published proposals.
 
-use super::{Names, in_lang, mark_nav, opt, t};
+use super::{Names, in_lang, mark_nav, message, opt, refuse, t};
 use crate::actions::mobilisation::{programmes, proposals};
 use crate::actions::queries::{self, ItemFilter};
 use crate::actions::{Ctx, forms_views};
@@ -17,7 +17,7 @@ use crate::domain::{Currency, Lang, Money};
 use crate::error::{Error, Result};
 use crate::web::pages::fmt;
 use crate::web::pages::forms::money::amount_named;
-use crate::web::pages::forms::{Form, Opt, parse_date, refusal_text};
+use crate::web::pages::forms::{Form, Opt, parse_date};
 use crate::web::pages::frame::{Frame, Page, Posted, Viewer};
 use crate::web::pages::session::Empty;
 use askama::Template;
@@ -63,10 +63,7 @@ fn row(p: &Proposal, names: &Names, programmes: &HashMap<i64, String>, lang: Lan
         id: p.id,
         title: in_lang(lang, &p.title_vi, &p.title_en),
         programme_id: p.programme_id,
-        programme: programmes
-            .get(&p.programme_id)
-            .cloned()
-            .unwrap_or_default(),
+        programme: programmes.get(&p.programme_id).cloned().unwrap_or_default(),
         sector: names.sector(&p.sector_code),
         locality: names.unit(&p.unit_code),
         estimate: fmt::money(p.estimate_minor, p.currency, lang),
@@ -197,7 +194,7 @@ pub struct MoveButton {
 /// A refusal on the proposal's page, by the form it is about.
 #[derive(Default)]
 pub struct Refusal {
-    /// `move`, `approve`, `present`, `acknowledge`.
+    /// `move`, `approve`, `present`, `acknowledge` (also the scope of its wording).
     pub form: &'static str,
     pub message: String,
 }
@@ -285,7 +282,10 @@ async fn page(
     let can_edit = v.actor.require(Permission::EditMobilisation).is_ok();
     let view = shown.view.as_ref();
     let (path, title) = match view {
-        Some(x) => (format!("/proposals/{}", x.proposal.id), "mobil.proposal.title"),
+        Some(x) => (
+            format!("/proposals/{}", x.proposal.id),
+            "mobil.proposal.title",
+        ),
         None => ("/proposals/new".to_string(), "mobil.proposal.new_title"),
     };
     let status = view.map(|x| x.proposal.status);
@@ -407,7 +407,7 @@ async fn approvable_items(ctx: &Ctx, v: &Viewer, p: Option<&Proposal>) -> Result
     let mut items: Vec<_> = queries::list_items(ctx, &v.actor, &filter)
         .await?
         .into_iter()
-        .filter(|i| !taken.contains(&i.id))
+        .filter(|i| !taken.contains(&i.id) && i.status.was_approved())
         .collect();
     let owner = p.map(|p| p.aid_owner_id);
     items.sort_by(|a, b| {
@@ -491,7 +491,7 @@ pub async fn create_proposal(
                     t(v.lang, "mobil.proposal.created"),
                 )));
             }
-            Err(e) => fm.refused(e)?,
+            Err(e) => refuse(&mut fm, v.lang, "proposal", FIELDS, &[], e)?,
         }
     }
     let p = page(ctx, &v, fm, Shown::default(), None).await?;
@@ -515,10 +515,7 @@ fn values(lang: Lang, p: &Proposal) -> Form {
             ("currency", p.currency.code().to_string()),
             ("aid_owner_id", p.aid_owner_id.to_string()),
             ("summary", p.summary.clone()),
-            (
-                "published",
-                if p.published { "1" } else { "" }.to_string(),
-            ),
+            ("published", if p.published { "1" } else { "" }.to_string()),
         ],
     )
     .labelled(FIELDS)
@@ -552,7 +549,7 @@ pub async fn edit(
     if let Some(cmd) = read(&mut fm, v.lang) {
         match proposals::edit_proposal(ctx, &v.actor, id, cmd).await {
             Ok(()) => return Ok(Ok(saved(v.lang, id, "mobil.proposal.saved"))),
-            Err(e) => fm.refused(e)?,
+            Err(e) => refuse(&mut fm, v.lang, "proposal", FIELDS, &[], e)?,
         }
     }
     let shown = Shown {
@@ -568,16 +565,6 @@ fn saved(lang: Lang, id: i64, key: &str) -> Flash<Redirect> {
     Flash::success(Redirect::to(format!("/proposals/{id}")), t(lang, key))
 }
 
-/// The reader's wording of a refusal: this area's text for its code when there is one,
-/// else the forms' wording of the domain refusal.
-pub(super) fn message(lang: Lang, e: &Error) -> String {
-    let code = e.code();
-    match t(lang, &format!("mobil.err.{code}")) {
-        "?" => refusal_text(lang, code, &e.to_string()),
-        s => s.to_string(),
-    }
-}
-
 /// The proposal's page again with a refusal by the form it is about; errors that are not
 /// refusals (not found, forbidden) go to the error page.
 async fn refused(ctx: &Ctx, v: &Viewer, id: i64, e: Error, mut shown: Shown) -> Outcome {
@@ -589,7 +576,7 @@ async fn refused(ctx: &Ctx, v: &Viewer, id: i64, e: Error, mut shown: Shown) -> 
     let view = proposals::proposal(ctx, &v.actor, id).await?;
     let fm = values(v.lang, &view.proposal);
     if let Some(r) = shown.refusal.as_mut() {
-        r.message = message(v.lang, &e);
+        r.message = message(v.lang, r.form, &e);
     }
     shown.view = Some(view);
     let p = page(ctx, v, fm, shown, None).await?;
@@ -661,29 +648,28 @@ pub struct PresentForm {
 }
 
 #[rocket::post("/proposals/<id>/present", data = "<form>")]
-pub async fn present(
-    ctx: &State<Ctx>,
-    v: Viewer,
-    id: i64,
-    form: Posted<PresentForm>,
-) -> Outcome {
+pub async fn present(ctx: &State<Ctx>, v: Viewer, id: i64, form: Posted<PresentForm>) -> Outcome {
     let input = form.value;
     let org: Option<i64> = input.organisation_id.trim().parse().ok();
     let on = parse_date(&input.presented_on);
     let shown = || Shown {
-            refusal: Some(Refusal {
-                form: "present",
-                message: String::new(),
-            }),
-            present_org: input.organisation_id.clone(),
-            present_on: input.presented_on.clone(),
-            ..Shown::default()
+        refusal: Some(Refusal {
+            form: "present",
+            message: String::new(),
+        }),
+        present_org: input.organisation_id.clone(),
+        present_on: input.presented_on.clone(),
+        ..Shown::default()
     };
     let (Some(org), Some(on)) = (org, on) else {
         let e = if org.is_none() {
             Error::invalid("organisation_id", "organisation_required", "choose the NGO")
         } else {
-            Error::invalid("presented_on", "invalid_date", "type the date as dd/mm/yyyy")
+            Error::invalid(
+                "presented_on",
+                "invalid_date",
+                "type the date as dd/mm/yyyy",
+            )
         };
         return refused(ctx, &v, id, e, shown()).await;
     };
