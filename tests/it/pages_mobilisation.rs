@@ -245,16 +245,10 @@ async fn pages_mobilisation_a_proposal_goes_from_proposed_to_approved_with_the_n
     )
     .await;
     assert_eq!(s, Status::SeeOther, "{html}");
-    let (s, _, _) = post(
-        &app,
-        &to,
-        &format!("/proposals/{id}/move"),
-        "status=presented",
-    )
-    .await;
-    assert_eq!(s, Status::SeeOther);
+    // Recording a presentation moves a proposed proposal to "presented".
     assert_eq!(status_of(&app, id).await, ProposalStatus::Presented);
     let (_, html) = get(&app, &to).await;
+    assert!(!html.contains("id=\"move-presented\""), "{html}");
     let presented = &html[html.find("id=\"presentations-table\"").unwrap()..];
     assert!(
         presented.contains("Hope Bridges") && presented.contains("05/03/2025"),
