@@ -52,12 +52,12 @@ async fn programme(app: &App) -> i64 {
         starts_on: crate::common::date("2021-01-01"),
         ends_on: crate::common::date("2025-12-31"),
         target_currency: Currency::USD,
-        target_minor: 5_000_000_00,
+        target_minor: 500_000_000,
         target_items: Some(40),
         targets: vec![ProgrammeTarget {
             dimension: TargetDimension::SectorGroup,
             code: "HEALTH".into(),
-            target_minor: Some(2_000_000_00),
+            target_minor: Some(200_000_000),
             target_items: None,
         }],
     };
@@ -75,7 +75,7 @@ async fn proposal(app: &App, programme_id: i64, title: &str, published: bool) ->
         sector_code: "HEALTH.PHC".into(),
         unit_code: "N1".into(),
         currency: Currency::USD,
-        estimate_minor: 250_000_00,
+        estimate_minor: 25_000_000,
         aid_owner_id: app.owner,
         summary: "Nâng cấp trạm y tế xã.".into(),
         published,
