@@ -12,7 +12,7 @@ use super::breakdown::{Dimension, breakdown};
 use super::figures::Pair;
 use super::sums::{Flow, Window, item_sums};
 use crate::db::Tx;
-use crate::db::programmes::{Programme, ProgrammeTarget};
+use crate::db::programmes::{self, Programme, ProgrammeTarget};
 use crate::db::proposals::{self, Proposal};
 use crate::domain::Currency;
 use crate::domain::mobilisation::{ProposalStatus, TargetDimension};
@@ -50,6 +50,8 @@ pub struct StageProgress {
     pub items_in_period: Vec<i64>,
     pub targets: Vec<TargetProgress>,
     pub proposals: Vec<ProposalProgress>,
+    /// The committed value, to the cut-off, of the items that came from proposals.
+    pub from_proposals: Pair,
 }
 
 impl StageProgress {
@@ -187,7 +189,7 @@ pub async fn stage_progress(
     } else {
         BTreeMap::new()
     };
-    let proposals = linked
+    let proposals: Vec<ProposalProgress> = linked
         .into_iter()
         .map(|p| ProposalProgress {
             item_committed: p
@@ -196,7 +198,14 @@ pub async fn stage_progress(
             proposal: p,
         })
         .collect();
+    let from_proposals = sum_pairs(
+        proposals
+            .iter()
+            .filter_map(|p| p.item_committed)
+            .map(|c| (c.vnd, c.usd_cents)),
+    )?;
     Ok(StageProgress {
+        from_proposals,
         programme,
         through,
         committed,
@@ -206,6 +215,25 @@ pub async fn stage_progress(
         targets: target_rows,
         proposals,
     })
+}
+
+/// The progress of the programme whose stage holds `period`'s last day, if one does.
+pub async fn stage_of(
+    tx: &mut Tx,
+    look: &LookupData,
+    period: &crate::domain::period::Period,
+) -> Result<Option<StageProgress>> {
+    let Some(p) = programmes::overlapping(tx, period.to, period.to, None)
+        .await?
+        .into_iter()
+        .next()
+    else {
+        return Ok(None);
+    };
+    let targets = programmes::targets_of(tx, p.id).await?;
+    Ok(Some(
+        stage_progress(tx, look, p, targets, period.from, period.to).await?,
+    ))
 }
 
 /// Whether unit `key` is `code` or lies inside it.

@@ -173,22 +173,27 @@ pub async fn create_programme_in(tx: &mut Tx, actor: &Actor, mut cmd: NewProgram
 }
 
 /// Amends a programme (a new decision, a changed target); the entry keeps before and after.
-pub async fn amend_programme(
-    ctx: &Ctx,
+pub async fn amend_programme(ctx: &Ctx, actor: &Actor, id: i64, cmd: NewProgramme) -> Result<()> {
+    let mut tx = ctx.store.write().await?;
+    amend_programme_in(&mut tx, actor, id, cmd).await?;
+    tx.commit().await
+}
+
+pub async fn amend_programme_in(
+    tx: &mut Tx,
     actor: &Actor,
     id: i64,
     mut cmd: NewProgramme,
 ) -> Result<()> {
     actor.require(Permission::EditMobilisation)?;
     validate(&mut cmd)?;
-    let mut tx = ctx.store.write().await?;
-    let before = view_in(&mut tx, id).await?;
-    check_references(&mut tx, &cmd, Some(id)).await?;
+    let before = view_in(tx, id).await?;
+    check_references(tx, &cmd, Some(id)).await?;
     let now = crate::db::now();
-    programmes::update_programme(&mut tx, id, &cmd, now).await?;
-    let after = view_in(&mut tx, id).await?;
+    programmes::update_programme(tx, id, &cmd, now).await?;
+    let after = view_in(tx, id).await?;
     record(
-        &mut tx,
+        tx,
         actor,
         "programme.amend",
         "programme",
@@ -197,12 +202,11 @@ pub async fn amend_programme(
         Some(&after),
         now,
     )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    .await
 }
 
-async fn view_in(tx: &mut Tx, id: i64) -> Result<ProgrammeView> {
+/// A programme with its targets, read in the caller's transaction.
+pub async fn view_in(tx: &mut Tx, id: i64) -> Result<ProgrammeView> {
     let programme = programmes::get_programme(tx, id)
         .await?
         .ok_or_else(|| programme_not_found(id))?;

@@ -114,23 +114,33 @@ pub async fn create_proposal_in(tx: &mut Tx, actor: &Actor, mut cmd: NewProposal
 }
 
 /// Edits a proposal's fields. An approved proposal is an aid item now and is edited there.
-pub async fn edit_proposal(ctx: &Ctx, actor: &Actor, id: i64, mut cmd: NewProposal) -> Result<()> {
+pub async fn edit_proposal(ctx: &Ctx, actor: &Actor, id: i64, cmd: NewProposal) -> Result<()> {
+    let mut tx = ctx.store.write().await?;
+    edit_proposal_in(&mut tx, actor, id, cmd).await?;
+    tx.commit().await
+}
+
+pub async fn edit_proposal_in(
+    tx: &mut Tx,
+    actor: &Actor,
+    id: i64,
+    mut cmd: NewProposal,
+) -> Result<()> {
     actor.require(Permission::EditMobilisation)?;
     validate(&mut cmd)?;
-    let mut tx = ctx.store.write().await?;
-    let before = get_in(&mut tx, id).await?;
+    let before = get_in(tx, id).await?;
     if before.status == ProposalStatus::Approved {
         return Err(Error::conflict(
             "proposal_approved",
             "an approved proposal is an aid item now: edit the item instead",
         ));
     }
-    check_references(&mut tx, &cmd).await?;
+    check_references(tx, &cmd).await?;
     let now = crate::db::now();
-    proposals::update_proposal(&mut tx, id, &cmd, now).await?;
-    let after = get_in(&mut tx, id).await?;
+    proposals::update_proposal(tx, id, &cmd, now).await?;
+    let after = get_in(tx, id).await?;
     record(
-        &mut tx,
+        tx,
         actor,
         "proposal.edit",
         "proposal",
@@ -139,9 +149,7 @@ pub async fn edit_proposal(ctx: &Ctx, actor: &Actor, id: i64, mut cmd: NewPropos
         Some(&after),
         now,
     )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    .await
 }
 
 async fn get_in(tx: &mut Tx, id: i64) -> Result<Proposal> {
@@ -334,7 +342,7 @@ pub async fn register_interest(
     ctx: &Ctx,
     actor: &Actor,
     proposal_id: i64,
-    mut note: String,
+    note: String,
 ) -> Result<i64> {
     actor.require(Permission::RegisterInterest)?;
     let Some(org) = actor.organisation_id else {
@@ -342,9 +350,29 @@ pub async fn register_interest(
             "this account belongs to no organisation, so it may not register interest".into(),
         ));
     };
-    optional_text("note", &mut note, 2000)?;
     let mut tx = ctx.store.write().await?;
-    let proposal = match proposals::get_proposal(&mut tx, proposal_id).await? {
+    let id = register_interest_in(&mut tx, actor, proposal_id, org, note).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Like [`register_interest`] for organisation `org`, in the caller's transaction (the demo
+/// loader registers the NGOs' interest as the system).
+pub async fn register_interest_in(
+    tx: &mut Tx,
+    actor: &Actor,
+    proposal_id: i64,
+    org: i64,
+    mut note: String,
+) -> Result<i64> {
+    actor.require(Permission::RegisterInterest)?;
+    if actor.organisation_id.is_some_and(|own| own != org) {
+        return Err(Error::Forbidden(
+            "an NGO registers interest for its own organisation only".into(),
+        ));
+    }
+    optional_text("note", &mut note, 2000)?;
+    let proposal = match proposals::get_proposal(tx, proposal_id).await? {
         Some(p) if p.published => p,
         _ => return Err(proposal_not_found(proposal_id)),
     };
@@ -354,7 +382,7 @@ pub async fn register_interest(
             "this proposal is approved or withdrawn; it no longer takes interest",
         ));
     }
-    if proposals::interests_of(&mut tx, proposal_id)
+    if proposals::interests_of(tx, proposal_id)
         .await?
         .iter()
         .any(|i| i.organisation_id == org)
@@ -365,11 +393,10 @@ pub async fn register_interest(
         ));
     }
     let now = crate::db::now();
-    let id =
-        proposals::insert_interest(&mut tx, proposal_id, org, actor.user_id, &note, now).await?;
-    let after = proposals::get_interest(&mut tx, id).await?;
+    let id = proposals::insert_interest(tx, proposal_id, org, actor.user_id, &note, now).await?;
+    let after = proposals::get_interest(tx, id).await?;
     record::<(), _>(
-        &mut tx,
+        tx,
         actor,
         "proposal_interest.register",
         "proposal_interest",
@@ -385,10 +412,10 @@ pub async fn register_interest(
     ) {
         // The NGO's own act moves the proposal; the entry names the NGO user as its actor.
         let before = proposal.clone();
-        proposals::set_status(&mut tx, proposal_id, ProposalStatus::Interested, None, now).await?;
-        let after = get_in(&mut tx, proposal_id).await?;
+        proposals::set_status(tx, proposal_id, ProposalStatus::Interested, None, now).await?;
+        let after = get_in(tx, proposal_id).await?;
         record(
-            &mut tx,
+            tx,
             actor,
             "proposal.move",
             "proposal",
@@ -399,15 +426,19 @@ pub async fn register_interest(
         )
         .await?;
     }
-    tx.commit().await?;
     Ok(id)
 }
 
 /// A coordinator has seen an NGO's interest and takes it from the review queue.
 pub async fn acknowledge_interest(ctx: &Ctx, actor: &Actor, interest_id: i64) -> Result<()> {
-    actor.require(Permission::EditMobilisation)?;
     let mut tx = ctx.store.write().await?;
-    let before = proposals::get_interest(&mut tx, interest_id)
+    acknowledge_interest_in(&mut tx, actor, interest_id).await?;
+    tx.commit().await
+}
+
+pub async fn acknowledge_interest_in(tx: &mut Tx, actor: &Actor, interest_id: i64) -> Result<()> {
+    actor.require(Permission::EditMobilisation)?;
+    let before = proposals::get_interest(tx, interest_id)
         .await?
         .ok_or_else(|| interest_not_found(interest_id))?;
     if before.acknowledged_at.is_some() {
@@ -417,10 +448,10 @@ pub async fn acknowledge_interest(ctx: &Ctx, actor: &Actor, interest_id: i64) ->
         ));
     }
     let now = crate::db::now();
-    proposals::acknowledge_interest(&mut tx, interest_id, actor.user_id, now).await?;
-    let after = proposals::get_interest(&mut tx, interest_id).await?;
+    proposals::acknowledge_interest(tx, interest_id, actor.user_id, now).await?;
+    let after = proposals::get_interest(tx, interest_id).await?;
     record(
-        &mut tx,
+        tx,
         actor,
         "proposal_interest.acknowledge",
         "proposal_interest",
@@ -429,8 +460,7 @@ pub async fn acknowledge_interest(ctx: &Ctx, actor: &Actor, interest_id: i64) ->
         after.as_ref(),
         now,
     )
-    .await?;
-    tx.commit().await
+    .await
 }
 
 /// Interests waiting for a coordinator, oldest first.
