@@ -235,6 +235,7 @@ impl Frame {
         let links: &[(&'static str, &str)] = match v.role() {
             Some(Role::Ngo) => &[
                 ("/portal", "nav.portal"),
+                ("/portal/proposals", "nav.portal_proposals"),
                 ("/items", "nav.items"),
                 ("/imports", "nav.imports"),
             ],
@@ -250,6 +251,7 @@ impl Frame {
                 ("/review", "nav.review"),
                 ("/periods", "nav.periods"),
                 ("/rates", "nav.rates"),
+                ("/programmes", "nav.mobilisation"),
             ],
             _ => &[
                 ("/", "nav.dashboard"),
@@ -259,6 +261,7 @@ impl Frame {
                 ("/periods", "nav.periods"),
                 ("/rates", "nav.rates"),
                 ("/imports", "nav.imports"),
+                ("/programmes", "nav.mobilisation"),
             ],
         };
         let nav = links
