@@ -20,6 +20,17 @@ pub(crate) fn share(num: i128, den: i128, lang: Lang) -> String {
     measures::Ratio { num, den }.percent(lang)
 }
 
+/// A label inside a sentence: its first letter in lower case, unless it opens with an
+/// acronym ("NGO interested" stays as it is).
+fn in_sentence(label: &str) -> String {
+    let mut chars = label.chars();
+    match (chars.next(), chars.next()) {
+        (Some(a), Some(b)) if b.is_uppercase() => format!("{a}{b}{}", chars.as_str()),
+        (Some(a), _) => a.to_lowercase().chain(label.chars().skip(1)).collect(),
+        (None, _) => String::new(),
+    }
+}
+
 /// An amount in the target's currency, in words ("2,5 triệu USD", "29,96 tỷ đồng").
 fn target_words(minor: i128, currency: Currency, lang: Lang) -> String {
     if currency == Currency::VND {
@@ -155,7 +166,7 @@ pub(super) fn blocks(f: &Fmt, look: &LookupData, s: &StageProgress) -> Vec<Block
         .by_status()
         .into_iter()
         .filter(|(_, n)| *n > 0)
-        .map(|(st, n)| format!("{} {n}", st.label(lang).to_lowercase()))
+        .map(|(st, n)| format!("{} {n}", in_sentence(st.label(lang))))
         .collect();
     let from_proposals: Vec<_> = s
         .proposals
