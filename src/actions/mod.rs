@@ -23,6 +23,7 @@ pub mod items;
 pub mod items_views;
 pub mod ledger;
 pub mod ledger_batch;
+pub mod mobilisation;
 pub mod orgs;
 pub mod periods;
 pub mod progress;

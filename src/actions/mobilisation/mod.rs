@@ -1,0 +1,3 @@
+//! Aid mobilisation by stage.
+
+pub mod activities;
