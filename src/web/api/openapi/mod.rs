@@ -5,6 +5,7 @@
 use rocket::serde::json::{Value, json};
 
 mod accounts;
+mod activities;
 mod imports;
 mod ledger;
 mod paths;
@@ -19,7 +20,8 @@ fn schemas() -> Value {
         .into_iter()
         .chain(ledger::entries())
         .chain(reporting::entries())
-        .chain(imports::entries());
+        .chain(imports::entries())
+        .chain(activities::entries());
     Value::Object(list.map(|(k, v)| (k.to_string(), v)).collect())
 }
 

@@ -1,5 +1,6 @@
 //! Every operation of the API: method, path, parameters, body and answer.
 
+mod activities;
 mod identity;
 mod imports;
 mod records;
@@ -84,5 +85,6 @@ pub(super) fn operations() -> Vec<Op> {
     all.extend(records::ledger());
     all.extend(review::reporting());
     all.extend(imports::imports());
+    all.extend(activities::activities());
     all
 }
