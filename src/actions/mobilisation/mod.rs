@@ -1,3 +1,4 @@
 //! Aid mobilisation by stage.
 
 pub mod activities;
+pub mod activities_views;

@@ -236,6 +236,7 @@ impl Frame {
             Some(Role::Ngo) => &[
                 ("/portal", "nav.portal"),
                 ("/items", "nav.items"),
+                ("/activities", "nav.activities"),
                 ("/imports", "nav.imports"),
             ],
             Some(Role::Admin) => &[
@@ -250,6 +251,7 @@ impl Frame {
                 ("/review", "nav.review"),
                 ("/periods", "nav.periods"),
                 ("/rates", "nav.rates"),
+                ("/activities", "nav.activities"),
             ],
             _ => &[
                 ("/", "nav.dashboard"),
@@ -259,6 +261,7 @@ impl Frame {
                 ("/periods", "nav.periods"),
                 ("/rates", "nav.rates"),
                 ("/imports", "nav.imports"),
+                ("/activities", "nav.activities"),
             ],
         };
         let nav = links

@@ -152,6 +152,9 @@ pub struct Form {
     values: HashMap<String, String>,
     errors: HashMap<String, String>,
     lang: Lang,
+    /// A form's own fields and their label keys, in the order it shows them, for forms whose
+    /// fields [`LABELS`] does not name (see [`Form::labelled`]).
+    own: &'static [(&'static str, &'static str)],
 }
 
 impl Form {
@@ -162,7 +165,16 @@ impl Form {
             values,
             errors: HashMap::new(),
             lang,
+            own: &[],
         }
+    }
+
+    /// The same form with its own fields' labels: a refusal naming one of them is shown
+    /// beside it, and the summary names it with its label, in this order.
+    #[must_use]
+    pub fn labelled(mut self, own: &'static [(&'static str, &'static str)]) -> Form {
+        self.own = own;
+        self
     }
 
     /// An empty form with these starting values.
@@ -271,9 +283,11 @@ impl Form {
             .iter()
             .filter(|(name, _)| name.as_str() != "_form")
             .map(|(name, message)| {
-                let (rank, label) = match LABELS.iter().position(|(n, _)| n == name) {
-                    Some(i) => (i, t(self.lang, LABELS[i].1).to_string()),
-                    None => match row_label(name) {
+                let own = self.own.iter().position(|(n, _)| n == name);
+                let (rank, label) = match (own, LABELS.iter().position(|(n, _)| n == name)) {
+                    (Some(i), _) => (i, t(self.lang, self.own[i].1).to_string()),
+                    (None, Some(i)) => (i, t(self.lang, LABELS[i].1).to_string()),
+                    (None, None) => match row_label(name) {
                         Some((key, n)) => {
                             let row = t(self.lang, "periods.summary.row").replace("{n}", n);
                             (LABELS.len(), format!("{}, {row}", t(self.lang, key)))
@@ -365,6 +379,7 @@ impl Form {
         };
         let text = refusal_text(self.lang, code, &message);
         let field = match field.as_str() {
+            f if self.own.iter().any(|(n, _)| *n == f) => field,
             "sectors" => "share_1".to_string(),
             "localities" => "lshare_1".to_string(),
             "to_usd" | "to_vnd" | "date" | "value_date" | "amount" | "currency" | "source"
