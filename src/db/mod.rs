@@ -29,6 +29,8 @@ pub mod logins;
 pub mod milestone_reports;
 pub mod orgs;
 pub mod periods;
+pub mod programmes;
+pub mod proposals;
 pub mod rates;
 pub mod reference;
 pub mod reports;

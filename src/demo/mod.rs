@@ -14,6 +14,7 @@
 mod budgets;
 mod fates;
 mod ledger;
+mod mobilisation;
 mod names;
 mod orgs;
 mod pick;
@@ -103,9 +104,17 @@ pub async fn load(ctx: &Ctx) -> Result<String> {
         &mut tx, ctx, &actor, &org_ids, &user_ids, &planned, &ledgers, &rate_rows,
     )
     .await?;
+    let mobilised = mobilisation::insert(
+        &mut tx,
+        &actor,
+        &org_ids,
+        (user_ids.ngo, org_ids.ngos[users::NGO_USER_ORG]),
+    )
+    .await?;
     tx.commit().await?;
 
     let counts = Counts {
+        mobilised,
         sectors,
         units,
         rates: rate_rows.len(),
@@ -115,6 +124,7 @@ pub async fn load(ctx: &Ctx) -> Result<String> {
 }
 
 struct Counts {
+    mobilised: mobilisation::Written,
     sectors: usize,
     units: usize,
     rates: usize,
@@ -157,6 +167,11 @@ fn summary(c: &Counts, planned: &[plan::Item], accounts: &[users::Prepared]) -> 
         s,
         "  budgets and planned disbursements: {} (plans, never summed)",
         w.budgets
+    );
+    let _ = writeln!(
+        s,
+        "  mobilisation: {} stage programmes (2021-2025, 2026-2030) with targets, {} proposals offered to NGOs",
+        c.mobilised.programmes, c.mobilised.proposals
     );
     let _ = writeln!(
         s,

@@ -87,8 +87,14 @@ mod tests {
     #[test]
     fn codes_and_labels_are_distinct() {
         for all in [
-            ProposalStatus::ALL.iter().map(|s| (s.code(), s.label(Lang::Vi), s.label(Lang::En))).collect::<Vec<_>>(),
-            ActivityKind::ALL.iter().map(|s| (s.code(), s.label(Lang::Vi), s.label(Lang::En))).collect(),
+            ProposalStatus::ALL
+                .iter()
+                .map(|s| (s.code(), s.label(Lang::Vi), s.label(Lang::En)))
+                .collect::<Vec<_>>(),
+            ActivityKind::ALL
+                .iter()
+                .map(|s| (s.code(), s.label(Lang::Vi), s.label(Lang::En)))
+                .collect(),
         ] {
             for (i, a) in all.iter().enumerate() {
                 for b in &all[i + 1..] {

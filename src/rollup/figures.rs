@@ -95,6 +95,9 @@ pub struct Figures {
     pub milestones_overdue: Vec<Milestone>,
     pub rates_used: Vec<RateRow>,
     pub unconverted: Vec<UnconvertedRow>,
+    /// The stage programme whose stage holds the period's last day, and how far it has come
+    /// to that day; `None` when no programme covers it.
+    pub stage: Option<super::progress::StageProgress>,
 }
 
 const SPLIT_DIMENSIONS: [Dimension; 6] = [
@@ -358,5 +361,6 @@ pub async fn figures(tx: &mut Tx, look: &LookupData, period: &Period) -> Result<
         milestones_overdue,
         rates_used,
         unconverted: unconverted(tx, w).await?,
+        stage: super::progress::stage_of(tx, look, period).await?,
     })
 }

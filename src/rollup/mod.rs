@@ -10,6 +10,7 @@ pub mod breakdown;
 pub mod figures;
 pub mod kinds;
 pub mod measures;
+pub mod progress;
 pub mod sums;
 pub mod table;
 

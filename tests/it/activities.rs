@@ -16,7 +16,9 @@ use aidledger::actions::mobilisation::activities::{
 use aidledger::db::activities::NewActivity;
 use aidledger::db::audit::entries_for;
 use aidledger::db::programmes::{NewProgramme, insert_programme};
-use aidledger::db::proposals::{NewProposal, get_proposal, insert_proposal, presentations_of};
+use aidledger::db::proposals::{
+    NewProposal, get_proposal, insert_proposal, presentations_of, set_status,
+};
 use aidledger::domain::Currency;
 use aidledger::domain::mobilisation::{ActivityKind, ProposalStatus};
 use aidledger::error::Error;
@@ -134,15 +136,16 @@ async fn an_activity_records_presentations_to_the_ngos_there_and_moves_proposed_
         );
         let now = get_proposal(&mut tx, p).await.unwrap().unwrap();
         assert_eq!(now.status, ProposalStatus::Presented);
-        let actions: Vec<String> = entries_for(&mut tx, "proposal", &p.to_string())
+        let mut actions: Vec<String> = entries_for(&mut tx, "proposal", &p.to_string())
             .await
             .unwrap()
             .into_iter()
             .map(|e| e.action)
             .collect();
+        actions.sort();
         assert_eq!(
             actions,
-            ["proposal.present", "proposal.present", "proposal.move"]
+            ["proposal.move", "proposal.present", "proposal.present"]
         );
     }
     let created = entries_for(&mut tx, "promotion_activity", &id.to_string())
@@ -240,6 +243,34 @@ async fn editing_an_activity_follows_its_new_lists_and_is_audited_with_before_an
             .as_deref()
             .unwrap()
             .contains("Hội nghị xúc tiến")
+    );
+
+    // Once a proposal is withdrawn, a new activity may not present it; this one, which
+    // already lists it, can still be corrected.
+    let mut tx = app.db.store().write().await.unwrap();
+    set_status(
+        &mut tx,
+        pp[1],
+        ProposalStatus::Withdrawn,
+        None,
+        aidledger::db::now(),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let mut fix = meeting(Some(pr[0]), &[app.org_a], &[pp[0], pp[1]]);
+    fix.outcome = "Corrected minutes.".into();
+    edit_activity(&app.db.ctx, coord, id, fix).await.unwrap();
+    let e = create_activity(
+        &app.db.ctx,
+        coord,
+        meeting(Some(pr[0]), &[app.org_a], &[pp[1]]),
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(&e, Error::Invalid { field: Some(f), code: "proposal_closed", .. } if f == "proposal_ids"),
+        "{e:?}"
     );
 
     let missing = edit_activity(&app.db.ctx, coord, 999_999, meeting(None, &[], &[])).await;

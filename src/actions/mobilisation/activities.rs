@@ -8,13 +8,13 @@
 //! own organisation among those taking part and only the proposals published to NGOs. Any
 //! other activity is "not found", exactly as one that does not exist (see `actions::scope`).
 
+use super::proposals::record_presentation_in;
 use crate::actions::scope::Scope;
 use crate::actions::{Actor, Ctx, record};
 use crate::db::Tx;
 use crate::db::activities::{self, Activity, NewActivity};
 use crate::db::{orgs, programmes, proposals};
 use crate::domain::item::OrgKind;
-use crate::domain::mobilisation::ProposalStatus;
 use crate::domain::role::Permission;
 use crate::error::{Error, Result};
 use chrono::NaiveDate;
@@ -37,14 +37,10 @@ pub fn activity_not_found(id: i64) -> Error {
 
 /// The rules of an activity's own fields; text is cleaned in place.
 fn validate(cmd: &mut NewActivity) -> Result<()> {
-    use crate::domain::text::{line_field, multiline_field};
+    use crate::domain::text::line_field;
     line_field("title", &mut cmd.title, 500)?;
     line_field("place", &mut cmd.place, 300)?;
-    if cmd.outcome.trim().is_empty() {
-        cmd.outcome.clear();
-    } else {
-        multiline_field("outcome", &mut cmd.outcome, 4000)?;
-    }
+    super::optional_text("outcome", &mut cmd.outcome, 4000)?;
     crate::domain::period::reportable_field("held_on", cmd.held_on)?;
     for (field, ids) in [
         ("organisation_ids", &cmd.organisation_ids),
@@ -71,9 +67,11 @@ fn validate(cmd: &mut NewActivity) -> Result<()> {
 }
 
 /// The programme, organisations and proposals named must exist; an activity under a
-/// programme is held within its stage and presents that programme's proposals. Returns the
-/// foreign NGOs among the organisations (the ones a proposal is presented to).
-async fn check_references(tx: &mut Tx, cmd: &NewActivity) -> Result<Vec<i64>> {
+/// programme is held within its stage and presents that programme's proposals; a proposal
+/// newly listed must still be open (one `already` listed stays, so an old activity can be
+/// corrected after its proposal was approved). Returns the foreign NGOs among the
+/// organisations (the ones a proposal is presented to).
+async fn check_references(tx: &mut Tx, cmd: &NewActivity, already: &[i64]) -> Result<Vec<i64>> {
     if let Some(pid) = cmd.programme_id {
         let Some(p) = programmes::get_programme(tx, pid).await? else {
             return Err(Error::invalid(
@@ -127,19 +125,23 @@ async fn check_references(tx: &mut Tx, cmd: &NewActivity) -> Result<Vec<i64>> {
                 ),
             ));
         }
-        if p.status == ProposalStatus::Withdrawn {
+        if !p.status.is_open() && !already.contains(id) {
             return Err(Error::invalid(
                 "proposal_ids",
-                "proposal_withdrawn",
-                format!("proposal {id} is withdrawn; put it back on the list before presenting it"),
+                "proposal_closed",
+                format!(
+                    "proposal {id} is {}; it is no longer presented to NGOs",
+                    p.status.label(crate::domain::Lang::En).to_lowercase()
+                ),
             ));
         }
     }
     Ok(ngos)
 }
 
-/// Records that each proposal was presented to each NGO at activity `id` on `on`, and moves
-/// a proposal still `proposed` to `presented` (when an NGO took part to present it to).
+/// Records that each open proposal was presented to each NGO at activity `id` on `on`,
+/// through the proposals' own action (which audits it and moves a proposal still `proposed`
+/// to `presented`); a presentation already recorded that day is not recorded twice.
 async fn present(
     tx: &mut Tx,
     actor: &Actor,
@@ -148,47 +150,17 @@ async fn present(
     proposal_ids: &[i64],
     ngos: &[i64],
 ) -> Result<()> {
-    let now = crate::db::now();
     for pid in proposal_ids {
+        let open = proposals::get_proposal(tx, *pid)
+            .await?
+            .is_some_and(|p| p.status.is_open());
+        if !open {
+            continue;
+        }
         for org in ngos {
-            if activities::presentation_exists(tx, *pid, *org, on).await? {
-                continue;
+            if !activities::presentation_exists(tx, *pid, *org, on).await? {
+                record_presentation_in(tx, actor, *pid, *org, on, Some(id)).await?;
             }
-            let pres = proposals::insert_presentation(tx, *pid, *org, on, Some(id)).await?;
-            let after = serde_json::json!({"id": pres, "proposal_id": pid, "organisation_id": org,
-                                           "presented_on": on, "activity_id": id});
-            record::<(), _>(
-                tx,
-                actor,
-                "proposal.present",
-                "proposal",
-                pid,
-                None,
-                Some(&after),
-                now,
-            )
-            .await?;
-        }
-        if ngos.is_empty() {
-            continue;
-        }
-        let Some(before) = proposals::get_proposal(tx, *pid).await? else {
-            continue;
-        };
-        if before.status == ProposalStatus::Proposed {
-            proposals::set_status(tx, *pid, ProposalStatus::Presented, None, now).await?;
-            let after = proposals::get_proposal(tx, *pid).await?;
-            record(
-                tx,
-                actor,
-                "proposal.move",
-                "proposal",
-                pid,
-                Some(&before),
-                after.as_ref(),
-                now,
-            )
-            .await?;
         }
     }
     Ok(())
@@ -214,7 +186,7 @@ pub async fn create_activity(ctx: &Ctx, actor: &Actor, cmd: NewActivity) -> Resu
 pub async fn create_activity_in(tx: &mut Tx, actor: &Actor, mut cmd: NewActivity) -> Result<i64> {
     actor.require(Permission::EditMobilisation)?;
     validate(&mut cmd)?;
-    let ngos = check_references(tx, &cmd).await?;
+    let ngos = check_references(tx, &cmd, &[]).await?;
     let now = crate::db::now();
     let id = activities::insert_activity(tx, &cmd, now).await?;
     let after = activity_in(tx, id).await?;
@@ -251,7 +223,7 @@ pub async fn edit_activity_in(
     actor.require(Permission::EditMobilisation)?;
     let before = activity_in(tx, id).await?;
     validate(&mut cmd)?;
-    let ngos = check_references(tx, &cmd).await?;
+    let ngos = check_references(tx, &cmd, &before.proposal_ids).await?;
     let now = crate::db::now();
     activities::update_activity(tx, id, &cmd, now).await?;
     for (pres, proposal, org, on) in activities::presentations_of_activity(tx, id).await? {

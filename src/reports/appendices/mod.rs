@@ -4,6 +4,7 @@
 //! here. This file builds the two item tables; [`groups`] the others.
 
 mod groups;
+mod proposals;
 
 use super::document::{Fmt, table_columns};
 use super::labels::Labels;
@@ -211,7 +212,11 @@ pub(crate) fn build(labels: &Labels, f: &Fmt, look: &LookupData, fig: &Figures) 
     };
 
     let (t3, t4, t5, t6, t7) = groups::build(labels, f, look, fig);
-    vec![t1, t2, t3, t4, t5, t6, t7]
+    let mut out = vec![t1, t2, t3, t4, t5, t6, t7];
+    if let Some(stage) = &fig.stage {
+        out.push(proposals::table(f, look, stage));
+    }
+    out
 }
 
 /// "Name (Country)", unless the name already ends with its country in brackets.

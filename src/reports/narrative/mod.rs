@@ -15,6 +15,7 @@ use crate::rollup::figures::Figures;
 use crate::rollup::measures;
 
 mod parts;
+mod stage;
 use parts::{assessment, comparison, management};
 
 /// The six sections in order; IV is split into its results and its difficulties.
@@ -256,6 +257,9 @@ fn results(labels: &Labels, f: &Fmt, look: &LookupData, period: &Period, fig: &F
             measures::rate_label(lang)
         ),
     )));
+    if let Some(stage) = &fig.stage {
+        blocks.extend(stage::blocks(f, look, stage));
+    }
     if fig.unverified.vnd != 0 {
         blocks.push(Block::Paragraph(f.t(
             &format!("Các khoản giải ngân đã nhập nhưng chưa được xác minh, trị giá {}, chưa được tính vào số liệu trên.", measures::vnd_in_words(fig.unverified.vnd, lang)),
