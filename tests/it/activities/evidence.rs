@@ -13,6 +13,9 @@ use aidledger::error::Error;
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
 use std::str::FromStr;
 
+/// A stored document's id, its three possible records and its bytes.
+type StoredDoc = (i64, Option<i64>, Option<i64>, Option<i64>, Vec<u8>);
+
 fn pdf() -> Vec<u8> {
     b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n".to_vec()
 }
@@ -182,7 +185,7 @@ async fn the_sqlite_rebuild_keeps_every_document() {
         .unwrap();
     }
     migrator.run(&pool).await.unwrap();
-    let rows: Vec<(i64, Option<i64>, Option<i64>, Option<i64>, Vec<u8>)> = sqlx::query_as(
+    let rows: Vec<StoredDoc> = sqlx::query_as(
         "SELECT id, disbursement_id, milestone_id, activity_id, content FROM evidence_document ORDER BY id",
     )
     .fetch_all(&pool)
