@@ -27,8 +27,9 @@ use std::collections::HashSet;
 pub struct Written {
     pub programmes: usize,
     pub proposals: usize,
-    pub proposal_ids: Vec<i64>,
+    /// The ids written, for the promotion activities that follow.
     pub programme_ids: Vec<i64>,
+    pub proposal_ids: Vec<i64>,
 }
 
 fn target(dimension: D, code: &str, usd: Option<i64>, items: Option<i64>) -> ProgrammeTarget {
@@ -54,7 +55,7 @@ fn programmes() -> [NewProgramme; 2] {
             starts_on: date(2021, 1, 1),
             ends_on: date(2025, 12, 31),
             target_currency: Currency::USD,
-            target_minor: 25_000_000_00,
+            target_minor: 25_000_000 * 100,
             target_items: Some(140),
             targets: vec![
                 target(D::SectorGroup, "HEALTH", Some(5_000_000), Some(30)),
@@ -76,7 +77,7 @@ fn programmes() -> [NewProgramme; 2] {
             starts_on: date(2026, 1, 1),
             ends_on: date(2030, 12, 31),
             target_currency: Currency::USD,
-            target_minor: 30_000_000_00,
+            target_minor: 30_000_000 * 100,
             target_items: Some(150),
             targets: vec![
                 target(D::SectorGroup, "HEALTH", Some(6_000_000), None),
@@ -517,8 +518,8 @@ pub async fn insert(
     Ok(Written {
         programmes: programme_ids.len(),
         proposals: proposal_ids.len(),
-        proposal_ids,
         programme_ids,
+        proposal_ids,
     })
 }
 

@@ -29,6 +29,7 @@ mod iati_import;
 mod iati_import_hand;
 mod iati_schema;
 mod iati_schema_edges;
+mod mobilisation_report;
 mod pages;
 mod pages_dash;
 mod pages_forms;

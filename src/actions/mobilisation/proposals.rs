@@ -185,9 +185,9 @@ pub async fn move_proposal_in(
             "status",
             "invalid_transition",
             format!(
-                "a proposal that is {} cannot become {}",
-                before.status.label(crate::domain::Lang::En).to_lowercase(),
-                next.label(crate::domain::Lang::En).to_lowercase()
+                "a proposal with status \"{}\" cannot move to \"{}\"; the path is proposed, presented, interested, agreed, approved (or withdrawn)",
+                before.status.code(),
+                next.code()
             ),
         ));
     }

@@ -12,6 +12,7 @@ pub mod imports;
 pub mod items;
 pub mod ledger_admin;
 pub mod milestones;
+pub mod mobilisation;
 pub mod money;
 pub mod openapi;
 pub mod orgs;
@@ -57,6 +58,20 @@ pub fn routes() -> Vec<rocket::Route> {
         money::reverse,
         money::accept,
         money::give_back,
+        mobilisation::list_programmes,
+        mobilisation::get_programme,
+        mobilisation::create_programme,
+        mobilisation::amend_programme,
+        mobilisation::programme_progress,
+        mobilisation::list_proposals,
+        mobilisation::get_proposal,
+        mobilisation::create_proposal,
+        mobilisation::edit_proposal,
+        mobilisation::move_proposal,
+        mobilisation::present_proposal,
+        mobilisation::register_interest,
+        mobilisation::open_interests,
+        mobilisation::acknowledge_interest,
         milestones::list,
         milestones::create,
         milestones::update,

@@ -5,6 +5,7 @@
 mod access;
 mod flows;
 mod isolation;
+mod mobilisation;
 mod openapi;
 mod race;
 

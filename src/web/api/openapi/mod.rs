@@ -8,6 +8,7 @@ mod accounts;
 mod activities;
 mod imports;
 mod ledger;
+mod mobilisation;
 mod paths;
 mod reporting;
 mod schema;
@@ -21,6 +22,7 @@ fn schemas() -> Value {
         .chain(ledger::entries())
         .chain(reporting::entries())
         .chain(imports::entries())
+        .chain(mobilisation::entries())
         .chain(activities::entries());
     Value::Object(list.map(|(k, v)| (k.to_string(), v)).collect())
 }

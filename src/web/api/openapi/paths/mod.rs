@@ -3,6 +3,7 @@
 mod activities;
 mod identity;
 mod imports;
+mod mobilisation;
 mod records;
 mod review;
 
@@ -85,6 +86,7 @@ pub(super) fn operations() -> Vec<Op> {
     all.extend(records::ledger());
     all.extend(review::reporting());
     all.extend(imports::imports());
+    all.extend(mobilisation::mobilisation());
     all.extend(activities::activities());
     all
 }
