@@ -66,11 +66,34 @@ pub struct Dashboard {
     pub by_sector_group: Vec<NamedPair>,
     pub by_country: Vec<NamedPair>,
     pub quarterly: Vec<NamedPair>,
+    /// The stage programme's priority sector groups and localities, named, with what the
+    /// stage committed in each (empty without a programme covering the period's end).
+    pub stage_targets: Vec<NamedPair>,
     pub unconverted: Vec<Unconverted>,
     pub awaiting_verification: usize,
     pub drafts: usize,
     pub overdue: Vec<OverdueMilestone>,
     pub certificates: Vec<CertificateAlert>,
+}
+
+fn stage_targets(look: &LookupData, f: &Figures, lang: Lang) -> Vec<NamedPair> {
+    use crate::domain::mobilisation::TargetDimension;
+    f.stage
+        .iter()
+        .flat_map(|s| &s.targets)
+        .map(|t| NamedPair {
+            name: group_name(
+                look,
+                match t.target.dimension {
+                    TargetDimension::SectorGroup => Dimension::SectorGroup,
+                    TargetDimension::Locality => Dimension::Locality,
+                },
+                &t.target.code,
+                lang,
+            ),
+            value: t.committed,
+        })
+        .collect()
 }
 
 fn named(look: &LookupData, dim: Dimension, f: &Figures, lang: Lang) -> Vec<NamedPair> {
@@ -178,6 +201,7 @@ pub async fn dashboard_in(tx: &mut Tx, period: &Period, lang: Lang) -> Result<Da
         by_sector_group: named(&look, Dimension::SectorGroup, &fig, lang),
         by_country: named(&look, Dimension::Country, &fig, lang),
         quarterly,
+        stage_targets: stage_targets(&look, &fig, lang),
         figures: fig,
         unconverted,
         awaiting_verification,

@@ -10,5 +10,6 @@
 mod browser;
 mod evidence;
 mod flows;
+mod mobilisation;
 mod pages;
 mod server;

@@ -299,6 +299,10 @@ fn main_pages(item: i64, own_item: i64) -> Vec<(&'static str, Vec<(String, &'sta
                 ("/periods".into(), "periods"),
                 ("/rates".into(), "rates"),
                 ("/account/tokens".into(), "tokens"),
+                ("/programmes".into(), "programmes"),
+                ("/programmes/new".into(), "programme-form"),
+                ("/proposals".into(), "proposals"),
+                ("/proposals/new".into(), "proposal-form"),
             ],
         ),
         (
@@ -315,6 +319,7 @@ fn main_pages(item: i64, own_item: i64) -> Vec<(&'static str, Vec<(String, &'sta
             "e2e_ngo",
             vec![
                 ("/portal".into(), "portal"),
+                ("/portal/proposals".into(), "portal-proposals"),
                 ("/items".into(), "items"),
                 (format!("/items/{own_item}"), "item"),
                 ("/account/tokens".into(), "tokens"),

@@ -36,6 +36,7 @@ mod pages_forms;
 mod pages_items;
 mod pages_lang;
 mod pages_lists;
+mod pages_mobilisation;
 mod pages_periods;
 mod pages_portal;
 mod periods;

@@ -16,16 +16,13 @@ use aidledger::rollup::LookupData;
 use aidledger::rollup::figures::figures;
 use rust_decimal::{Decimal, RoundingStrategy};
 
+/// `num / den` in hundredths of a percent, rounded half away from zero, then written as
+/// the report writes a share.
 fn pct(num: i128, den: i128, lang: Lang) -> String {
-    let v = (Decimal::from_i128_with_scale(num, 0) * Decimal::ONE_HUNDRED
+    let v = (Decimal::from_i128_with_scale(num, 0) * Decimal::from(10_000)
         / Decimal::from_i128_with_scale(den, 0))
-    .round_dp_with_strategy(1, RoundingStrategy::MidpointAwayFromZero);
-    let s = format!("{v:.1}");
-    if lang == Lang::Vi {
-        s.replace('.', ",")
-    } else {
-        s
-    }
+    .round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero);
+    aidledger::rollup::measures::percent_of_bp(v.mantissa(), lang)
 }
 
 #[tokio::test]
@@ -113,16 +110,16 @@ async fn the_demo_2025_report_states_the_stage_progress_and_lists_every_proposal
         );
         let wanted = match lang {
             Lang::Vi => [
-                format!("đạt {share}% mục tiêu giai đoạn (25 triệu USD)"),
+                format!("đạt {share} mục tiêu giai đoạn (25 triệu USD)"),
                 format!(
-                    "{approved} khoản viện trợ được phê duyệt, đạt {items_share}% mục tiêu {target_items} khoản"
+                    "{approved} khoản viện trợ được phê duyệt, đạt {items_share} mục tiêu {target_items} khoản"
                 ),
                 "Lũy kế từ đầu giai đoạn".to_lowercase(),
             ],
             Lang::En => [
-                format!("{share}% of the stage's target (USD 25 million)"),
+                format!("{share} of the stage's target (USD 25 million)"),
                 format!(
-                    "{approved} aid items approved, {items_share}% of the target of {target_items} items"
+                    "{approved} aid items approved, {items_share} of the target of {target_items} items"
                 ),
                 "cumulative from the start of the stage".to_string(),
             ],

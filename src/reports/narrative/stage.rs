@@ -14,6 +14,12 @@ use crate::rollup::measures;
 use crate::rollup::progress::{StageProgress, in_currency};
 use crate::rollup::table::group_name;
 
+/// `num / den` as the report and the dashboard write every share of a target: two decimals,
+/// never rounded onto 100 % (see [`measures::Ratio`]).
+pub(crate) fn share(num: i128, den: i128, lang: Lang) -> String {
+    measures::Ratio { num, den }.percent(lang)
+}
+
 /// An amount in the target's currency, in words ("2,5 triệu USD", "29,96 tỷ đồng").
 fn target_words(minor: i128, currency: Currency, lang: Lang) -> String {
     if currency == Currency::VND {
@@ -40,18 +46,18 @@ pub(super) fn blocks(f: &Fmt, look: &LookupData, s: &StageProgress) -> Vec<Block
     let (start, through) = (f.date(p.starts_on), f.date(s.through));
     let achieved = s.achieved();
     let target = i128::from(p.target_minor);
-    let pct = f.pct(achieved, target);
+    let pct = share(achieved, target, lang);
     let items_clause = match p.target_items {
         Some(n) => f.t(
             &format!(
-                "; {} khoản viện trợ được phê duyệt, đạt {}% mục tiêu {n} khoản",
+                "; {} khoản viện trợ được phê duyệt, đạt {} mục tiêu {n} khoản",
                 s.items.len(),
-                f.pct(s.items.len() as i128, i128::from(n))
+                share(s.items.len() as i128, i128::from(n), lang)
             ),
             &format!(
-                "; {} aid items approved, {}% of the target of {n} items",
+                "; {} aid items approved, {} of the target of {n} items",
                 s.items.len(),
-                f.pct(s.items.len() as i128, i128::from(n))
+                share(s.items.len() as i128, i128::from(n), lang)
             ),
         ),
         None => f.t(
@@ -66,7 +72,7 @@ pub(super) fn blocks(f: &Fmt, look: &LookupData, s: &StageProgress) -> Vec<Block
     };
     let mut out = vec![Block::Paragraph(f.t(
         &format!(
-            "Thực hiện {name} (Quyết định số {} ngày {} của {}): lũy kế từ đầu giai đoạn ({start}) đến ngày {through}, giá trị cam kết đạt {}, đạt {pct}% mục tiêu giai đoạn ({}){items_clause}. Riêng trong kỳ, giá trị cam kết đạt {} và {} khoản viện trợ được phê duyệt. Tỷ lệ được tính trên giá trị cam kết quy ra {unit} theo tỷ giá của ngày cam kết.",
+            "Thực hiện {name} (Quyết định số {} ngày {} của {}): lũy kế từ đầu giai đoạn ({start}) đến ngày {through}, giá trị cam kết đạt {}, đạt {pct} mục tiêu giai đoạn ({}){items_clause}. Riêng trong kỳ, giá trị cam kết đạt {} và {} khoản viện trợ được phê duyệt. Tỷ lệ được tính trên giá trị cam kết quy ra {unit} theo tỷ giá của ngày cam kết.",
             p.decision_number,
             f.date(p.decision_date),
             p.decision_authority,
@@ -76,7 +82,7 @@ pub(super) fn blocks(f: &Fmt, look: &LookupData, s: &StageProgress) -> Vec<Block
             s.items_in_period.len(),
         ),
         &format!(
-            "Under the {name} (Decision No. {} of {} by {}): cumulative from the start of the stage ({start}) to {through}, commitments total {}, {pct}% of the stage's target ({}){items_clause}. In the period alone, commitments total {} and {} aid items were approved. The percentage is of commitments converted to {unit} at the rate of their date.",
+            "Under the {name} (Decision No. {} of {} by {}): cumulative from the start of the stage ({start}) to {through}, commitments total {}, {pct} of the stage's target ({}){items_clause}. In the period alone, commitments total {} and {} aid items were approved. The percentage is of commitments converted to {unit} at the rate of their date.",
             p.decision_number,
             f.date(p.decision_date),
             p.decision_authority,
@@ -105,7 +111,7 @@ pub(super) fn blocks(f: &Fmt, look: &LookupData, s: &StageProgress) -> Vec<Block
                     target_exact(f, got, cur),
                     t.target
                         .target_minor
-                        .map_or_else(|| "-".to_string(), |m| f.pct(got, m)),
+                        .map_or_else(|| "-".to_string(), |m| share(got, m.into(), lang)),
                     match t.target.target_items {
                         Some(n) => format!("{}/{n}", t.items),
                         None => t.items.to_string(),
@@ -124,7 +130,7 @@ pub(super) fn blocks(f: &Fmt, look: &LookupData, s: &StageProgress) -> Vec<Block
                     f.t("Lĩnh vực, địa bàn ưu tiên", "Priority"),
                     f.t(&format!("Mục tiêu ({unit})"), &format!("Target ({unit})")),
                     f.t(&format!("Đã đạt ({unit})"), &format!("Achieved ({unit})")),
-                    f.t("Tỷ lệ (%)", "Share (%)"),
+                    f.t("Tỷ lệ", "Share"),
                     f.t("Số khoản", "Items"),
                 ],
                 &[

@@ -235,6 +235,7 @@ impl Frame {
         let links: &[(&'static str, &str)] = match v.role() {
             Some(Role::Ngo) => &[
                 ("/portal", "nav.portal"),
+                ("/portal/proposals", "nav.portal_proposals"),
                 ("/items", "nav.items"),
                 ("/activities", "nav.activities"),
                 ("/imports", "nav.imports"),
@@ -251,6 +252,7 @@ impl Frame {
                 ("/review", "nav.review"),
                 ("/periods", "nav.periods"),
                 ("/rates", "nav.rates"),
+                ("/programmes", "nav.mobilisation"),
                 ("/activities", "nav.activities"),
             ],
             _ => &[
@@ -261,6 +263,7 @@ impl Frame {
                 ("/periods", "nav.periods"),
                 ("/rates", "nav.rates"),
                 ("/imports", "nav.imports"),
+                ("/programmes", "nav.mobilisation"),
                 ("/activities", "nav.activities"),
             ],
         };

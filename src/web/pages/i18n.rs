@@ -30,6 +30,7 @@ static VI: LazyLock<Table> = LazyLock::new(|| {
         include_str!("i18n/evidence.vi.toml"),
         include_str!("i18n/portal.vi.toml"),
         include_str!("i18n/imports.vi.toml"),
+        include_str!("i18n/mobilisation.vi.toml"),
         include_str!("i18n/activities.vi.toml"),
     ])
 });
@@ -45,6 +46,7 @@ static EN: LazyLock<Table> = LazyLock::new(|| {
         include_str!("i18n/evidence.en.toml"),
         include_str!("i18n/portal.en.toml"),
         include_str!("i18n/imports.en.toml"),
+        include_str!("i18n/mobilisation.en.toml"),
         include_str!("i18n/activities.en.toml"),
     ])
 });
@@ -97,6 +99,8 @@ mod tests {
             include_str!("i18n/portal.en.toml"),
             include_str!("i18n/imports.vi.toml"),
             include_str!("i18n/imports.en.toml"),
+            include_str!("i18n/mobilisation.vi.toml"),
+            include_str!("i18n/mobilisation.en.toml"),
             include_str!("i18n/activities.vi.toml"),
             include_str!("i18n/activities.en.toml"),
         ] {

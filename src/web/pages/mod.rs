@@ -20,6 +20,7 @@ pub mod i18n;
 pub mod imports;
 pub mod imports_upload;
 pub mod items;
+pub mod mobilisation;
 pub mod session;
 pub mod upload;
 
@@ -45,6 +46,7 @@ pub fn routes() -> Vec<rocket::Route> {
     routes.extend(exports::routes());
     routes.extend(imports::routes());
     routes.extend(exports_page::routes());
+    routes.extend(mobilisation::routes());
     routes.extend(activities::routes());
     routes
 }

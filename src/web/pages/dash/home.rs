@@ -364,30 +364,36 @@ pub async fn dashboard(
         period: asked.map_or_else(|| p.code(), str::to_string),
         period_label: p.label(lang),
         period_error,
-        cards: cards(&d, lang),
-        charts: vec![
-            chart(
-                "chart-sector",
-                "dash.chart.sector",
-                false,
-                &d.by_sector_group,
-                lang,
-            ),
-            chart(
-                "chart-quarter",
-                "dash.chart.quarter",
-                true,
-                &d.quarterly,
-                lang,
-            ),
-            chart(
-                "chart-country",
-                "dash.chart.country",
-                false,
-                &d.by_country,
-                lang,
-            ),
-        ],
+        cards: cards(&d, lang)
+            .into_iter()
+            .chain(super::stage::card(&d, lang))
+            .collect(),
+        charts: super::stage::chart(&d, lang)
+            .into_iter()
+            .chain([
+                chart(
+                    "chart-sector",
+                    "dash.chart.sector",
+                    false,
+                    &d.by_sector_group,
+                    lang,
+                ),
+                chart(
+                    "chart-quarter",
+                    "dash.chart.quarter",
+                    true,
+                    &d.quarterly,
+                    lang,
+                ),
+                chart(
+                    "chart-country",
+                    "dash.chart.country",
+                    false,
+                    &d.by_country,
+                    lang,
+                ),
+            ])
+            .collect(),
         unverified: fmt::money(d.figures.unverified.vnd, Currency::VND, lang),
         unconverted,
         queue,

@@ -9,6 +9,7 @@ pub mod downloads;
 pub mod home;
 pub mod periods;
 pub mod review;
+pub mod stage;
 
 use crate::domain::Lang;
 use crate::domain::item::Role;

@@ -55,6 +55,8 @@ struct ReviewPage {
     note_for: Option<i64>,
     note: String,
     note_error: Option<String>,
+    /// The NGOs' interest in proposals awaiting acknowledgement (for those who keep them).
+    interests: Option<Vec<crate::web::pages::mobilisation::interests::InterestLine>>,
 }
 
 impl ReviewPage {
@@ -127,6 +129,7 @@ async fn page(ctx: &Ctx, v: &Viewer, flash: Option<FlashMessage<'_>>) -> Result<
         note_for: None,
         note: String::new(),
         note_error: None,
+        interests: crate::web::pages::mobilisation::interests::rows(ctx, v).await?,
     })
 }
 

@@ -6,7 +6,7 @@
 
 mod items;
 mod milestones;
-mod money;
+pub(crate) mod money;
 mod orgs;
 mod rates;
 mod users;
@@ -152,9 +152,9 @@ pub struct Form {
     values: HashMap<String, String>,
     errors: HashMap<String, String>,
     lang: Lang,
-    /// A form's own fields and their label keys, in the order it shows them, for forms whose
-    /// fields [`LABELS`] does not name (see [`Form::labelled`]).
-    own: &'static [(&'static str, &'static str)],
+    /// The fields of a form defined outside this module, with their label keys: the summary
+    /// names them and an action's refusal about one of them is shown beside it.
+    extra: &'static [(&'static str, &'static str)],
 }
 
 impl Form {
@@ -165,16 +165,22 @@ impl Form {
             values,
             errors: HashMap::new(),
             lang,
-            own: &[],
+            extra: &[],
         }
     }
 
-    /// The same form with its own fields' labels: a refusal naming one of them is shown
-    /// beside it, and the summary names it with its label, in this order.
+    /// The same form knowing more fields (name, label key), in the order the form shows them.
     #[must_use]
-    pub fn labelled(mut self, own: &'static [(&'static str, &'static str)]) -> Form {
-        self.own = own;
+    pub fn labelled(mut self, extra: &'static [(&'static str, &'static str)]) -> Form {
+        self.extra = extra;
         self
+    }
+
+    /// Records `text` as the error of `name` (the first error of a field wins).
+    pub fn fail_text(&mut self, name: &str, text: impl Into<String>) {
+        self.errors
+            .entry(name.to_string())
+            .or_insert_with(|| text.into());
     }
 
     /// An empty form with these starting values.
@@ -283,16 +289,21 @@ impl Form {
             .iter()
             .filter(|(name, _)| name.as_str() != "_form")
             .map(|(name, message)| {
-                let own = self.own.iter().position(|(n, _)| n == name);
-                let (rank, label) = match (own, LABELS.iter().position(|(n, _)| n == name)) {
-                    (Some(i), _) => (i, t(self.lang, self.own[i].1).to_string()),
-                    (None, Some(i)) => (i, t(self.lang, LABELS[i].1).to_string()),
-                    (None, None) => match row_label(name) {
+                let own = self.extra.iter().position(|(n, _)| n == name);
+                let (rank, label) = match own.map(|i| (i, self.extra[i].1)).or_else(|| {
+                    LABELS
+                        .iter()
+                        .position(|(n, _)| n == name)
+                        .map(|i| (self.extra.len() + i, LABELS[i].1))
+                }) {
+                    Some((i, key)) => (i, t(self.lang, key).to_string()),
+                    None => match row_label(name) {
                         Some((key, n)) => {
                             let row = t(self.lang, "periods.summary.row").replace("{n}", n);
-                            (LABELS.len(), format!("{}, {row}", t(self.lang, key)))
+                            let rank = self.extra.len() + LABELS.len();
+                            (rank, format!("{}, {row}", t(self.lang, key)))
                         }
-                        None => (LABELS.len() + 1, name.clone()),
+                        None => (self.extra.len() + LABELS.len() + 1, name.clone()),
                     },
                 };
                 let link = ErrorLink {
@@ -378,8 +389,9 @@ impl Form {
             other => return Err(other),
         };
         let text = refusal_text(self.lang, code, &message);
+        let own = self.extra.iter().any(|(n, _)| *n == field);
         let field = match field.as_str() {
-            f if self.own.iter().any(|(n, _)| *n == f) => field,
+            _ if own => field,
             "sectors" => "share_1".to_string(),
             "localities" => "lshare_1".to_string(),
             "to_usd" | "to_vnd" | "date" | "value_date" | "amount" | "currency" | "source"

@@ -158,19 +158,30 @@ pub async fn new_disbursement(ctx: &State<Ctx>, v: Viewer, id: i64) -> Result<Pa
 
 /// The amount typed in `lang` for the chosen currency, or the field's error.
 fn amount(fm: &mut Form, lang: Lang) -> Option<Money> {
-    let currency: Option<Currency> = fm.pick("currency");
+    amount_named(fm, lang, "amount", "currency")
+}
+
+/// The amount typed in the field `field` in `lang` for the currency chosen in `currency_field`,
+/// or the field's error (also for the forms of other areas, e.g. a proposal's estimate).
+pub(crate) fn amount_named(
+    fm: &mut Form,
+    lang: Lang,
+    field: &str,
+    currency_field: &str,
+) -> Option<Money> {
+    let currency: Option<Currency> = fm.pick(currency_field);
     let Some(currency) = currency else {
-        if fm.err("currency") == Some(t(lang, "forms.err.choice")) {
+        if fm.err(currency_field) == Some(t(lang, "forms.err.choice")) {
             let text = t(lang, "forms.err.currency");
-            fm.errors.insert("currency".into(), text.into());
+            fm.errors.insert(currency_field.into(), text.into());
         }
         return None;
     };
-    if fm.v("amount").trim().is_empty() {
-        fm.fail("amount", "forms.err.required");
+    if fm.v(field).trim().is_empty() {
+        fm.fail(field, "forms.err.required");
         return None;
     }
-    match Money::parse_localized(fm.v("amount"), currency, lang) {
+    match Money::parse_localized(fm.v(field), currency, lang) {
         Ok(m) => Some(m),
         Err(AmountError::TooManyDecimals(_, _, allowed)) => {
             let text = format!(
@@ -178,15 +189,15 @@ fn amount(fm: &mut Form, lang: Lang) -> Option<Money> {
                 t(lang, "forms.err.amount_decimals"),
                 currency.code()
             );
-            fm.errors.insert("amount".into(), text);
+            fm.errors.insert(field.into(), text);
             None
         }
-        Err(AmountError::BadGrouping(..)) if misplaced_point(fm.v("amount"), lang) => {
-            fm.fail("amount", "periods.err.decimal_point");
+        Err(AmountError::BadGrouping(..)) if misplaced_point(fm.v(field), lang) => {
+            fm.fail(field, "periods.err.decimal_point");
             None
         }
         Err(AmountError::BadGrouping(..)) => {
-            fm.fail("amount", "forms.err.amount_grouping");
+            fm.fail(field, "forms.err.amount_grouping");
             None
         }
         Err(AmountError::AboveMaximum(..)) => {
@@ -196,11 +207,11 @@ fn amount(fm: &mut Form, lang: Lang) -> Option<Money> {
                 t(lang, "forms.err.amount_maximum"),
                 Money::from_minor(max, currency).format_with_currency(lang)
             );
-            fm.errors.insert("amount".into(), text);
+            fm.errors.insert(field.into(), text);
             None
         }
         Err(_) => {
-            fm.fail("amount", "forms.err.amount");
+            fm.fail(field, "forms.err.amount");
             None
         }
     }
