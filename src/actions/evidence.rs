@@ -1,6 +1,7 @@
-//! Evidence documents attached to disbursements and milestones. NGO staff attach files to
-//! their own organisation's disbursement reports and milestone progress; coordinators to any
-//! disbursement or milestone. Everyone who may see the record may list and download its
+//! Evidence documents attached to disbursements, milestones and promotion activities. NGO
+//! staff attach files to their own organisation's disbursement reports and milestone progress;
+//! coordinators to any disbursement, milestone or activity. Everyone who may see the record
+//! (for an activity, NGO staff of an organisation that took part) may list and download its
 //! documents, through the same scope as the record: another organisation's document is "not
 //! found", exactly as one that does not exist. Attaching and removing are audited (name, type,
 //! size and SHA-256; the bytes themselves stay out of the audit trail).
@@ -20,6 +21,15 @@ use sha2::{Digest, Sha256};
 pub enum Target {
     Disbursement(i64),
     Milestone(i64),
+    Activity(i64),
+}
+
+/// The record whose page lists a document: the aid item of a disbursement or milestone, or
+/// the promotion activity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Owner {
+    Item(i64),
+    Activity(i64),
 }
 
 /// A file as received: the name it was sent with (not trusted) and its bytes.
@@ -69,11 +79,16 @@ pub fn check_file(bytes: &[u8], max_bytes: u64) -> Result<DocKind> {
 }
 
 /// Who may attach to `target`: coordinators to any record, NGO staff to their own
-/// organisation's (scope first, so another's record is "not found"). Returns the item id.
-async fn may_attach(tx: &mut Tx, actor: &Actor, target: Target) -> Result<i64> {
+/// organisation's (scope first, so another's record is "not found"); to an activity,
+/// coordinators only. Returns the record whose page lists it.
+async fn may_attach(tx: &mut Tx, actor: &Actor, target: Target) -> Result<Owner> {
     let staff = match target {
         Target::Disbursement(_) => Permission::EditLedger,
         Target::Milestone(_) => Permission::EditMilestones,
+        Target::Activity(id) => {
+            super::mobilisation::activities::may_attach_in(tx, actor, id).await?;
+            return Ok(Owner::Activity(id));
+        }
     };
     let scope = if actor.require(staff).is_ok() {
         Scope::All
@@ -84,8 +99,9 @@ async fn may_attach(tx: &mut Tx, actor: &Actor, target: Target) -> Result<i64> {
     let item_id = match target {
         Target::Disbursement(id) => scope::disbursement(tx, scope, id).await?.item_id,
         Target::Milestone(id) => scope::milestone(tx, scope, id).await?.item_id,
+        Target::Activity(id) => return Ok(Owner::Activity(id)),
     };
-    Ok(item_id)
+    Ok(Owner::Item(item_id))
 }
 
 pub async fn attach(
@@ -93,14 +109,14 @@ pub async fn attach(
     actor: &Actor,
     target: Target,
     file: &Upload,
-) -> Result<(i64, Document)> {
+) -> Result<(Owner, Document)> {
     let mut tx = ctx.store.write().await?;
     let out = attach_in(&mut tx, actor, target, file, ctx.config.evidence_max_bytes).await?;
     tx.commit().await?;
     Ok(out)
 }
 
-/// Checks and stores `file` on `target`; returns the item the record belongs to and the
+/// Checks and stores `file` on `target`; returns the record whose page lists it and the
 /// stored document.
 pub async fn attach_in(
     tx: &mut Tx,
@@ -108,14 +124,15 @@ pub async fn attach_in(
     target: Target,
     file: &Upload,
     max_bytes: u64,
-) -> Result<(i64, Document)> {
-    let item_id = may_attach(tx, actor, target).await?;
+) -> Result<(Owner, Document)> {
+    let owner = may_attach(tx, actor, target).await?;
     let kind = check_file(&file.bytes, max_bytes)?;
     let name = safe_name(&file.name, kind);
     let sha = hex::encode(Sha256::digest(&file.bytes));
-    let (disbursement_id, milestone_id) = match target {
-        Target::Disbursement(id) => (Some(id), None),
-        Target::Milestone(id) => (None, Some(id)),
+    let (disbursement_id, milestone_id, activity_id) = match target {
+        Target::Disbursement(id) => (Some(id), None, None),
+        Target::Milestone(id) => (None, Some(id), None),
+        Target::Activity(id) => (None, None, Some(id)),
     };
     let now = crate::db::now();
     let doc = evidence::insert_document(
@@ -123,6 +140,7 @@ pub async fn attach_in(
         &NewDocument {
             disbursement_id,
             milestone_id,
+            activity_id,
             file_name: &name,
             content_type: kind.mime(),
             sha256: &sha,
@@ -144,22 +162,29 @@ pub async fn attach_in(
         now,
     )
     .await?;
-    Ok((item_id, doc))
+    Ok((owner, doc))
 }
 
 /// The document if the actor may see the record it belongs to.
-async fn visible(tx: &mut Tx, actor: &Actor, id: i64) -> Result<(i64, Document)> {
+async fn visible(tx: &mut Tx, actor: &Actor, id: i64) -> Result<(Owner, Document)> {
     let scope = Scope::of(actor)?;
     let doc = evidence::get_document(tx, id)
         .await?
         .ok_or_else(|| document_not_found(id))?;
-    let item = match (doc.disbursement_id, doc.milestone_id) {
-        (Some(d), _) => scope::disbursement(tx, scope, d).await.map(|d| d.item_id),
-        (None, Some(m)) => scope::milestone(tx, scope, m).await.map(|m| m.item_id),
-        (None, None) => Err(document_not_found(id)),
+    let owner = match (doc.disbursement_id, doc.milestone_id, doc.activity_id) {
+        (Some(d), _, _) => scope::disbursement(tx, scope, d)
+            .await
+            .map(|d| Owner::Item(d.item_id)),
+        (None, Some(m), _) => scope::milestone(tx, scope, m)
+            .await
+            .map(|m| Owner::Item(m.item_id)),
+        (None, None, Some(a)) => super::mobilisation::activities::visible_in(tx, actor, a)
+            .await
+            .map(|_| Owner::Activity(a)),
+        (None, None, None) => Err(document_not_found(id)),
     };
-    match item {
-        Ok(item_id) => Ok((item_id, doc)),
+    match owner {
+        Ok(owner) => Ok((owner, doc)),
         Err(Error::NotFound(_)) => Err(document_not_found(id)),
         Err(e) => Err(e),
     }
@@ -210,12 +235,22 @@ pub async fn of_disbursements(ctx: &Ctx, actor: &Actor, ids: &[i64]) -> Result<V
     evidence::list_for_disbursements(&mut tx, &seen).await
 }
 
+/// The documents of promotion activity `id`, for whoever may see the activity.
+pub async fn of_activity(ctx: &Ctx, actor: &Actor, id: i64) -> Result<Vec<Document>> {
+    let mut tx = ctx.store.read().await?;
+    super::mobilisation::activities::visible_in(&mut tx, actor, id).await?;
+    evidence::list_for_activity(&mut tx, id).await
+}
+
 /// Removes document `id`: a coordinator may remove any, NGO staff only the ones they attached
-/// themselves. Returns the item it belonged to.
-pub async fn remove(ctx: &Ctx, actor: &Actor, id: i64) -> Result<i64> {
+/// themselves. Returns the record whose page listed it.
+pub async fn remove(ctx: &Ctx, actor: &Actor, id: i64) -> Result<Owner> {
     let mut tx = ctx.store.write().await?;
-    let (item_id, doc) = visible(&mut tx, actor, id).await?;
-    let staff = actor.require(Permission::EditLedger).is_ok();
+    let (owner, doc) = visible(&mut tx, actor, id).await?;
+    let staff = match owner {
+        Owner::Item(_) => actor.require(Permission::EditLedger).is_ok(),
+        Owner::Activity(_) => actor.require(Permission::EditMobilisation).is_ok(),
+    };
     let own = actor.user_id.is_some()
         && actor.user_id == doc.uploaded_by
         && actor.require(Permission::ReportProgress).is_ok();
@@ -237,5 +272,5 @@ pub async fn remove(ctx: &Ctx, actor: &Actor, id: i64) -> Result<i64> {
     )
     .await?;
     tx.commit().await?;
-    Ok(item_id)
+    Ok(owner)
 }

@@ -1,4 +1,5 @@
-//! Evidence documents: the bytes of a file attached to a disbursement or a milestone, with its
+//! Evidence documents: the bytes of a file attached to a disbursement, a milestone or a
+//! promotion activity, with its
 //! name, content-checked type, size, SHA-256 and who attached it when. Lists read the metadata
 //! only; the bytes are read one document at a time, for a download.
 
@@ -13,6 +14,7 @@ pub struct Document {
     pub id: i64,
     pub disbursement_id: Option<i64>,
     pub milestone_id: Option<i64>,
+    pub activity_id: Option<i64>,
     pub file_name: String,
     pub content_type: String,
     pub size_bytes: i64,
@@ -27,6 +29,7 @@ pub struct Document {
 pub struct NewDocument<'a> {
     pub disbursement_id: Option<i64>,
     pub milestone_id: Option<i64>,
+    pub activity_id: Option<i64>,
     pub file_name: &'a str,
     pub content_type: &'a str,
     pub sha256: &'a str,
@@ -35,9 +38,9 @@ pub struct NewDocument<'a> {
     pub uploaded_by_name: &'a str,
 }
 
-const PLAIN: &str = "id, disbursement_id, milestone_id, file_name, content_type, size_bytes, \
+const PLAIN: &str = "id, disbursement_id, milestone_id, activity_id, file_name, content_type, size_bytes, \
                      sha256, uploaded_by, uploaded_by_name, uploaded_at";
-const COLUMNS: &str = "e.id, e.disbursement_id, e.milestone_id, e.file_name, e.content_type, e.size_bytes, \
+const COLUMNS: &str = "e.id, e.disbursement_id, e.milestone_id, e.activity_id, e.file_name, e.content_type, e.size_bytes, \
                        e.sha256, e.uploaded_by, e.uploaded_by_name, e.uploaded_at";
 
 pub async fn insert_document(
@@ -47,12 +50,12 @@ pub async fn insert_document(
 ) -> Result<Document> {
     let size = i64::try_from(d.content.len()).unwrap_or(i64::MAX);
     let sql = sqlx::AssertSqlSafe(format!(
-        "INSERT INTO evidence_document (disbursement_id, milestone_id, file_name, content_type, size_bytes, \
+        "INSERT INTO evidence_document (disbursement_id, milestone_id, activity_id, file_name, content_type, size_bytes, \
          sha256, content, uploaded_by, uploaded_by_name, uploaded_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING {PLAIN}"
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING {PLAIN}"
     ));
     Ok(on!(tx, c => sqlx::query_as(sql)
-        .bind(d.disbursement_id).bind(d.milestone_id).bind(d.file_name).bind(d.content_type)
+        .bind(d.disbursement_id).bind(d.milestone_id).bind(d.activity_id).bind(d.file_name).bind(d.content_type)
         .bind(size).bind(d.sha256).bind(d.content).bind(d.uploaded_by).bind(d.uploaded_by_name).bind(at)
         .fetch_one(&mut *c).await)?)
 }
@@ -113,6 +116,14 @@ pub async fn list_for_milestone(tx: &mut Tx, milestone_id: i64) -> Result<Vec<Do
         "SELECT {COLUMNS} FROM evidence_document e WHERE e.milestone_id = $1 ORDER BY e.id"
     ));
     Ok(on!(tx, c => sqlx::query_as(sql).bind(milestone_id).fetch_all(&mut *c).await)?)
+}
+
+/// The documents of one promotion activity, oldest first.
+pub async fn list_for_activity(tx: &mut Tx, activity_id: i64) -> Result<Vec<Document>> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM evidence_document e WHERE e.activity_id = $1 ORDER BY e.id"
+    ));
+    Ok(on!(tx, c => sqlx::query_as(sql).bind(activity_id).fetch_all(&mut *c).await)?)
 }
 
 pub async fn delete_document(tx: &mut Tx, id: i64) -> Result<u64> {

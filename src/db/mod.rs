@@ -9,6 +9,7 @@
 //! aid ledger are few, and one order of writes keeps the audit chain linear and a period lock
 //! from interleaving with an edit dated inside it.
 
+pub mod activities;
 pub mod audit;
 pub mod audit_rows;
 pub mod budgets;

@@ -27,6 +27,9 @@ use std::collections::HashSet;
 pub struct Written {
     pub programmes: usize,
     pub proposals: usize,
+    /// The ids written, for the promotion activities that follow.
+    pub programme_ids: Vec<i64>,
+    pub proposal_ids: Vec<i64>,
 }
 
 fn target(dimension: D, code: &str, usd: Option<i64>, items: Option<i64>) -> ProgrammeTarget {
@@ -515,6 +518,8 @@ pub async fn insert(
     Ok(Written {
         programmes: programme_ids.len(),
         proposals: proposal_ids.len(),
+        programme_ids,
+        proposal_ids,
     })
 }
 

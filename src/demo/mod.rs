@@ -15,6 +15,7 @@ mod budgets;
 mod fates;
 mod ledger;
 mod mobilisation;
+mod mobilisation_activities;
 mod names;
 mod orgs;
 mod pick;
@@ -111,10 +112,20 @@ pub async fn load(ctx: &Ctx) -> Result<String> {
         (user_ids.ngo, org_ids.ngos[users::NGO_USER_ORG]),
     )
     .await?;
+    let activities = mobilisation_activities::load_activities(
+        &mut tx,
+        &actor,
+        &mut rng::Rng::stream("activities"),
+        &mobilised.programme_ids,
+        &mobilised.proposal_ids,
+        &org_ids.ngos,
+    )
+    .await?;
     tx.commit().await?;
 
     let counts = Counts {
         mobilised,
+        activities,
         sectors,
         units,
         rates: rate_rows.len(),
@@ -125,6 +136,7 @@ pub async fn load(ctx: &Ctx) -> Result<String> {
 
 struct Counts {
     mobilised: mobilisation::Written,
+    activities: usize,
     sectors: usize,
     units: usize,
     rates: usize,
@@ -170,8 +182,8 @@ fn summary(c: &Counts, planned: &[plan::Item], accounts: &[users::Prepared]) -> 
     );
     let _ = writeln!(
         s,
-        "  mobilisation: {} stage programmes (2021-2025, 2026-2030) with targets, {} proposals offered to NGOs",
-        c.mobilised.programmes, c.mobilised.proposals
+        "  mobilisation: {} stage programmes (2021-2025, 2026-2030) with targets, {} proposals offered to NGOs, {} promotion activities",
+        c.mobilised.programmes, c.mobilised.proposals, c.activities
     );
     let _ = writeln!(
         s,

@@ -7,6 +7,7 @@
 
 mod common;
 
+mod activities;
 mod api;
 mod audit_filters;
 mod auth;

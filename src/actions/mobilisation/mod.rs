@@ -4,6 +4,8 @@
 //! of the stage against its targets. Proposals and targets are plans; progress is read from
 //! the ledger's commitments, never from a proposal's estimate.
 
+pub mod activities;
+pub mod activities_views;
 pub mod programmes;
 pub mod progress;
 pub mod proposals;

@@ -4,6 +4,7 @@
 //! `{"error": {"code", "message", "field"}}` with a 4xx status. `openapi.json` describes all
 //! of it, and a test keeps the document and the mounted routes equal.
 
+pub mod activities;
 pub mod auth;
 pub mod body;
 pub mod guard;
@@ -92,5 +93,9 @@ pub fn routes() -> Vec<rocket::Route> {
         imports::apply,
         imports::list,
         imports::get,
+        activities::list,
+        activities::get,
+        activities::create,
+        activities::update,
     ]
 }

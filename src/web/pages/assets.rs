@@ -30,6 +30,7 @@ pub fn css() -> Asset {
             include_str!("assets/evidence.css"),
             include_str!("assets/portal.css"),
             include_str!("assets/mobilisation.css"),
+            include_str!("assets/activities.css"),
         ),
         ContentType::CSS,
     )

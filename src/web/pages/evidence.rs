@@ -9,7 +9,7 @@ use super::i18n::text;
 use super::session::Empty;
 use super::upload::{FileField, FileLimit, Read, read_form};
 use crate::actions::Ctx;
-use crate::actions::evidence::{self, Target, Upload};
+use crate::actions::evidence::{self, Owner, Target, Upload};
 use crate::db::evidence::Document;
 use crate::db::ledger::{Disbursement, Milestone};
 use crate::domain::Lang;
@@ -35,6 +35,7 @@ pub fn routes() -> Vec<rocket::Route> {
 pub enum On {
     Disbursement,
     Milestone,
+    Activity,
 }
 
 impl<'a> FromParam<'a> for On {
@@ -43,6 +44,7 @@ impl<'a> FromParam<'a> for On {
         match p {
             "disbursement" => Ok(On::Disbursement),
             "milestone" => Ok(On::Milestone),
+            "activity" => Ok(On::Activity),
             _ => Err(p),
         }
     }
@@ -155,6 +157,7 @@ pub async fn upload(
     let target = match on {
         On::Disbursement => Target::Disbursement(id),
         On::Milestone => Target::Milestone(id),
+        On::Activity => Target::Activity(id),
     };
     let go = |to: String, ok: bool, msg: String| {
         if ok {
@@ -176,14 +179,22 @@ pub async fn upload(
         }
     };
     match evidence::attach(ctx, &v.actor, target, &file).await {
-        Ok((item_id, doc)) => {
+        Ok((owner, doc)) => {
             let msg = format!("{} {}", text(lang, "evidence.attached"), doc.file_name);
-            Ok(go(back_to(back, format!("/items/{item_id}")), true, msg))
+            Ok(go(back_to(back, page_of(owner)), true, msg))
         }
         Err(e) => match refusal(lang, &e, max) {
             Some(msg) => Ok(go(back_to(back, "/".into()), false, msg)),
             None => Err(e),
         },
+    }
+}
+
+/// The page that lists a document of `owner`.
+fn page_of(owner: Owner) -> String {
+    match owner {
+        Owner::Item(id) => format!("/items/{id}"),
+        Owner::Activity(id) => format!("/activities/{id}"),
     }
 }
 
@@ -244,9 +255,9 @@ pub async fn remove(
     back: Option<&str>,
     _form: Posted<Empty>,
 ) -> Result<Flash<Redirect>> {
-    let item_id = evidence::remove(ctx, &v.actor, id).await?;
+    let owner = evidence::remove(ctx, &v.actor, id).await?;
     Ok(Flash::success(
-        Redirect::to(back_to(back, format!("/items/{item_id}"))),
+        Redirect::to(back_to(back, page_of(owner))),
         text(v.lang, "evidence.removed"),
     ))
 }

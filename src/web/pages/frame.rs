@@ -237,6 +237,7 @@ impl Frame {
                 ("/portal", "nav.portal"),
                 ("/portal/proposals", "nav.portal_proposals"),
                 ("/items", "nav.items"),
+                ("/activities", "nav.activities"),
                 ("/imports", "nav.imports"),
             ],
             Some(Role::Admin) => &[
@@ -252,6 +253,7 @@ impl Frame {
                 ("/periods", "nav.periods"),
                 ("/rates", "nav.rates"),
                 ("/programmes", "nav.mobilisation"),
+                ("/activities", "nav.activities"),
             ],
             _ => &[
                 ("/", "nav.dashboard"),
@@ -262,6 +264,7 @@ impl Frame {
                 ("/rates", "nav.rates"),
                 ("/imports", "nav.imports"),
                 ("/programmes", "nav.mobilisation"),
+                ("/activities", "nav.activities"),
             ],
         };
         let nav = links

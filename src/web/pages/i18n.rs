@@ -31,6 +31,7 @@ static VI: LazyLock<Table> = LazyLock::new(|| {
         include_str!("i18n/portal.vi.toml"),
         include_str!("i18n/imports.vi.toml"),
         include_str!("i18n/mobilisation.vi.toml"),
+        include_str!("i18n/activities.vi.toml"),
     ])
 });
 static EN: LazyLock<Table> = LazyLock::new(|| {
@@ -46,6 +47,7 @@ static EN: LazyLock<Table> = LazyLock::new(|| {
         include_str!("i18n/portal.en.toml"),
         include_str!("i18n/imports.en.toml"),
         include_str!("i18n/mobilisation.en.toml"),
+        include_str!("i18n/activities.en.toml"),
     ])
 });
 
@@ -99,6 +101,8 @@ mod tests {
             include_str!("i18n/imports.en.toml"),
             include_str!("i18n/mobilisation.vi.toml"),
             include_str!("i18n/mobilisation.en.toml"),
+            include_str!("i18n/activities.vi.toml"),
+            include_str!("i18n/activities.en.toml"),
         ] {
             assert!(toml::from_str::<toml::Table>(text).is_ok(), "{text}");
         }

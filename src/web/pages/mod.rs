@@ -5,6 +5,8 @@
 //! actions decide who may see or do what, exactly as for the API.
 
 pub mod account;
+pub mod activities;
+pub mod activities_show;
 pub mod assets;
 pub mod dash;
 pub mod errors;
@@ -45,5 +47,6 @@ pub fn routes() -> Vec<rocket::Route> {
     routes.extend(imports::routes());
     routes.extend(exports_page::routes());
     routes.extend(mobilisation::routes());
+    routes.extend(activities::routes());
     routes
 }

@@ -467,6 +467,43 @@ async fn every_role_against_every_route() {
             )
         },
     ];
+    // Promotion activities: coordinators write; NGO staff read those they took part in.
+    let (s, activity) = app
+        .post(
+            "/activities",
+            "coordinator",
+            &json!({"kind": "meeting", "title": "Working meeting", "held_on": "2025-03-05", "place": "Office", "organisation_ids": [org_a]}),
+        )
+        .await;
+    assert_eq!(s, Status::Created, "{activity}");
+    let activity = activity["id"].as_i64().unwrap();
+    let activity_body = json!({"kind": "conference", "title": "Conference", "held_on": "2025-03-06", "place": "Hall"});
+    let password = cases.pop().unwrap();
+    cases.extend([
+        case("GET", "/activities", "/activities".into(), None, EVERYONE),
+        case(
+            "GET",
+            "/activities/{id}",
+            format!("/activities/{activity}"),
+            None,
+            &["admin", "coordinator", "reviewer", "ngo_a"],
+        ),
+        case(
+            "POST",
+            "/activities",
+            "/activities".into(),
+            Some(activity_body.clone()),
+            &["coordinator"],
+        ),
+        case(
+            "PUT",
+            "/activities/{id}",
+            format!("/activities/{activity}"),
+            Some(activity_body),
+            &["coordinator"],
+        ),
+    ]);
+    cases.push(password);
     let upload = Case {
         file: true,
         ..case(

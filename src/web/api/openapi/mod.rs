@@ -5,6 +5,7 @@
 use rocket::serde::json::{Value, json};
 
 mod accounts;
+mod activities;
 mod imports;
 mod ledger;
 mod mobilisation;
@@ -21,7 +22,8 @@ fn schemas() -> Value {
         .chain(ledger::entries())
         .chain(reporting::entries())
         .chain(imports::entries())
-        .chain(mobilisation::entries());
+        .chain(mobilisation::entries())
+        .chain(activities::entries());
     Value::Object(list.map(|(k, v)| (k.to_string(), v)).collect())
 }
 

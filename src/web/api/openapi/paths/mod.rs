@@ -1,5 +1,6 @@
 //! Every operation of the API: method, path, parameters, body and answer.
 
+mod activities;
 mod identity;
 mod imports;
 mod mobilisation;
@@ -86,5 +87,6 @@ pub(super) fn operations() -> Vec<Op> {
     all.extend(review::reporting());
     all.extend(imports::imports());
     all.extend(mobilisation::mobilisation());
+    all.extend(activities::activities());
     all
 }
