@@ -503,6 +503,128 @@ async fn every_role_against_every_route() {
             &["coordinator"],
         ),
     ]);
+    // Stage programmes and proposals: coordinators write; everyone signed in reads the
+    // programmes and the published proposals; progress is for province staff; NGO staff
+    // register interest, coordinators acknowledge it.
+    let programme_body = |starts: &str, ends: &str| {
+        json!({"name_vi": "Chương trình giai đoạn", "name_en": "Stage programme", "decision_number": "1/QĐ-UBND",
+               "decision_date": "2020-12-20", "decision_authority": "Chủ tịch UBND tỉnh", "starts_on": starts,
+               "ends_on": ends, "target": "1000000.00", "target_currency": "USD"})
+    };
+    let (s, prog) = app
+        .post(
+            "/programmes",
+            "coordinator",
+            &programme_body("2021-01-01", "2025-12-31"),
+        )
+        .await;
+    assert_eq!(s, Status::Created, "{prog}");
+    let prog = prog["id"].as_i64().unwrap();
+    let proposal_body = json!({"programme_id": prog, "title_vi": "Dự án", "title_en": "Project", "sector_code": "HEALTH.PHC",
+                               "unit_code": "N1", "estimate": "1000.00", "currency": "USD", "aid_owner_id": app.owner, "published": true});
+    let mut proposal_ids = Vec::new();
+    for _ in 0..4 {
+        let (s, p) = app.post("/proposals", "coordinator", &proposal_body).await;
+        assert_eq!(s, Status::Created, "{p}");
+        proposal_ids.push(p["id"].as_i64().unwrap());
+    }
+    let (s, interest) = app
+        .post(
+            &format!("/proposals/{}/interest", proposal_ids[3]),
+            "ngo_b",
+            &json!({}),
+        )
+        .await;
+    assert_eq!(s, Status::Created, "{interest}");
+    let interest = interest["id"].as_i64().unwrap();
+    cases.extend([
+        case("GET", "/programmes", "/programmes".into(), None, EVERYONE),
+        case(
+            "GET",
+            "/programmes/{id}",
+            format!("/programmes/{prog}"),
+            None,
+            EVERYONE,
+        ),
+        case(
+            "POST",
+            "/programmes",
+            "/programmes".into(),
+            Some(programme_body("2031-01-01", "2035-12-31")),
+            &["coordinator"],
+        ),
+        case(
+            "PUT",
+            "/programmes/{id}",
+            format!("/programmes/{prog}"),
+            Some(programme_body("2021-01-01", "2025-12-31")),
+            &["coordinator"],
+        ),
+        case(
+            "GET",
+            "/programmes/{id}/progress",
+            format!("/programmes/{prog}/progress"),
+            None,
+            STAFF,
+        ),
+        case("GET", "/proposals", "/proposals".into(), None, EVERYONE),
+        case(
+            "GET",
+            "/proposals/{id}",
+            format!("/proposals/{}", proposal_ids[0]),
+            None,
+            EVERYONE,
+        ),
+        case(
+            "POST",
+            "/proposals",
+            "/proposals".into(),
+            Some(proposal_body.clone()),
+            &["coordinator"],
+        ),
+        case(
+            "PUT",
+            "/proposals/{id}",
+            format!("/proposals/{}", proposal_ids[0]),
+            Some(proposal_body),
+            &["coordinator"],
+        ),
+        case(
+            "POST",
+            "/proposals/{id}/status",
+            format!("/proposals/{}/status", proposal_ids[1]),
+            Some(json!({"status": "withdrawn"})),
+            &["coordinator"],
+        ),
+        case(
+            "POST",
+            "/proposals/{id}/presentations",
+            format!("/proposals/{}/presentations", proposal_ids[2]),
+            Some(json!({"organisation_id": org_a, "presented_on": "2025-03-04"})),
+            &["coordinator"],
+        ),
+        case(
+            "POST",
+            "/proposals/{id}/interest",
+            format!("/proposals/{}/interest", proposal_ids[2]),
+            Some(json!({"note": "interested"})),
+            &["ngo_a", "ngo_b"],
+        ),
+        case(
+            "GET",
+            "/interests",
+            "/interests".into(),
+            None,
+            &["coordinator"],
+        ),
+        case(
+            "POST",
+            "/interests/{id}/acknowledge",
+            format!("/interests/{interest}/acknowledge"),
+            None,
+            &["coordinator"],
+        ),
+    ]);
     cases.push(password);
     let upload = Case {
         file: true,
