@@ -253,7 +253,6 @@ impl Frame {
                 ("/periods", "nav.periods"),
                 ("/rates", "nav.rates"),
                 ("/programmes", "nav.mobilisation"),
-                ("/activities", "nav.activities"),
             ],
             _ => &[
                 ("/", "nav.dashboard"),
@@ -264,7 +263,6 @@ impl Frame {
                 ("/rates", "nav.rates"),
                 ("/imports", "nav.imports"),
                 ("/programmes", "nav.mobilisation"),
-                ("/activities", "nav.activities"),
             ],
         };
         let nav = links
@@ -274,6 +272,11 @@ impl Frame {
                 label: super::i18n::text(lang, key),
                 current: if *href == "/" {
                     path == "/"
+                } else if *href == "/programmes" {
+                    // One entry for the whole of mobilisation; its pages have their own tabs.
+                    ["/programmes", "/proposals", "/activities"]
+                        .iter()
+                        .any(|p| path.starts_with(p))
                 } else {
                     path.starts_with(href)
                 },
@@ -313,6 +316,13 @@ impl Frame {
     pub fn with_agency(mut self, config: &crate::Config) -> Frame {
         self.agency = agency_name(config, self.lang);
         self
+    }
+
+    /// Whether the viewer's navigation leads to `href` (pages shared by province and NGO staff
+    /// draw the province's tabs only for those who have them).
+    #[must_use]
+    pub fn has_nav(&self, href: &str) -> bool {
+        self.nav.iter().any(|n| n.href == href)
     }
 
     /// Whether the account menu's `href` is the page shown (for `aria-current`).

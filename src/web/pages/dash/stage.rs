@@ -54,13 +54,13 @@ pub fn card(d: &Dashboard, lang: Lang) -> Option<Card> {
         .basis_points()
         .and_then(|b| i64::try_from(b).ok()),
         earlier: format!(
-            "{} {} – {}",
+            "{} · {} {}",
             if lang == Lang::Vi {
                 &p.name_vi
             } else {
                 &p.name_en
             },
-            fmt::date(p.starts_on, lang),
+            t(lang, "dash.stage.through"),
             fmt::date(s.through, lang)
         ),
         change: items,

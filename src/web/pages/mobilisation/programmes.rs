@@ -8,7 +8,7 @@
 //! sector group or locality with an optional amount and number of items.
 
 use super::{Names, in_lang, mark_nav, opt, refuse, t};
-use crate::actions::mobilisation::{programmes, proposals};
+use crate::actions::mobilisation::{programmes, progress, proposals};
 use crate::actions::queries::{self, AuditFilter};
 use crate::actions::{Ctx, forms_views};
 use crate::db::programmes::{NewProgramme, Programme, ProgrammeTarget};
@@ -16,6 +16,7 @@ use crate::domain::mobilisation::TargetDimension;
 use crate::domain::role::Permission;
 use crate::domain::{Currency, Lang, Money};
 use crate::error::Result;
+use crate::rollup::progress::in_currency;
 use crate::web::pages::fmt;
 use crate::web::pages::forms::money::amount_named;
 use crate::web::pages::forms::{Form, Opt};
@@ -122,6 +123,18 @@ pub struct TargetRow {
     pub name: String,
     pub amount: String,
     pub items: String,
+    /// What the stage committed here so far, and its share of the target (province staff).
+    pub achieved: String,
+    pub share: String,
+}
+
+/// How far the stage has come, as the report and the dashboard state it.
+pub struct ProgressLine {
+    pub through: String,
+    pub achieved: String,
+    pub share: String,
+    pub items: String,
+    pub from_proposals: String,
 }
 
 /// One proposal under the programme.
@@ -164,6 +177,7 @@ struct ProgrammePage {
     fm: Form,
     action: String,
     row: Option<ProgrammeRow>,
+    progress: Option<ProgressLine>,
     targets: Vec<TargetRow>,
     proposals: Vec<ProposalLine>,
     history: Option<Vec<HistoryLine>>,
@@ -183,6 +197,7 @@ impl ProgrammePage {
 /// What a programme page needs beyond the programme itself.
 #[derive(Default)]
 struct Extra {
+    progress: Option<ProgressLine>,
     targets: Vec<TargetRow>,
     proposals: Vec<ProposalLine>,
     history: Option<Vec<HistoryLine>>,
@@ -240,6 +255,7 @@ async fn page(
         fm,
         action: path,
         row: programme.map(|p| row(p, lang)),
+        progress: extra.progress,
         targets: extra.targets,
         proposals: extra.proposals,
         history: extra.history,
@@ -437,25 +453,65 @@ async fn extra(ctx: &Ctx, v: &Viewer, view: &programmes::ProgrammeView) -> Resul
     let p = &view.programme;
     let (sectors, units) = forms_views::reference_lists(ctx, &v.actor).await?;
     let names = Names::new(lang, &[], &sectors, &units);
+    // Progress to today (or the stage's end) for those who read every NGO's figures.
+    let cut = crate::actions::today_in_vietnam();
+    let stage = match progress::progress(ctx, &v.actor, p.id, p.starts_on, cut).await {
+        Ok(s) => Some(s),
+        Err(crate::error::Error::Forbidden(_)) => None,
+        Err(e) => return Err(e),
+    };
+    let cur = p.target_currency;
+    let share = |num: i128, den: i128| crate::rollup::measures::Ratio { num, den }.percent(lang);
     let targets = view
         .targets
         .iter()
-        .map(|r| TargetRow {
-            dimension: r.dimension.label(lang),
-            name: match r.dimension {
-                TargetDimension::SectorGroup => names.sector(&r.code),
-                TargetDimension::Locality => names.unit(&r.code),
-            },
-            amount: r
-                .target_minor
-                .map(|m| fmt::money(m, p.target_currency, lang))
-                .unwrap_or_default(),
-            items: r
-                .target_items
-                .map(|n| fmt::count(lang, "mobil.items_count", n))
-                .unwrap_or_default(),
+        .enumerate()
+        .map(|(i, r)| {
+            let got = stage
+                .as_ref()
+                .and_then(|s| s.targets.get(i))
+                .map(|t| (in_currency(t.committed, cur), t.items));
+            TargetRow {
+                dimension: r.dimension.label(lang),
+                name: match r.dimension {
+                    TargetDimension::SectorGroup => names.sector(&r.code),
+                    TargetDimension::Locality => names.unit(&r.code),
+                },
+                amount: r
+                    .target_minor
+                    .map(|m| fmt::money(m, cur, lang))
+                    .unwrap_or_default(),
+                items: match (r.target_items, got) {
+                    (Some(n), Some((_, k))) => {
+                        format!("{k} / {}", fmt::count(lang, "mobil.items_count", n))
+                    }
+                    (Some(n), None) => fmt::count(lang, "mobil.items_count", n),
+                    (None, Some((_, k))) => fmt::count(lang, "mobil.items_count", k as i64),
+                    (None, None) => String::new(),
+                },
+                achieved: got.map_or_else(String::new, |(g, _)| fmt::money(g, cur, lang)),
+                share: match (r.target_minor, got) {
+                    (Some(m), Some((g, _))) => share(g, m.into()),
+                    _ => String::new(),
+                },
+            }
         })
         .collect();
+    let progress = stage.as_ref().map(|s| ProgressLine {
+        through: fmt::date(s.through, lang),
+        achieved: fmt::money(s.achieved(), cur, lang),
+        share: share(s.achieved(), p.target_minor.into()),
+        items: match p.target_items {
+            Some(n) => format!(
+                "{} / {} ({})",
+                s.items.len(),
+                fmt::count(lang, "mobil.items_count", n),
+                share(s.items.len() as i128, n.into())
+            ),
+            None => fmt::count(lang, "mobil.items_count", s.items.len() as i64),
+        },
+        from_proposals: fmt::money(in_currency(s.from_proposals, cur), cur, lang),
+    });
     let proposals = proposals::list_proposals(ctx, &v.actor, Some(p.id))
         .await?
         .iter()
@@ -494,6 +550,7 @@ async fn extra(ctx: &Ctx, v: &Viewer, view: &programmes::ProgrammeView) -> Resul
         Err(e) => return Err(e),
     };
     Ok(Extra {
+        progress,
         targets,
         proposals,
         history,
