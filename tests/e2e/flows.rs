@@ -10,13 +10,13 @@ use fantoccini::{Client, Locator};
 
 const PERIOD: &str = "2025-Q4";
 
-async fn goto(c: &Client, s: &Server, path: &str) {
+pub(super) async fn goto(c: &Client, s: &Server, path: &str) {
     c.goto(&format!("{}{path}", s.base))
         .await
         .unwrap_or_else(|e| panic!("{path}: {e}"));
 }
 
-async fn login(c: &Client, s: &Server, user: &str) {
+pub(super) async fn login(c: &Client, s: &Server, user: &str) {
     goto(c, s, "/login").await;
     fill(c, "form[action='/login']", "username", user).await;
     fill(c, "form[action='/login']", "password", PASSWORD).await;
@@ -29,7 +29,7 @@ async fn login(c: &Client, s: &Server, user: &str) {
     );
 }
 
-async fn logout(c: &Client) {
+pub(super) async fn logout(c: &Client) {
     super::pages::header_action(c, "/logout").await;
 }
 

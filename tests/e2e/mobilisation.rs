@@ -6,34 +6,12 @@
 //! on the way, in both languages, on a desk and on a phone, go to `screenshots/mobil-*.png`.
 
 use super::browser::{self, click, fill, screenshot, source};
-use super::server::{self, PASSWORD, Server};
+use super::flows::{goto, login, logout};
+use super::server::{self, Server};
 use aidledger::actions::Actor;
 use aidledger::actions::mobilisation::proposals;
 use aidledger::domain::mobilisation::ProposalStatus;
 use fantoccini::{Client, Locator};
-
-async fn goto(c: &Client, s: &Server, path: &str) {
-    c.goto(&format!("{}{path}", s.base))
-        .await
-        .unwrap_or_else(|e| panic!("{path}: {e}"));
-}
-
-async fn login(c: &Client, s: &Server, user: &str) {
-    goto(c, s, "/login").await;
-    fill(c, "form[action='/login']", "username", user).await;
-    fill(c, "form[action='/login']", "password", PASSWORD).await;
-    click(c, "form[action='/login'] button[type='submit']").await;
-    let url = c.current_url().await.unwrap();
-    assert!(
-        !url.path().starts_with("/login"),
-        "{user} could not log in: {}",
-        source(c).await
-    );
-}
-
-async fn logout(c: &Client) {
-    super::pages::header_action(c, "/logout").await;
-}
 
 /// The number at the end of the address, e.g. the proposal id of `/proposals/12`.
 async fn id_in_url(c: &Client) -> i64 {
