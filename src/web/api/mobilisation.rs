@@ -389,10 +389,11 @@ impl From<ProposalView> for ProposalDetail {
 pub async fn list_proposals(
     ctx: &State<Ctx>,
     user: CurrentUser,
-    programme_id: Option<i64>,
+    programme_id: Option<&str>,
     status: Option<&str>,
     _once: QueryOnce,
 ) -> Result<Reply> {
+    let programme_id = parse::opt_id("programme_id", programme_id)?;
     let status = status
         .map(|s| parse::code::<ProposalStatus>("status", s))
         .transpose()?;

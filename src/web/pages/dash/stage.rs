@@ -10,9 +10,11 @@ use crate::domain::{Currency, Lang};
 use crate::rollup::progress::in_currency;
 use crate::web::pages::fmt;
 
-fn share(num: i128, den: i128, lang: Lang) -> Option<String> {
-    let r = crate::rollup::measures::Ratio { num, den };
-    r.basis_points().map(|_| r.percent(lang))
+/// The report's share (two decimals, never rounded onto 100 %) in the pages' notation.
+pub(crate) fn share(num: i128, den: i128, lang: Lang) -> Option<String> {
+    crate::rollup::measures::Ratio { num, den }
+        .basis_points()
+        .map(|bp| fmt::percent(rust_decimal::Decimal::from_i128_with_scale(bp, 2), lang))
 }
 
 /// The stage card, when a programme covers the period's end.

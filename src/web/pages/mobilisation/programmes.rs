@@ -461,7 +461,9 @@ async fn extra(ctx: &Ctx, v: &Viewer, view: &programmes::ProgrammeView) -> Resul
         Err(e) => return Err(e),
     };
     let cur = p.target_currency;
-    let share = |num: i128, den: i128| crate::rollup::measures::Ratio { num, den }.percent(lang);
+    let share = |num: i128, den: i128| {
+        crate::web::pages::dash::stage::share(num, den, lang).unwrap_or_else(|| "-".into())
+    };
     let targets = view
         .targets
         .iter()
