@@ -383,6 +383,13 @@ const ROWS: [Row; 25] = [
     ),
 ];
 
+/// What an NGO writes when it registers interest.
+const NOTES: [&str; 3] = [
+    "Tổ chức đề nghị được trao đổi thêm về phạm vi và đối tác thực hiện.",
+    "Chúng tôi quan tâm và đề nghị khảo sát địa bàn trong quý tới; xin gửi đề cương chi tiết.",
+    "Tổ chức có thể tài trợ một phần; đề nghị làm việc với chủ khoản viện trợ về đối ứng.",
+];
+
 /// The path from proposed to `end` (withdrawn proposals are withdrawn once presented).
 fn path(end: S) -> &'static [S] {
     match end {
@@ -483,26 +490,27 @@ pub async fn insert(
                 }
                 S::Interested => {
                     // In the current stage the demo NGO's own organisation is interested in
-                    // the first such proposal, so its portal shows it.
-                    let (org, who) = if *stage == 1 && interested_current == 0 {
-                        interested_current += 1;
-                        (
-                            ngo_user.1,
-                            Actor::user(
-                                ngo_user.0,
-                                "ngo",
-                                crate::domain::item::Role::Ngo,
-                                Some(ngo_user.1),
-                            ),
-                        )
-                    } else {
-                        (ngo, actor.clone())
-                    };
-                    let note =
-                        "Tổ chức đề nghị được trao đổi thêm về phạm vi và đối tác thực hiện."
-                            .to_string();
+                    // the first proposal still waiting at "interested", so its portal shows
+                    // the interest sent and the coordinator's queue shows it to acknowledge.
+                    let (org, who) =
+                        if *stage == 1 && *end == S::Interested && interested_current == 0 {
+                            interested_current += 1;
+                            (
+                                ngo_user.1,
+                                Actor::user(
+                                    ngo_user.0,
+                                    "ngo",
+                                    crate::domain::item::Role::Ngo,
+                                    Some(ngo_user.1),
+                                ),
+                            )
+                        } else {
+                            (ngo, actor.clone())
+                        };
+                    let note = NOTES[n % NOTES.len()].to_string();
                     let interest = register_interest_in(tx, &who, id, org, note).await?;
-                    if *stage == 0 {
+                    // A coordinator has seen every interest that has gone further.
+                    if *stage == 0 || *end != S::Interested {
                         acknowledge_interest_in(tx, actor, interest).await?;
                     }
                 }
