@@ -23,7 +23,7 @@ pub struct Pair {
 
 impl Pair {
     /// The exact sum of per-item sums; overflow is an error, never a clamp.
-    fn of(sums: &[ItemSum]) -> Result<Pair> {
+    pub(crate) fn of(sums: &[ItemSum]) -> Result<Pair> {
         let mut p = Pair::default();
         for s in sums {
             p.add(s.vnd, s.usd_cents)?;
@@ -31,7 +31,7 @@ impl Pair {
         Ok(p)
     }
 
-    fn add(&mut self, vnd: i128, usd_cents: i128) -> Result<()> {
+    pub(crate) fn add(&mut self, vnd: i128, usd_cents: i128) -> Result<()> {
         let overflow =
             || crate::error::Error::conflict("overflow", "a total is too large to hold exactly");
         self.vnd = self.vnd.checked_add(vnd).ok_or_else(overflow)?;

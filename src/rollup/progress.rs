@@ -108,10 +108,9 @@ pub async fn stage_progress(
         to: through,
     };
     let sums = item_sums(tx, Flow::Committed, stage).await?;
-    let committed = sum_pairs(sums.iter().map(|s| (s.vnd, s.usd_cents)))?;
+    let committed = Pair::of(&sums)?;
     let committed_in_period = if period.from <= period.to {
-        let in_period = item_sums(tx, Flow::Committed, period).await?;
-        sum_pairs(in_period.iter().map(|s| (s.vnd, s.usd_cents)))?
+        Pair::of(&item_sums(tx, Flow::Committed, period).await?)?
     } else {
         Pair::default()
     };
@@ -182,8 +181,7 @@ pub async fn stage_progress(
     let item_totals = if linked.iter().any(|p| p.item_id.is_some()) {
         let mut m: BTreeMap<i64, Pair> = BTreeMap::new();
         for s in item_sums(tx, Flow::Committed, all_time).await? {
-            let e = m.entry(s.item_id).or_default();
-            *e = sum_pairs([(e.vnd, e.usd_cents), (s.vnd, s.usd_cents)])?;
+            m.entry(s.item_id).or_default().add(s.vnd, s.usd_cents)?;
         }
         m
     } else {
@@ -252,12 +250,9 @@ fn within(parents: &BTreeMap<&str, &str>, key: &str, code: &str) -> bool {
 }
 
 fn sum_pairs(parts: impl IntoIterator<Item = (i128, i128)>) -> Result<Pair> {
-    let overflow =
-        || crate::error::Error::conflict("overflow", "a total is too large to hold exactly");
     let mut p = Pair::default();
     for (vnd, usd) in parts {
-        p.vnd = p.vnd.checked_add(vnd).ok_or_else(overflow)?;
-        p.usd_cents = p.usd_cents.checked_add(usd).ok_or_else(overflow)?;
+        p.add(vnd, usd)?;
     }
     Ok(p)
 }

@@ -7,6 +7,7 @@ use super::body::JsonBody;
 use super::guard::{CurrentUser, QueryOnce, WriteMeta};
 use super::parse;
 use super::reply::Reply;
+use super::views::amount;
 use crate::actions::Ctx;
 use crate::actions::idempotency::write;
 use crate::actions::mobilisation::programmes::{self, ProgrammeView};
@@ -21,10 +22,6 @@ use crate::error::Result;
 use chrono::{DateTime, NaiveDate, Utc};
 use rocket::State;
 use serde::{Deserialize, Serialize};
-
-fn amount(minor: impl Into<i128>, currency: Currency) -> String {
-    crate::domain::money::canonical_sum(minor.into(), currency)
-}
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]

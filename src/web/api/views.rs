@@ -7,7 +7,7 @@ use crate::rollup::table::{RollupTable, TableRow};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
-fn amount(minor: impl Into<i128>, currency: Currency) -> String {
+pub(crate) fn amount(minor: impl Into<i128>, currency: Currency) -> String {
     crate::domain::money::canonical_sum(minor.into(), currency)
 }
 
