@@ -330,7 +330,11 @@ async fn a_postgresql_backup_taken_during_writes_restores_into_an_empty_schema()
             }
         }));
     }
-    tokio::time::sleep(std::time::Duration::from_millis(40)).await;
+    // The dump must start while writes go on but after the first has committed (a fixed
+    // sleep raced the first commit on a loaded machine).
+    while disbursements(db.store()).await.is_empty() {
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
     backup(
         db.store(),
         &db.ctx.config.database_url,
