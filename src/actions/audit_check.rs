@@ -129,19 +129,33 @@ async fn check(tx: &mut Tx, scope: Scope) -> Result<Verification> {
         } else {
             0
         };
-        let mut rows = audit_rows::rows(tx, table, Pick::After(mark)).await?;
         if since.is_some() {
+            let mut rows = audit_rows::rows(tx, table, Pick::After(mark)).await?;
             add_touched(tx, table, &touched, &mut rows).await?;
+            let entries = entries_by_key(tx, table, &rows, false).await?;
+            compare_all(table, &rows, &entries, &mut v);
+            continue;
         }
-        let entries = entries_by_key(tx, table, &rows, since.is_none()).await?;
-        for row in &rows {
-            v.rows_checked += 1;
-            compare(
-                table,
-                row,
-                entries.get(&row.key).map_or(&[][..], Vec::as_slice),
-                &mut v.problems,
-            );
+        // A full check reads the table in chunks with their entries, so a national ledger
+        // (a million rows and as many entries) never sits in memory at once.
+        let mut after = mark;
+        loop {
+            let rows = audit_rows::rows(tx, table, Pick::Chunk(after)).await?;
+            let Some(last) = rows.last().map(|r| r.id) else {
+                break;
+            };
+            after = last;
+            let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+            let entries = if rows.iter().all(|r| r.key == r.id.to_string()) {
+                group(audit::entries_for_ids(tx, table, &ids).await?)
+            } else {
+                // Rates are keyed by currency and date; their table is small.
+                entries_by_key(tx, table, &rows, true).await?
+            };
+            compare_all(table, &rows, &entries, &mut v);
+            if rows.len() < audit_rows::CHUNK {
+                break;
+            }
         }
     }
     let report_mark = if since.is_some() {
@@ -228,6 +242,37 @@ async fn add_touched(
     Ok(())
 }
 
+fn compare_all(
+    table: &str,
+    rows: &[Tracked],
+    entries: &HashMap<String, Vec<(i64, Value)>>,
+    v: &mut Verification,
+) {
+    for row in rows {
+        v.rows_checked += 1;
+        compare(
+            table,
+            row,
+            entries.get(&row.key).map_or(&[][..], Vec::as_slice),
+            &mut v.problems,
+        );
+    }
+}
+
+/// Entries by the key of the row they are about, with their `after` values, oldest first.
+fn group(list: Vec<AuditEntry>) -> HashMap<String, Vec<(i64, Value)>> {
+    let mut out: HashMap<String, Vec<(i64, Value)>> = HashMap::new();
+    for e in list {
+        let after = e
+            .after
+            .as_deref()
+            .and_then(|a| serde_json::from_str(a).ok())
+            .unwrap_or(Value::Null);
+        out.entry(e.entity_id).or_default().push((e.id, after));
+    }
+    out
+}
+
 /// The `after` values of the entries about each row, oldest first.
 async fn entries_by_key(
     tx: &mut Tx,
@@ -235,30 +280,15 @@ async fn entries_by_key(
     rows: &[Tracked],
     all: bool,
 ) -> Result<HashMap<String, Vec<(i64, Value)>>> {
-    let mut out: HashMap<String, Vec<(i64, Value)>> = HashMap::new();
-    let mut add = |e: AuditEntry| {
-        let after = e
-            .after
-            .as_deref()
-            .and_then(|a| serde_json::from_str(a).ok())
-            .unwrap_or(Value::Null);
-        out.entry(e.entity_id).or_default().push((e.id, after));
-    };
     if all {
-        audit::entries_of(tx, table)
-            .await?
-            .into_iter()
-            .for_each(&mut add);
-    } else {
-        let keys: HashSet<&str> = rows.iter().map(|r| r.key.as_str()).collect();
-        for k in keys {
-            audit::entries_for(tx, table, k)
-                .await?
-                .into_iter()
-                .for_each(&mut add);
-        }
+        return Ok(group(audit::entries_of(tx, table).await?));
     }
-    Ok(out)
+    let keys: HashSet<&str> = rows.iter().map(|r| r.key.as_str()).collect();
+    let mut list = Vec::new();
+    for k in keys {
+        list.extend(audit::entries_for(tx, table, k).await?);
+    }
+    Ok(group(list))
 }
 
 /// Each audited field of `row` must equal the value the newest entry recording it holds.

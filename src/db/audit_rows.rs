@@ -37,13 +37,20 @@ pub enum Pick {
     After(i64),
     /// The row with this id.
     Id(i64),
+    /// The next [`CHUNK`] rows with an id above this one, so a full verification holds a
+    /// bounded number of rows at a time.
+    Chunk(i64),
 }
+
+/// The rows [`Pick::Chunk`] reads at a time (the literal in its clause).
+pub const CHUNK: usize = 10_000;
 
 impl Pick {
     fn clause(self) -> (&'static str, i64) {
         match self {
             Pick::After(id) => ("id > $1 ORDER BY id", id),
             Pick::Id(id) => ("id = $1", id),
+            Pick::Chunk(id) => ("id > $1 ORDER BY id LIMIT 10000", id),
         }
     }
 }
