@@ -5,11 +5,11 @@
 use super::reports::FREE_TEXT_SECTIONS;
 use super::{Actor, Ctx, today_in_vietnam};
 use crate::db::dash_views;
-use crate::db::ledger::{self, Disbursement, Milestone};
+use crate::db::ledger::{Disbursement, Milestone};
 use crate::db::orgs::Organisation;
-use crate::db::{Tx, reports, users};
+use crate::db::{Tx, reports};
 use crate::domain::Lang;
-use crate::domain::item::{DisbursementStatus, MilestoneStatus, OrgKind};
+use crate::domain::item::{DisbursementStatus, OrgKind};
 use crate::domain::period::Period;
 use crate::domain::role::Permission;
 use crate::error::Result;
@@ -19,7 +19,6 @@ use crate::rollup::sums::{UnconvertedRow, Window, unconverted};
 use crate::rollup::table::{group_name, rollup_table};
 use crate::rollup::{Dimension, LookupData};
 use chrono::NaiveDate;
-use std::collections::HashMap;
 
 /// How many days ahead a certificate's expiry counts as needing attention.
 pub const CERT_WARNING_DAYS: i64 = 60;
@@ -150,20 +149,14 @@ pub async fn dashboard_in(tx: &mut Tx, period: &Period, lang: Lang) -> Result<Da
             row,
         })
         .collect();
+    // Counted in SQL through the status index: the dashboard shows only how many.
+    let count = |n: i64| usize::try_from(n).unwrap_or_default();
     let awaiting_verification =
-        dash_views::disbursements_in_status(tx, DisbursementStatus::Submitted)
-            .await?
-            .len();
-    let drafts = dash_views::disbursements_in_status(tx, DisbursementStatus::Draft)
-        .await?
-        .len();
-    let overdue = ledger::all_milestones(tx)
+        count(dash_views::count_in_status(tx, DisbursementStatus::Submitted).await?);
+    let drafts = count(dash_views::count_in_status(tx, DisbursementStatus::Draft).await?);
+    let overdue = dash_views::overdue_milestones(tx, today)
         .await?
         .into_iter()
-        .filter(|m| {
-            !matches!(m.status, MilestoneStatus::Done | MilestoneStatus::Cancelled)
-                && m.planned_date < today
-        })
         .map(|m| OverdueMilestone {
             item_code: code_of(&look, m.item_id),
             days_late: (today - m.planned_date).num_days(),
@@ -220,54 +213,84 @@ pub struct QueueRow {
     pub entered_by: String,
 }
 
+/// How many rows one section of the queue shows at a time.
+pub const QUEUE_PAGE: i64 = 50;
+
+/// One section of the queue: how many rows wait in all, and one page of them.
+#[derive(Debug, Clone)]
+pub struct QueueSection {
+    pub total: i64,
+    pub rows: Vec<QueueRow>,
+    /// The id to continue after, when rows follow this page.
+    pub next_after: Option<i64>,
+}
+
 #[derive(Debug, Clone)]
 pub struct ReviewQueue {
     /// Submitted rows awaiting a reviewer.
-    pub submitted: Vec<QueueRow>,
+    pub submitted: QueueSection,
     /// NGO disbursement reports awaiting a coordinator.
-    pub drafts: Vec<QueueRow>,
+    pub drafts: QueueSection,
 }
 
-pub async fn review_queue(ctx: &Ctx, actor: &Actor, lang: Lang) -> Result<ReviewQueue> {
+/// Where each section of the queue starts: after the row with that id, or at the oldest.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct QueueStart {
+    pub submitted: Option<i64>,
+    pub drafts: Option<i64>,
+}
+
+async fn section(
+    tx: &mut Tx,
+    status: DisbursementStatus,
+    after: Option<i64>,
+    lang: Lang,
+) -> Result<QueueSection> {
+    let total = dash_views::count_in_status(tx, status).await?;
+    // One row more than a page says whether another page follows.
+    let mut page = dash_views::page_in_status(tx, status, after, QUEUE_PAGE + 1).await?;
+    let size = usize::try_from(QUEUE_PAGE).unwrap_or(usize::MAX);
+    let more = page.len() > size;
+    page.truncate(size);
+    let next_after = page.last().filter(|_| more).map(|q| q.d.id);
+    let rows = page
+        .into_iter()
+        .map(|q| QueueRow {
+            item_code: q.item_code,
+            item_title: if lang == Lang::Vi {
+                q.title_vi
+            } else {
+                q.title_en
+            },
+            entered_by: q.entered_by_name.unwrap_or_else(|| "—".into()),
+            d: q.d,
+        })
+        .collect();
+    Ok(QueueSection {
+        total,
+        rows,
+        next_after,
+    })
+}
+
+/// One page of each section of the queue, oldest value date first, from one snapshot.
+pub async fn review_queue(
+    ctx: &Ctx,
+    actor: &Actor,
+    lang: Lang,
+    start: QueueStart,
+) -> Result<ReviewQueue> {
     actor.require(Permission::ReadAll)?;
     let mut tx = ctx.store.read().await?;
-    let look = LookupData::load(&mut tx).await?;
-    let names: HashMap<i64, String> = users::list_users(&mut tx)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.display_name))
-        .collect();
-    let rows = |list: Vec<Disbursement>| -> Vec<QueueRow> {
-        list.into_iter()
-            .map(|d| {
-                let item = look.item(d.item_id);
-                QueueRow {
-                    item_code: code_of(&look, d.item_id),
-                    item_title: item
-                        .map(|i| {
-                            if lang == Lang::Vi {
-                                i.title_vi.clone()
-                            } else {
-                                i.title_en.clone()
-                            }
-                        })
-                        .unwrap_or_default(),
-                    entered_by: d
-                        .entered_by
-                        .and_then(|u| names.get(&u).cloned())
-                        .unwrap_or_else(|| "—".into()),
-                    d,
-                }
-            })
-            .collect()
-    };
-    let submitted =
-        dash_views::disbursements_in_status(&mut tx, DisbursementStatus::Submitted).await?;
-    let drafts = dash_views::disbursements_in_status(&mut tx, DisbursementStatus::Draft).await?;
-    Ok(ReviewQueue {
-        submitted: rows(submitted),
-        drafts: rows(drafts),
-    })
+    let submitted = section(
+        &mut tx,
+        DisbursementStatus::Submitted,
+        start.submitted,
+        lang,
+    )
+    .await?;
+    let drafts = section(&mut tx, DisbursementStatus::Draft, start.drafts, lang).await?;
+    Ok(ReviewQueue { submitted, drafts })
 }
 
 /// The saved free-text sections of a period: (language, section, text).

@@ -146,7 +146,7 @@ fn finish(tmp: &Path, out: &Path) -> Result<()> {
     Ok(())
 }
 
-const PG_PROCEDURE: &str = "PostgreSQL backups need pg_dump (package postgresql-client) on PATH. Without it, run on a machine that has it:\n    pg_dump -Fc -n public --exclude-table-data=public._sqlx_migrations --exclude-table-data=public.health_probe -f aidledger.dump \"$DATABASE_URL\"\nand restore into an empty database with `aidledger restore aidledger.dump` (which needs pg_restore) or:\n    aidledger migrate && pg_restore --data-only --disable-triggers --single-transaction -d \"$DATABASE_URL\" aidledger.dump && aidledger audit verify";
+const PG_PROCEDURE: &str = "PostgreSQL backups need pg_dump (package postgresql-client) on PATH. Without it, run on a machine that has it:\n    pg_dump -Fc -n public --exclude-table-data=public._sqlx_migrations --exclude-table-data=public.health_probe --exclude-table-data=public.lookup_version -f aidledger.dump \"$DATABASE_URL\"\nand restore into an empty database with `aidledger restore aidledger.dump` (which needs pg_restore) or:\n    aidledger migrate && pg_restore --data-only --disable-triggers --single-transaction -d \"$DATABASE_URL\" aidledger.dump && aidledger audit verify";
 
 fn pg_dump(url: &str, schema: &str, tmp: &Path) -> Result<()> {
     let status = std::process::Command::new("pg_dump")
@@ -154,6 +154,9 @@ fn pg_dump(url: &str, schema: &str, tmp: &Path) -> Result<()> {
             "-Fc",
             "--exclude-table-data=*._sqlx_migrations",
             "--exclude-table-data=*.health_probe",
+            // The migrated database has its own row; item_money's rows come with the dump
+            // because the restore runs with triggers disabled.
+            "--exclude-table-data=*.lookup_version",
             "-n",
         ])
         .arg(format!("\"{}\"", schema.replace('"', "\"\"")))

@@ -1,21 +1,75 @@
-//! Reads the dashboard and the reviewer queue need across every aid item: disbursements in
-//! one review state, oldest value date first. Scope is the action's business, not this file's.
+//! Reads the dashboard and the reviewer queue need across every aid item: how many
+//! disbursements are in one review state, and one page of them, oldest value date first,
+//! with their item's code and titles and who entered them. Scope is the action's business,
+//! not this file's.
+//!
+//! Both use the `disbursement_sums` index, led by (status, value_date): the count reads the
+//! index's entries for one state, and a page starts where the previous one ended (keyset
+//! paging), so the hundredth page costs what the first does.
 
 use super::{Tx, on};
-use crate::db::ledger::Disbursement;
+use crate::db::ledger::{Disbursement, Milestone};
 use crate::domain::item::DisbursementStatus;
 use crate::error::Result;
+use chrono::NaiveDate;
+use sqlx::FromRow;
 
-const COLUMNS: &str = "id, item_id, amount_minor, currency, value_date, tranche, milestone_id, reverses_id, status, entered_by, verified_by, \
-                       verified_at, rejection_reason, created_at, rate_id, amount_vnd, amount_usd_cents, unconverted_reason";
+/// How many disbursements are in `status`.
+pub async fn count_in_status(tx: &mut Tx, status: DisbursementStatus) -> Result<i64> {
+    const SQL: &str = "SELECT CAST(COUNT(*) AS BIGINT) FROM disbursement WHERE status = $1";
+    Ok(on!(tx, c => sqlx::query_scalar(SQL).bind(status).fetch_one(&mut *c).await)?)
+}
 
-/// Every disbursement in `status`, by value date then id.
-pub async fn disbursements_in_status(
+/// A disbursement in a review state with what the queue shows beside it.
+#[derive(Debug, Clone, FromRow)]
+pub struct Queued {
+    #[sqlx(flatten)]
+    pub d: Disbursement,
+    pub item_code: String,
+    pub title_vi: String,
+    pub title_en: String,
+    /// The display name of who entered it, when someone did.
+    pub entered_by_name: Option<String>,
+}
+
+const SELECT: &str = "SELECT d.id, d.item_id, d.amount_minor, d.currency, d.value_date, d.tranche, d.milestone_id, \
+                      d.reverses_id, d.status, d.entered_by, d.verified_by, d.verified_at, d.rejection_reason, \
+                      d.created_at, d.rate_id, d.amount_vnd, d.amount_usd_cents, d.unconverted_reason, \
+                      i.code AS item_code, i.title_vi, i.title_en, u.display_name AS entered_by_name \
+                      FROM disbursement d JOIN aid_item i ON i.id = d.item_id \
+                      LEFT JOIN app_user u ON u.id = d.entered_by \
+                      WHERE d.status = $1";
+
+/// Up to `limit` disbursements in `status` by value date then id, starting after the row
+/// with id `after` (the last one of the previous page) when given. A row that has since
+/// left the state still marks its place, since its value date and id do not change.
+pub async fn page_in_status(
     tx: &mut Tx,
     status: DisbursementStatus,
-) -> Result<Vec<Disbursement>> {
-    let sql = sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM disbursement WHERE status = $1 ORDER BY value_date, id"
-    ));
-    Ok(on!(tx, c => sqlx::query_as(sql).bind(status).fetch_all(&mut *c).await)?)
+    after: Option<i64>,
+    limit: i64,
+) -> Result<Vec<Queued>> {
+    Ok(match after {
+        None => {
+            let sql = sqlx::AssertSqlSafe(format!("{SELECT} ORDER BY d.value_date, d.id LIMIT $2"));
+            on!(tx, c => sqlx::query_as(sql).bind(status).bind(limit).fetch_all(&mut *c).await)?
+        }
+        Some(after) => {
+            let sql = sqlx::AssertSqlSafe(format!(
+                "{SELECT} AND (d.value_date, d.id) > (SELECT value_date, id FROM disbursement WHERE id = $2) \
+                 ORDER BY d.value_date, d.id LIMIT $3"
+            ));
+            on!(tx, c => sqlx::query_as(sql).bind(status).bind(after).bind(limit).fetch_all(&mut *c).await)?
+        }
+    })
+}
+
+/// Milestones still open (planned or in progress) whose planned date is before `today`,
+/// by planned date then id: the dashboard's overdue list, filtered here rather than after
+/// reading every milestone.
+pub async fn overdue_milestones(tx: &mut Tx, today: NaiveDate) -> Result<Vec<Milestone>> {
+    const SQL: &str = "SELECT id, item_id, title_vi, title_en, planned_date, actual_date, status, evidence, created_at \
+                       FROM milestone WHERE status IN ('planned', 'in_progress') AND planned_date < $1 \
+                       ORDER BY planned_date, id";
+    Ok(on!(tx, c => sqlx::query_as(SQL).bind(today).fetch_all(&mut *c).await)?)
 }

@@ -4,7 +4,7 @@
 
 use super::LookupData;
 use super::breakdown::{Breakdown, Dimension, breakdown};
-use super::sums::{Flow, ItemSum, UnconvertedRow, Window, item_sums, unconverted};
+use super::sums::{Flow, ItemSum, UnconvertedRow, Window, item_sums, total_sums, unconverted};
 use crate::db::ledger::{self, Milestone, MoneyTable, OriginalSum};
 use crate::db::rates::RateRow;
 use crate::db::{Tx, rates};
@@ -116,6 +116,12 @@ fn dim_key(d: Dimension) -> String {
         .unwrap_or_default()
 }
 
+/// The total of a flow in a window, added up by the database (see [`total_sums`]).
+async fn total(tx: &mut Tx, flow: Flow, window: Window) -> Result<Pair> {
+    let (vnd, usd_cents) = total_sums(tx, flow, window).await?;
+    Ok(Pair { vnd, usd_cents })
+}
+
 /// Computes the figures of `period` inside `tx`.
 pub async fn figures(tx: &mut Tx, look: &LookupData, period: &Period) -> Result<Figures> {
     let w = Window {
@@ -164,10 +170,7 @@ pub async fn figures(tx: &mut Tx, look: &LookupData, period: &Period) -> Result<
     );
     let mut quarterly_disbursed = Vec::new();
     for (code, from, to) in super::measures::period_quarters(period) {
-        quarterly_disbursed.push((
-            code,
-            Pair::of(&item_sums(tx, Flow::Disbursed, Window { from, to }).await?)?,
-        ));
+        quarterly_disbursed.push((code, total(tx, Flow::Disbursed, Window { from, to }).await?));
     }
 
     let mut item_figures: BTreeMap<i64, ItemFigures> = BTreeMap::new();
@@ -304,41 +307,48 @@ pub async fn figures(tx: &mut Tx, look: &LookupData, period: &Period) -> Result<
     }
     rates_used.sort_by_key(|r| (r.currency, r.rate_date));
 
+    // A year's previous period is the year a year earlier: sum it once.
+    let previous_committed = total(tx, Flow::Committed, window_of(&prev)).await?;
+    let previous_disbursed = total(tx, Flow::Disbursed, window_of(&prev)).await?;
+    let (year_earlier_committed, year_earlier_disbursed) = if window_of(&ago) == window_of(&prev) {
+        (previous_committed, previous_disbursed)
+    } else {
+        (
+            total(tx, Flow::Committed, window_of(&ago)).await?,
+            total(tx, Flow::Disbursed, window_of(&ago)).await?,
+        )
+    };
     Ok(Figures {
         period: period.code(),
         from: period.from,
         to: period.to,
         committed: Pair::of(&committed)?,
         disbursed: Pair::of(&disbursed)?,
-        unverified: Pair::of(&item_sums(tx, Flow::Unverified, w).await?)?,
+        unverified: total(tx, Flow::Unverified, w).await?,
         cumulative_committed: Pair::of(&cum_c)?,
         cumulative_disbursed: Pair::of(&cum_d)?,
-        previous_committed: Pair::of(&item_sums(tx, Flow::Committed, window_of(&prev)).await?)?,
-        previous_disbursed: Pair::of(&item_sums(tx, Flow::Disbursed, window_of(&prev)).await?)?,
-        year_earlier_committed: Pair::of(&item_sums(tx, Flow::Committed, window_of(&ago)).await?)?,
-        year_earlier_disbursed: Pair::of(&item_sums(tx, Flow::Disbursed, window_of(&ago)).await?)?,
-        year_earlier_cumulative_committed: Pair::of(
-            &item_sums(
-                tx,
-                Flow::Committed,
-                Window {
-                    to: ago.to,
-                    ..since_start
-                },
-            )
-            .await?,
-        )?,
-        year_earlier_cumulative_disbursed: Pair::of(
-            &item_sums(
-                tx,
-                Flow::Disbursed,
-                Window {
-                    to: ago.to,
-                    ..since_start
-                },
-            )
-            .await?,
-        )?,
+        previous_committed,
+        previous_disbursed,
+        year_earlier_committed,
+        year_earlier_disbursed,
+        year_earlier_cumulative_committed: total(
+            tx,
+            Flow::Committed,
+            Window {
+                to: ago.to,
+                ..since_start
+            },
+        )
+        .await?,
+        year_earlier_cumulative_disbursed: total(
+            tx,
+            Flow::Disbursed,
+            Window {
+                to: ago.to,
+                ..since_start
+            },
+        )
+        .await?,
         cancelled: Pair::of(&cancelled)?,
         committed_by,
         disbursed_by,

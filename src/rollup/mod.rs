@@ -7,6 +7,7 @@
 //! its total to the last đồng and cent, whatever the dimension.
 
 pub mod breakdown;
+mod cache;
 pub mod figures;
 pub mod kinds;
 pub mod measures;
@@ -20,6 +21,7 @@ pub use sums::{Flow, ItemSum, Window, item_sums};
 use crate::db::{Tx, items, orgs, reference};
 use crate::error::Result;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// Everything a breakdown looks up, loaded once per rollup in the rollup's transaction.
 pub struct LookupData {
@@ -35,6 +37,9 @@ pub struct LookupData {
     org_index: HashMap<i64, usize>,
     sector_ranges: HashMap<i64, std::ops::Range<usize>>,
     locality_ranges: HashMap<i64, std::ops::Range<usize>>,
+    /// Each item's code and titles folded for search and sorting, made on first use by the
+    /// item list and kept with the cached copy (see [`LookupData::folded`]).
+    folded: std::sync::OnceLock<Vec<[String; 3]>>,
 }
 
 /// Where each item's rows start and end in a list sorted by item id.
@@ -49,7 +54,24 @@ fn ranges(list: &[crate::db::items::Allocation]) -> HashMap<i64, std::ops::Range
 }
 
 impl LookupData {
-    pub async fn load(tx: &mut Tx) -> Result<LookupData> {
+    /// The lookup data as `tx` sees it: the copy this process already holds when the
+    /// database's `lookup_version` still has the value it was read with, else read afresh
+    /// (see [`cache`]). At national scale a fresh read is most of a rollup's time.
+    pub async fn load(tx: &mut Tx) -> Result<Arc<LookupData>> {
+        let version = cache::version(tx).await?;
+        if let Some(hit) = cache::get(version) {
+            return Ok(hit);
+        }
+        let _reading = cache::READING.lock().await;
+        if let Some(hit) = cache::get(version) {
+            return Ok(hit);
+        }
+        let fresh = Arc::new(LookupData::read(tx).await?);
+        cache::put(version, Arc::clone(&fresh));
+        Ok(fresh)
+    }
+
+    async fn read(tx: &mut Tx) -> Result<LookupData> {
         let sector_list = reference::list_sectors(tx).await?;
         let sector_parent = sector_list
             .iter()
@@ -68,6 +90,7 @@ impl LookupData {
                 .collect(),
             sector_ranges: ranges(&sectors),
             locality_ranges: ranges(&localities),
+            folded: std::sync::OnceLock::new(),
             items,
             organisations,
             sectors,
@@ -82,8 +105,8 @@ impl LookupData {
     /// name, so a table built from it cannot show anyone else's names or amounts (an NGO
     /// user's rollup covers only its own items).
     #[must_use]
-    pub fn restricted(self, keep: impl Fn(&crate::db::items::AidItem) -> bool) -> LookupData {
-        let items: Vec<_> = self.items.into_iter().filter(|i| keep(i)).collect();
+    pub fn restricted(&self, keep: impl Fn(&crate::db::items::AidItem) -> bool) -> LookupData {
+        let items: Vec<_> = self.items.iter().filter(|i| keep(i)).cloned().collect();
         let ids: std::collections::HashSet<i64> = items.iter().map(|i| i.id).collect();
         let named: std::collections::HashSet<i64> = items
             .iter()
@@ -95,18 +118,21 @@ impl LookupData {
             .collect();
         let organisations: Vec<_> = self
             .organisations
-            .into_iter()
+            .iter()
             .filter(|o| named.contains(&o.id))
+            .cloned()
             .collect();
         let sectors: Vec<_> = self
             .sectors
-            .into_iter()
+            .iter()
             .filter(|a| ids.contains(&a.item_id))
+            .cloned()
             .collect();
         let localities: Vec<_> = self
             .localities
-            .into_iter()
+            .iter()
             .filter(|a| ids.contains(&a.item_id))
+            .cloned()
             .collect();
         LookupData {
             item_index: items.iter().enumerate().map(|(i, x)| (x.id, i)).collect(),
@@ -117,14 +143,26 @@ impl LookupData {
                 .collect(),
             sector_ranges: ranges(&sectors),
             locality_ranges: ranges(&localities),
+            folded: std::sync::OnceLock::new(),
             items,
             organisations,
             sectors,
             localities,
-            units: self.units,
-            sector_list: self.sector_list,
-            sector_parent: self.sector_parent,
+            units: self.units.clone(),
+            sector_list: self.sector_list.clone(),
+            sector_parent: self.sector_parent.clone(),
         }
+    }
+
+    /// `fold` of every item (code, Vietnamese title, English title), in item order, made once
+    /// per copy: the item list searches and sorts by them on every request.
+    pub fn folded(&self, fold: impl Fn(&str) -> String) -> &[[String; 3]] {
+        self.folded.get_or_init(|| {
+            self.items
+                .iter()
+                .map(|i| [fold(&i.code), fold(&i.title_vi), fold(&i.title_en)])
+                .collect()
+        })
     }
 
     #[must_use]

@@ -110,7 +110,10 @@ pub async fn stage_progress(
     let sums = item_sums(tx, Flow::Committed, stage).await?;
     let committed = Pair::of(&sums)?;
     let committed_in_period = if period.from <= period.to {
-        Pair::of(&item_sums(tx, Flow::Committed, period).await?)?
+        {
+            let (vnd, usd_cents) = super::sums::total_sums(tx, Flow::Committed, period).await?;
+            Pair { vnd, usd_cents }
+        }
     } else {
         Pair::default()
     };

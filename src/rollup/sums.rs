@@ -74,10 +74,106 @@ const SPLIT_SUMS: &str = "CAST(SUM(amount_vnd / 1000000000) AS BIGINT) AS vnd_q,
     CAST(SUM(amount_usd_cents / 1000000000) AS BIGINT) AS usd_q, \
     CAST(SUM(amount_usd_cents % 1000000000) AS BIGINT) AS usd_r";
 
-/// Sums the converted amounts of `flow` in `window` per item. Unconverted rows are left out
-/// here and named by the caller through [`unconverted`]: a report refuses to issue while any
-/// exist, so leaving them out never produces a wrong official figure.
+/// The first and last day a money row may carry (the domain refuses any other).
+fn first_day() -> NaiveDate {
+    NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or(NaiveDate::MIN)
+}
+fn last_day() -> NaiveDate {
+    NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or(NaiveDate::MAX)
+}
+
+/// `item_money.flow` of a summarised flow (unverified money is never summarised).
+fn summary_flow(flow: Flow) -> &'static str {
+    if flow == Flow::Committed {
+        "committed"
+    } else {
+        "disbursed"
+    }
+}
+
+/// Sums the converted amounts of `flow` in `window` per item, ordered by item and side of
+/// the reform. Unconverted rows are left out here and named by the caller through
+/// [`unconverted`]: a report refuses to issue while any exist, so leaving them out never
+/// produces a wrong official figure.
+///
+/// A window from the first day (every "to date" figure) is read from `item_money`, the
+/// per-item totals kept by migration 0016's triggers, less the rows dated after the window:
+/// the same integers as summing the rows, without reading twenty years of them.
 pub async fn item_sums(tx: &mut Tx, flow: Flow, window: Window) -> Result<Vec<ItemSum>> {
+    if window.from <= first_day() && flow != Flow::Unverified {
+        return to_date(tx, flow, window.to).await;
+    }
+    rows_sums(tx, flow, window).await
+}
+
+async fn to_date(tx: &mut Tx, flow: Flow, to: NaiveDate) -> Result<Vec<ItemSum>> {
+    const SQL: &str = "SELECT item_id, after_reform, vnd_q, vnd_r, usd_q, usd_r, row_count AS rows \
+        FROM item_money WHERE flow = $1 AND row_count <> 0 ORDER BY item_id, after_reform";
+    let raw: Vec<RawSum> =
+        on!(tx, c => sqlx::query_as(SQL).bind(summary_flow(flow)).fetch_all(&mut *c).await)?;
+    let mut sums: Vec<ItemSum> = raw.into_iter().map(ItemSum::from).collect();
+    let Some(after) = to.succ_opt().filter(|d| *d <= last_day()) else {
+        return Ok(sums);
+    };
+    let later = rows_sums(
+        tx,
+        flow,
+        Window {
+            from: after,
+            to: last_day(),
+        },
+    )
+    .await?;
+    // Both lists are sorted by (item, side), so one merge pass takes the later rows away.
+    let mut at = 0;
+    for l in later {
+        while sums
+            .get(at)
+            .is_some_and(|s| (s.item_id, s.after_reform) < (l.item_id, l.after_reform))
+        {
+            at += 1;
+        }
+        match sums.get_mut(at) {
+            Some(s) if (s.item_id, s.after_reform) == (l.item_id, l.after_reform) => {
+                s.vnd -= l.vnd;
+                s.usd_cents -= l.usd_cents;
+                s.rows -= l.rows;
+            }
+            _ => {
+                return Err(crate::error::Error::Internal(format!(
+                    "item_money has no total for item {} that its rows after {to} belong to",
+                    l.item_id
+                )));
+            }
+        }
+    }
+    sums.retain(|s| s.rows != 0);
+    Ok(sums)
+}
+
+/// The to-date sums of the items `ids` only (all dates), as [`item_sums`] gives them for a
+/// window from the first to the last day: for a page of items, without reading every item.
+pub async fn to_date_of_items(tx: &mut Tx, flow: Flow, ids: &[i64]) -> Result<Vec<ItemSum>> {
+    if ids.is_empty() || flow == Flow::Unverified {
+        return Ok(Vec::new());
+    }
+    // Ids are integers, so listing them in the statement is safe, and one statement per page
+    // avoids a bind per id.
+    let list = ids
+        .iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT item_id, after_reform, vnd_q, vnd_r, usd_q, usd_r, row_count AS rows FROM item_money \
+         WHERE flow = $1 AND row_count <> 0 AND item_id IN ({list}) ORDER BY item_id, after_reform"
+    ));
+    let raw: Vec<RawSum> =
+        on!(tx, c => sqlx::query_as(sql).bind(summary_flow(flow)).fetch_all(&mut *c).await)?;
+    Ok(raw.into_iter().map(ItemSum::from).collect())
+}
+
+async fn rows_sums(tx: &mut Tx, flow: Flow, window: Window) -> Result<Vec<ItemSum>> {
     let committed = sqlx::AssertSqlSafe(format!(
         "SELECT item_id, commitment_date >= $3 AS after_reform, {SPLIT_SUMS}, CAST(COUNT(*) AS BIGINT) AS rows \
         FROM commitment WHERE commitment_date >= $1 AND commitment_date <= $2 AND rate_id IS NOT NULL \
@@ -103,6 +199,82 @@ pub async fn item_sums(tx: &mut Tx, flow: Flow, window: Window) -> Result<Vec<It
         }
     };
     Ok(raw.into_iter().map(ItemSum::from).collect())
+}
+
+/// The four split columns of one total, zero when nothing matched.
+#[derive(FromRow)]
+struct RawTotal {
+    vnd_q: i64,
+    vnd_r: i64,
+    usd_q: i64,
+    usd_r: i64,
+}
+
+impl RawTotal {
+    fn joined(self) -> (i128, i128) {
+        (
+            limits::join_split(self.vnd_q, self.vnd_r),
+            limits::join_split(self.usd_q, self.usd_r),
+        )
+    }
+}
+
+const SPLIT_TOTALS: &str = "CAST(COALESCE(SUM(amount_vnd / 1000000000), 0) AS BIGINT) AS vnd_q, \
+    CAST(COALESCE(SUM(amount_vnd % 1000000000), 0) AS BIGINT) AS vnd_r, \
+    CAST(COALESCE(SUM(amount_usd_cents / 1000000000), 0) AS BIGINT) AS usd_q, \
+    CAST(COALESCE(SUM(amount_usd_cents % 1000000000), 0) AS BIGINT) AS usd_r";
+
+/// The sum over items of [`item_sums`] (VND, USD cents), added up by the database: for the
+/// figures that are only ever totals (quarters, previous periods, the year-earlier cumulative),
+/// so no per-item row crosses to Rust. The same integers as adding up `item_sums`.
+pub async fn total_sums(tx: &mut Tx, flow: Flow, window: Window) -> Result<(i128, i128)> {
+    if window.from <= first_day() && flow != Flow::Unverified {
+        const KEPT: &str = "SELECT CAST(COALESCE(SUM(vnd_q), 0) AS BIGINT) AS vnd_q, \
+            CAST(COALESCE(SUM(vnd_r), 0) AS BIGINT) AS vnd_r, CAST(COALESCE(SUM(usd_q), 0) AS BIGINT) AS usd_q, \
+            CAST(COALESCE(SUM(usd_r), 0) AS BIGINT) AS usd_r FROM item_money WHERE flow = $1";
+        let kept: RawTotal =
+            on!(tx, c => sqlx::query_as(KEPT).bind(summary_flow(flow)).fetch_one(&mut *c).await)?;
+        let (vnd, usd) = kept.joined();
+        let Some(after) = window.to.succ_opt().filter(|d| *d <= last_day()) else {
+            return Ok((vnd, usd));
+        };
+        let (later_vnd, later_usd) = rows_total(
+            tx,
+            flow,
+            Window {
+                from: after,
+                to: last_day(),
+            },
+        )
+        .await?;
+        return Ok((vnd - later_vnd, usd - later_usd));
+    }
+    rows_total(tx, flow, window).await
+}
+
+async fn rows_total(tx: &mut Tx, flow: Flow, window: Window) -> Result<(i128, i128)> {
+    let committed = sqlx::AssertSqlSafe(format!(
+        "SELECT {SPLIT_TOTALS} FROM commitment \
+         WHERE commitment_date >= $1 AND commitment_date <= $2 AND rate_id IS NOT NULL"
+    ));
+    let disbursed = sqlx::AssertSqlSafe(format!(
+        "SELECT {SPLIT_TOTALS} FROM disbursement \
+         WHERE value_date >= $1 AND value_date <= $2 AND rate_id IS NOT NULL AND status = $3"
+    ));
+    let t: RawTotal = match flow {
+        Flow::Committed => {
+            on!(tx, c => sqlx::query_as(committed).bind(window.from).bind(window.to).fetch_one(&mut *c).await)?
+        }
+        Flow::Disbursed | Flow::Unverified => {
+            let status = if flow == Flow::Disbursed {
+                "verified"
+            } else {
+                "submitted"
+            };
+            on!(tx, c => sqlx::query_as(disbursed).bind(window.from).bind(window.to).bind(status).fetch_one(&mut *c).await)?
+        }
+    };
+    Ok(t.joined())
 }
 
 /// A money row in the window that has no usable rate, with the stored reason.

@@ -39,6 +39,7 @@ mod pages_lists;
 mod pages_mobilisation;
 mod pages_periods;
 mod pages_portal;
+mod pages_review;
 mod periods;
 mod properties;
 mod report_figures;

@@ -7,7 +7,7 @@ use rocket::http::{ContentType, Status};
 use serde_json::json;
 
 /// The `_csrf` value of the first form in `html`.
-fn csrf(html: &str) -> String {
+pub(crate) fn csrf(html: &str) -> String {
     let at = html
         .find("name=\"_csrf\" value=\"")
         .expect("a form with a CSRF token");
@@ -24,14 +24,19 @@ fn attr(html: &str, id: &str, attr: &str) -> Option<String> {
     Some(tag[start..start + tag[start..].find('"')?].to_string())
 }
 
-async fn get(app: &App, path: &str) -> (Status, String) {
+pub(crate) async fn get(app: &App, path: &str) -> (Status, String) {
     let res = app.client.get(path.to_string()).dispatch().await;
     (res.status(), res.into_string().await.unwrap_or_default())
 }
 
 /// Posts a form (with the session's CSRF token unless `token` is None); returns the status,
 /// the body and where it redirects.
-async fn post(app: &App, path: &str, body: &str, token: Option<&str>) -> (Status, String, String) {
+pub(crate) async fn post(
+    app: &App,
+    path: &str,
+    body: &str,
+    token: Option<&str>,
+) -> (Status, String, String) {
     let body = match token {
         Some(t) => format!("_csrf={t}&{body}"),
         None => body.to_string(),
@@ -52,7 +57,7 @@ async fn post(app: &App, path: &str, body: &str, token: Option<&str>) -> (Status
 }
 
 /// Logs in through the login form and returns the session's CSRF token.
-async fn login(app: &App, who: &str) -> String {
+pub(crate) async fn login(app: &App, who: &str) -> String {
     let (_, html) = get(app, "/login").await;
     let (s, _, _) = post(
         app,

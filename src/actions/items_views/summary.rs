@@ -11,7 +11,7 @@ use crate::domain::item::DisbursementStatus;
 use crate::error::Result;
 use crate::rollup::figures::Pair;
 use crate::rollup::measures::{Ratio, rate_of};
-use crate::rollup::sums::{Flow, Window, item_sums};
+use crate::rollup::sums::{Flow, ItemSum, Window, item_sums, to_date_of_items};
 use chrono::NaiveDate;
 use std::collections::HashMap;
 
@@ -88,16 +88,29 @@ fn all_time() -> Window {
 /// Committed and disbursed to date of every item that has any, by item id: two grouped
 /// queries whatever the number of items (items without money are absent: all zero).
 pub async fn money_by_item(tx: &mut Tx) -> Result<HashMap<i64, ItemMoney>> {
+    let committed = item_sums(tx, Flow::Committed, all_time()).await?;
+    let disbursed = item_sums(tx, Flow::Disbursed, all_time()).await?;
+    Ok(by_item(committed, disbursed))
+}
+
+/// [`money_by_item`] for the items `ids` only (a page of the list).
+pub async fn money_of_items(tx: &mut Tx, ids: &[i64]) -> Result<HashMap<i64, ItemMoney>> {
+    let committed = to_date_of_items(tx, Flow::Committed, ids).await?;
+    let disbursed = to_date_of_items(tx, Flow::Disbursed, ids).await?;
+    Ok(by_item(committed, disbursed))
+}
+
+fn by_item(committed: Vec<ItemSum>, disbursed: Vec<ItemSum>) -> HashMap<i64, ItemMoney> {
     let mut out: HashMap<i64, ItemMoney> = HashMap::new();
-    for s in item_sums(tx, Flow::Committed, all_time()).await? {
+    for s in committed {
         let m = out.entry(s.item_id).or_default();
         m.committed.vnd += s.vnd;
         m.committed.usd_cents += s.usd_cents;
     }
-    for s in item_sums(tx, Flow::Disbursed, all_time()).await? {
+    for s in disbursed {
         let m = out.entry(s.item_id).or_default();
         m.disbursed.vnd += s.vnd;
         m.disbursed.usd_cents += s.usd_cents;
     }
-    Ok(out)
+    out
 }

@@ -3,7 +3,7 @@
 //! coordinators the NGOs' disbursement reports (drafts) to accept into review or return.
 
 use super::{field_message, may, t};
-use crate::actions::dash_views::{self, QueueRow};
+use crate::actions::dash_views::{self, QueueRow, QueueSection, QueueStart};
 use crate::actions::{Ctx, evidence, review};
 use crate::db::evidence::Document;
 use crate::domain::Lang;
@@ -47,6 +47,14 @@ struct ReviewPage {
     f: Frame,
     submitted: Vec<Row>,
     drafts: Vec<Row>,
+    /// How many rows wait in each section, formatted (the tables show one page).
+    submitted_total: String,
+    drafts_total: String,
+    /// Links to the next page of each section, when one follows, and back to the first
+    /// rows when the page starts further on.
+    submitted_next: Option<String>,
+    drafts_next: Option<String>,
+    first: Option<String>,
     can_verify: bool,
     can_accept: bool,
     /// A refusal that is not about one field (four-eyes, a locked period…).
@@ -110,19 +118,68 @@ fn row(q: QueueRow, v: &Viewer, docs: &[Document]) -> Row {
     }
 }
 
-async fn page(ctx: &Ctx, v: &Viewer, flash: Option<FlashMessage<'_>>) -> Result<ReviewPage> {
-    let q = dash_views::review_queue(ctx, &v.actor, v.lang).await?;
+/// The queue's address starting each section after the given rows.
+fn href(start: QueueStart) -> String {
+    let params: Vec<String> = [("after", start.submitted), ("drafts_after", start.drafts)]
+        .into_iter()
+        .filter_map(|(name, id)| id.map(|id| format!("{name}={id}")))
+        .collect();
+    if params.is_empty() {
+        "/review".to_string()
+    } else {
+        format!("/review?{}", params.join("&"))
+    }
+}
+
+async fn page(
+    ctx: &Ctx,
+    v: &Viewer,
+    flash: Option<FlashMessage<'_>>,
+    start: QueueStart,
+) -> Result<ReviewPage> {
+    let q = dash_views::review_queue(ctx, &v.actor, v.lang, start).await?;
     let ids: Vec<i64> = q
         .submitted
+        .rows
         .iter()
-        .chain(&q.drafts)
+        .chain(&q.drafts.rows)
         .map(|r| r.d.id)
         .collect();
     let docs = evidence::of_disbursements(ctx, &v.actor, &ids).await?;
+    let total = |key: &str, s: &QueueSection| fmt::count(v.lang, key, s.total);
+    // The next page of one section keeps the other where it is.
+    let submitted_next = q.submitted.next_after.map(|id| {
+        href(QueueStart {
+            submitted: Some(id),
+            ..start
+        })
+    });
+    let drafts_next = q.drafts.next_after.map(|id| {
+        href(QueueStart {
+            drafts: Some(id),
+            ..start
+        })
+    });
+    let further = start.submitted.is_some() || start.drafts.is_some();
     Ok(ReviewPage {
         f: Frame::new(v, "/review", "dash.review.title", flash),
-        submitted: q.submitted.into_iter().map(|r| row(r, v, &docs)).collect(),
-        drafts: q.drafts.into_iter().map(|r| row(r, v, &docs)).collect(),
+        submitted_total: total("dash.review.waiting", &q.submitted),
+        drafts_total: total("dash.review.reports", &q.drafts),
+        submitted_next,
+        drafts_next,
+        first: further.then(|| href(QueueStart::default())),
+        submitted: q
+            .submitted
+            .rows
+            .into_iter()
+            .map(|r| row(r, v, &docs))
+            .collect(),
+        drafts: q
+            .drafts
+            .rows
+            .into_iter()
+            .map(|r| row(r, v, &docs))
+            .collect(),
         can_verify: may(v.role(), Permission::VerifyDisbursements),
         can_accept: may(v.role(), Permission::EditLedger),
         error: None,
@@ -133,9 +190,21 @@ async fn page(ctx: &Ctx, v: &Viewer, flash: Option<FlashMessage<'_>>) -> Result<
     })
 }
 
-#[rocket::get("/review")]
-pub async fn queue(ctx: &State<Ctx>, v: Viewer, flash: Option<FlashMessage<'_>>) -> Result<Page> {
-    Page::render(&page(ctx, &v, flash).await?)
+/// `/review`, each section from its oldest row, or after the row named by `after`
+/// (submitted) or `drafts_after` (NGO reports).
+#[rocket::get("/review?<after>&<drafts_after>")]
+pub async fn queue(
+    ctx: &State<Ctx>,
+    v: Viewer,
+    flash: Option<FlashMessage<'_>>,
+    after: Option<i64>,
+    drafts_after: Option<i64>,
+) -> Result<Page> {
+    let start = QueueStart {
+        submitted: after,
+        drafts: drafts_after,
+    };
+    Page::render(&page(ctx, &v, flash, start).await?)
 }
 
 /// Back to the queue with `key`'s text after a change.
@@ -158,7 +227,7 @@ async fn refused(
         Error::Conflict { .. } => Status::Conflict,
         _ => return Err(e),
     };
-    let mut p = page(ctx, v, None).await?;
+    let mut p = page(ctx, v, None, QueueStart::default()).await?;
     // A row without a rate: the queue's own sentence for that row names the currency and
     // the date; the general wording only names the date.
     let missing = (e.code() == "rate_missing")
@@ -169,7 +238,10 @@ async fn refused(
         Some(why) => format!("{} {why}", t(v.lang, "evidence.review.cannot_verify")),
         None => field_message(v.lang, &e),
     };
-    if matches!(e, Error::Invalid { .. }) {
+    // The queue is shown from its oldest rows: a row further on is not on this page, so
+    // its refusal goes at the top rather than by a note field the page does not have.
+    let shown = p.submitted.iter().chain(&p.drafts).any(|r| r.id == id);
+    if matches!(e, Error::Invalid { .. }) && shown {
         p.note_for = Some(id);
         p.note = note;
         p.note_error = Some(message);

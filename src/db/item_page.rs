@@ -1,0 +1,146 @@
+//! Reads for one aid item's page that name only what the item names: its sector and
+//! locality shares with their names, the organisations and people it mentions, its
+//! milestones' reports and its audit history, each in one statement. The page once loaded
+//! every administrative unit and looked each person and each money row's history up one by
+//! one; at national scale that was dozens of statements and seconds per page.
+
+use super::audit::AuditEntry;
+use super::milestone_reports::MilestoneReport;
+use super::{Tx, on};
+use crate::error::Result;
+use sqlx::FromRow;
+
+/// A sector or locality share with the name of what it names; the names are empty when the
+/// code is not (or no longer) in the reference table.
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct NamedShare {
+    pub code: String,
+    pub share_bp: i64,
+    pub name_vi: Option<String>,
+    pub name_en: Option<String>,
+}
+
+/// The item's sector shares with the sectors' names, in code order.
+pub async fn sector_shares(tx: &mut Tx, item_id: i64) -> Result<Vec<NamedShare>> {
+    const SQL: &str = "SELECT a.sector_code AS code, a.share_bp, s.name_vi, s.name_en \
+                       FROM aid_item_sector a LEFT JOIN sector s ON s.code = a.sector_code \
+                       WHERE a.item_id = $1 ORDER BY a.sector_code";
+    Ok(on!(tx, c => sqlx::query_as(SQL).bind(item_id).fetch_all(&mut *c).await)?)
+}
+
+/// The item's locality shares with the administrative units' names, in code order.
+pub async fn locality_shares(tx: &mut Tx, item_id: i64) -> Result<Vec<NamedShare>> {
+    const SQL: &str = "SELECT a.unit_code AS code, a.share_bp, u.name_vi, u.name_en \
+                       FROM aid_item_locality a LEFT JOIN admin_unit u ON u.code = a.unit_code \
+                       WHERE a.item_id = $1 ORDER BY a.unit_code";
+    Ok(on!(tx, c => sqlx::query_as(SQL).bind(item_id).fetch_all(&mut *c).await)?)
+}
+
+/// An organisation's or a person's id and names.
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct Named {
+    pub id: i64,
+    pub name_vi: String,
+    pub name_en: String,
+}
+
+/// `$first, $first+1, …` for `n` bound values.
+fn placeholders(first: usize, n: usize) -> String {
+    (first..first + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The names of the organisations among `ids` (at most a handful: donor, funder, owner,
+/// agency).
+pub async fn organisation_names(tx: &mut Tx, ids: &[i64]) -> Result<Vec<Named>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT id, name_vi, name_en FROM organisation WHERE id IN ({})",
+        placeholders(1, ids.len())
+    ));
+    Ok(on!(tx, c => {
+        let mut q = sqlx::query_as(sql);
+        for id in ids {
+            q = q.bind(id);
+        }
+        q.fetch_all(&mut *c).await
+    })?)
+}
+
+/// Display names of the users among `ids`, in chunks that stay under both engines' limits on
+/// bound values (an item with thousands of rows still names few people, but nothing
+/// guarantees it).
+pub async fn display_names(tx: &mut Tx, ids: &[i64]) -> Result<Vec<(i64, String)>> {
+    let mut out = Vec::new();
+    for chunk in ids.chunks(500) {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT id, display_name FROM app_user WHERE id IN ({})",
+            placeholders(1, chunk.len())
+        ));
+        let rows: Vec<(i64, String)> = on!(tx, c => {
+            let mut q = sqlx::query_as(sql);
+            for id in chunk {
+                q = q.bind(id);
+            }
+            q.fetch_all(&mut *c).await
+        })?;
+        out.extend(rows);
+    }
+    Ok(out)
+}
+
+/// The reports on all of the item's milestones, by milestone then id.
+pub async fn milestone_reports(tx: &mut Tx, item_id: i64) -> Result<Vec<MilestoneReport>> {
+    const SQL: &str = "SELECT r.id, r.milestone_id, r.reported_by, r.status, r.actual_date, r.evidence, \
+                       r.created_at, r.decision, r.decided_by, r.decided_at, r.decision_note \
+                       FROM milestone_report r JOIN milestone m ON m.id = r.milestone_id \
+                       WHERE m.item_id = $1 ORDER BY r.milestone_id, r.id";
+    Ok(on!(tx, c => sqlx::query_as(SQL).bind(item_id).fetch_all(&mut *c).await)?)
+}
+
+/// The newest `limit` audit entries about the item, its budgets and plans, and its
+/// commitments, disbursements, milestones and milestone reports, newest first.
+///
+/// Each branch looks its rows up through the `(entity, entity_id)` index: by the item's id,
+/// or by the ids of the item's own rows (found through their `item_id` index), so the cost
+/// follows the item's history, not the size of the audit table.
+pub async fn item_history(tx: &mut Tx, item_id: i64, limit: i64) -> Result<Vec<AuditEntry>> {
+    const COLS: &str =
+        "id, at, actor_id, actor, action, entity, entity_id, before, after, prev_hash, hash";
+    let of_rows = |entity: &str, ids: &str| {
+        format!("SELECT {COLS} FROM audit_entry WHERE entity = '{entity}' AND entity_id IN ({ids})")
+    };
+    let branches = [
+        format!("SELECT {COLS} FROM audit_entry WHERE entity = 'aid_item' AND entity_id = $1"),
+        format!("SELECT {COLS} FROM audit_entry WHERE entity = 'item_budget' AND entity_id = $1"),
+        of_rows(
+            "commitment",
+            "SELECT CAST(id AS TEXT) FROM commitment WHERE item_id = $2",
+        ),
+        of_rows(
+            "disbursement",
+            "SELECT CAST(id AS TEXT) FROM disbursement WHERE item_id = $2",
+        ),
+        of_rows(
+            "milestone",
+            "SELECT CAST(id AS TEXT) FROM milestone WHERE item_id = $2",
+        ),
+        of_rows(
+            "milestone_report",
+            "SELECT CAST(r.id AS TEXT) FROM milestone_report r JOIN milestone m ON m.id = r.milestone_id \
+             WHERE m.item_id = $2",
+        ),
+    ];
+    let sql = sqlx::AssertSqlSafe(format!(
+        "{} ORDER BY id DESC LIMIT $3",
+        branches.join(" UNION ALL ")
+    ));
+    let key = item_id.to_string();
+    Ok(on!(tx, c => sqlx::query_as(sql)
+        .bind(&key).bind(item_id).bind(limit)
+        .fetch_all(&mut *c).await)?)
+}

@@ -1,0 +1,54 @@
+//! The process's copies of [`LookupData`], keyed by the database's `lookup_version`: a random
+//! value that migration 0016's triggers replace in the same transaction as every change to
+//! items, their shares, organisations, units or sectors. A transaction that reads the value
+//! it was cached with would read exactly the cached rows, so serving the copy changes no
+//! figure; a rolled-back change leaves a value nobody reads again. The key is random rather
+//! than a counter so that two databases open in one process (tests, a restored copy) cannot
+//! share a key by counting to the same number.
+
+use super::LookupData;
+use crate::db::{Tx, on};
+use crate::error::Result;
+use std::sync::{Arc, Mutex};
+
+/// At most this many copies, and at most this many items over all of them, so that a national
+/// database (50,000 items, some 40 MB of lookup data) keeps one copy.
+const MAX_COPIES: usize = 4;
+const MAX_ITEMS: usize = 60_000;
+
+/// Held while a copy is read afresh, so that the requests that all miss after a change wait
+/// for one read instead of each making its own (at national scale, a second and 40 MB each).
+pub(super) static READING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// Most recently used last.
+static COPIES: Mutex<Vec<(i64, Arc<LookupData>)>> = Mutex::new(Vec::new());
+
+pub(super) async fn version(tx: &mut Tx) -> Result<i64> {
+    const SQL: &str = "SELECT version FROM lookup_version WHERE id = 1";
+    Ok(on!(tx, c => sqlx::query_scalar(SQL).fetch_one(&mut *c).await)?)
+}
+
+pub(super) fn get(version: i64) -> Option<Arc<LookupData>> {
+    let mut copies = COPIES
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let at = copies.iter().position(|(v, _)| *v == version)?;
+    let hit = copies.remove(at);
+    let data = Arc::clone(&hit.1);
+    copies.push(hit);
+    Some(data)
+}
+
+pub(super) fn put(version: i64, data: Arc<LookupData>) {
+    let mut copies = COPIES
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    copies.retain(|(v, _)| *v != version);
+    copies.push((version, data));
+    while copies.len() > MAX_COPIES
+        || (copies.len() > 1
+            && copies.iter().map(|(_, d)| d.items.len()).sum::<usize>() > MAX_ITEMS)
+    {
+        copies.remove(0);
+    }
+}
