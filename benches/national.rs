@@ -7,25 +7,41 @@
 //! It exits non-zero if a breakdown does not add up to its totals or a total differs from the
 //! generated data. A harness, not a test: run it with
 //! `cargo bench --bench national -- [--backend sqlite|postgres|both] [--items N]
-//! [--transactions N] [--seed S] [--keep PATH] [--runs N] [--year Y]`.
+//! [--transactions N] [--seed S] [--keep PATH] [--runs N] [--year Y] [--http]`.
 //! PostgreSQL is `AIDLEDGER_BENCH_PG_URL` (default `postgres://postgres@127.0.0.1:5432/test`);
 //! the run uses a fresh schema `bench_<random>` and drops it at the end.
+//! With `--http` it then serves each database with the release binary and prints the table of
+//! issue 13 (pages, API, POSTs, report, memory, each beside its floor): see national/http.rs.
 //! Under `cargo test --all-targets` (no `--bench` argument) it runs as a small smoke test.
 
+#[path = "national/audit.rs"]
+mod audit;
 #[path = "national/backends.rs"]
 mod backends;
 #[path = "national/data.rs"]
 mod data;
+#[path = "national/floors.rs"]
+mod floors;
+#[path = "national/http.rs"]
+mod http;
+#[path = "national/http_setup.rs"]
+mod http_setup;
+#[path = "national/http_table.rs"]
+mod http_table;
 #[path = "national/items.rs"]
 mod items;
 #[path = "national/load.rs"]
 mod load;
+#[path = "national/loadgen.rs"]
+mod loadgen;
 #[path = "national/query.rs"]
 mod query;
 #[path = "national/reference.rs"]
 mod reference;
 #[path = "national/report.rs"]
 mod report;
+#[path = "national/server.rs"]
+mod server;
 
 use aidledger::rollup::Window;
 use backends::{Bench, DEFAULT_PG_URL};
@@ -37,7 +53,7 @@ use std::time::Instant;
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 const USAGE: &str = "usage: cargo bench --bench national -- [--backend sqlite|postgres|both] \
-    [--items N] [--transactions N] [--seed S] [--keep PATH] [--runs N] [--year 2007..2026]";
+    [--items N] [--transactions N] [--seed S] [--keep PATH] [--runs N] [--year 2007..2026] [--http]";
 
 pub struct Args {
     pub sqlite: bool,
@@ -48,6 +64,8 @@ pub struct Args {
     pub keep: Option<PathBuf>,
     pub runs: usize,
     pub year: i32,
+    /// Serve each database and measure over HTTP (national/http.rs).
+    pub http: bool,
 }
 
 /// The arguments, or `None` after printing the usage for `--help`. Without the `--bench` that
@@ -63,6 +81,7 @@ fn parse_args() -> Result<Option<Args>, BoxError> {
         keep: None,
         runs: 5,
         year: 2025,
+        http: false,
     };
     let (mut benching, mut sized) = (false, false);
     let mut it = std::env::args().skip(1);
@@ -70,6 +89,10 @@ fn parse_args() -> Result<Option<Args>, BoxError> {
         match flag.as_str() {
             "--bench" => {
                 benching = true;
+                continue;
+            }
+            "--http" => {
+                a.http = true;
                 continue;
             }
             "-h" | "--help" => {
@@ -189,7 +212,7 @@ async fn run() -> Result<(), BoxError> {
             Err(e) => return Err(format!("PostgreSQL is unreachable: {e}").into()),
         }
     }
-    let result = measure(&args, data, &mut benches, resettable).await;
+    let result = measure(&args, data, &mut benches, resettable, tmp.path()).await;
     for b in &benches {
         b.close().await;
     }
@@ -246,6 +269,7 @@ async fn measure(
     data: data::Dataset,
     benches: &mut [Bench],
     resettable: bool,
+    dir: &std::path::Path,
 ) -> Result<(), BoxError> {
     let window = Window {
         from: data::ymd(args.year, 1, 1),
@@ -283,6 +307,15 @@ async fn measure(
         year_report(args, b).await?;
     }
     report::summary(args, benches, resettable);
+    if args.http {
+        for b in benches.iter() {
+            let totals = b
+                .sum
+                .as_ref()
+                .map_or((0, 0), |s| (s.total_vnd, s.total_usd_cents));
+            failures.extend(http::run(args, b, totals, dir).await?);
+        }
+    }
     if failures.is_empty() {
         Ok(())
     } else {

@@ -19,6 +19,8 @@ pub struct Bench {
     pub name: &'static str,
     pub store: Store,
     pub version: String,
+    /// The URL it was reached at (PostgreSQL), without the schema.
+    url: String,
     sqlite_file: Option<PathBuf>,
     pg_admin: Option<(PgPool, String)>,
     pub load: Option<load::LoadReport>,
@@ -76,7 +78,9 @@ impl Bench {
         let opts = opts.options([("search_path", schema.as_str())]);
         let pg_admin = Some((admin, schema));
         match Store::connect_pg(opts, 4).await {
-            Ok(store) => Ok(Bench::new("PostgreSQL", store, version, None, pg_admin)),
+            Ok(store) => {
+                Ok(Bench::new("PostgreSQL", store, version, None, pg_admin).at(url.into()))
+            }
             Err(e) => {
                 drop_schema(pg_admin.as_ref()).await;
                 Err(e.into())
@@ -95,6 +99,7 @@ impl Bench {
             name,
             store,
             version,
+            url: String::new(),
             sqlite_file,
             pg_admin,
             load: None,
@@ -103,6 +108,10 @@ impl Bench {
             sum: None,
             sum_usage: None,
         }
+    }
+
+    fn at(self, url: String) -> Bench {
+        Bench { url, ..self }
     }
 
     /// The SQLite file (and its WAL, normally empty after the checkpoint), or the total size
@@ -122,6 +131,18 @@ impl Bench {
             }
             _ => 0,
         })
+    }
+
+    /// The `DATABASE_URL` the application's binary opens this database with.
+    pub fn server_url(&self) -> String {
+        match (&self.sqlite_file, &self.pg_admin) {
+            (Some(path), _) => format!("sqlite://{}", path.display()),
+            (None, Some((_, schema))) => {
+                let sep = if self.url.contains('?') { '&' } else { '?' };
+                format!("{}{sep}options[search_path]={schema}", self.url)
+            }
+            (None, None) => String::new(),
+        }
     }
 
     pub async fn close(&self) {

@@ -296,6 +296,33 @@ pub async fn load(store: &Store, d: &Dataset) -> Result<LoadReport, BoxError> {
                 .push_bind(x.conv.usd_cents);
         }
     );
+    // The audit trail those rows would have (audit.rs); its time includes the hashing.
+    let start = Instant::now();
+    let entries = crate::audit::entries(store, d).await?;
+    let chained = start.elapsed();
+    load_table!(
+        store,
+        t,
+        "audit_entry",
+        "at, actor_id, actor, action, entity, entity_id, before, after, prev_hash, hash",
+        &entries,
+        |b, e| {
+            b.push_bind(e.at)
+                .push_bind(e.actor_id)
+                .push_bind(e.actor)
+                .push_bind(e.action)
+                .push_bind(e.entity)
+                .push_bind(&e.entity_id)
+                .push_bind(None::<String>)
+                .push_bind(&e.after)
+                .push_bind(&e.prev_hash)
+                .push_bind(&e.hash);
+        }
+    );
+    drop(entries);
+    if let Some(audit) = t.last_mut() {
+        audit.time += chained;
+    }
     let start = Instant::now();
     match store {
         Store::Sqlite(p) => {
@@ -306,7 +333,22 @@ pub async fn load(store: &Store, d: &Dataset) -> Result<LoadReport, BoxError> {
         }
         Store::Pg(p) => {
             // Only this schema's tables: a bare ANALYZE would visit the whole database.
-            sqlx::query("ANALYZE sector, admin_unit, organisation, app_user, exchange_rate, aid_item, aid_item_sector, aid_item_locality, commitment, disbursement").execute(p).await?;
+            sqlx::query("ANALYZE sector, admin_unit, organisation, app_user, exchange_rate, aid_item, aid_item_sector, aid_item_locality, commitment, disbursement, audit_entry").execute(p).await?;
+            // The ids were given explicitly: move each identity past them, so that rows the
+            // application adds later (the HTTP run's POSTs) get fresh ids.
+            for table in [
+                "organisation",
+                "app_user",
+                "exchange_rate",
+                "aid_item",
+                "commitment",
+                "disbursement",
+            ] {
+                let sql = format!(
+                    "SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"
+                );
+                sqlx::query(sqlx::AssertSqlSafe(sql)).execute(p).await?;
+            }
         }
     }
     Ok(LoadReport {
