@@ -13,7 +13,7 @@ use crate::domain::item::{DisbursementStatus, OrgKind};
 use crate::domain::period::Period;
 use crate::domain::role::Permission;
 use crate::error::Result;
-use crate::rollup::figures::{Figures, Pair, figures};
+use crate::rollup::figures::{Figures, Pair, headline};
 use crate::rollup::measures::{self, Ratio};
 use crate::rollup::sums::{UnconvertedRow, Window, unconverted};
 use crate::rollup::table::{group_name, rollup_table};
@@ -55,6 +55,8 @@ pub struct CertificateAlert {
 /// [`crate::rollup::measures`], the report's own.
 #[derive(Debug, Clone)]
 pub struct Dashboard {
+    /// The headline figures ([`crate::rollup::figures::headline`]): the report's per-item,
+    /// NGO, milestone and rate figures are empty here.
     pub figures: Figures,
     /// Cumulative disbursement rate at the end of the period, and a year earlier.
     pub rate: Ratio,
@@ -135,13 +137,9 @@ pub async fn dashboard(ctx: &Ctx, actor: &Actor, period: &Period, lang: Lang) ->
 /// report's figures).
 pub async fn dashboard_in(tx: &mut Tx, period: &Period, lang: Lang) -> Result<Dashboard> {
     let look = LookupData::load(tx).await?;
-    let fig = figures(tx, &look, period).await?;
+    let fig = headline(tx, &look, period).await?;
     let today = today_in_vietnam();
-    let ever = Window {
-        from: NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or(NaiveDate::MIN),
-        to: NaiveDate::from_ymd_opt(2999, 12, 31).unwrap_or(NaiveDate::MAX),
-    };
-    let unconverted = unconverted(tx, ever)
+    let unconverted = unconverted(tx, Window::ever())
         .await?
         .into_iter()
         .map(|row| Unconverted {

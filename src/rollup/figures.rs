@@ -55,7 +55,7 @@ pub struct ItemFigures {
     pub cancelled: Pair,
 }
 
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct Figures {
     pub period: String,
     pub from: NaiveDate,
@@ -122,26 +122,113 @@ async fn total(tx: &mut Tx, flow: Flow, window: Window) -> Result<Pair> {
     Ok(Pair { vnd, usd_cents })
 }
 
+/// The figures of a period that are only ever totals, the report's and the dashboard's alike:
+/// the quarters, the period before, the same period a year earlier and the unverified money.
+struct Comparisons {
+    quarterly_disbursed: Vec<(String, Pair)>,
+    unverified: Pair,
+    previous: (Pair, Pair),
+    year_earlier: (Pair, Pair),
+    year_earlier_cumulative: (Pair, Pair),
+}
+
+impl Comparisons {
+    async fn of(tx: &mut Tx, period: &Period) -> Result<Comparisons> {
+        let window_of = |p: &Period| Window {
+            from: p.from,
+            to: p.to,
+        };
+        let mut quarterly_disbursed = Vec::new();
+        for (code, from, to) in super::measures::period_quarters(period) {
+            quarterly_disbursed
+                .push((code, total(tx, Flow::Disbursed, Window { from, to }).await?));
+        }
+        let (prev, ago) = (period.previous(), period.year_earlier());
+        let previous = both(tx, window_of(&prev)).await?;
+        // A year's previous period is the year a year earlier: sum it once.
+        let year_earlier = if window_of(&ago) == window_of(&prev) {
+            previous
+        } else {
+            both(tx, window_of(&ago)).await?
+        };
+        Ok(Comparisons {
+            quarterly_disbursed,
+            unverified: total(tx, Flow::Unverified, window_of(period)).await?,
+            previous,
+            year_earlier,
+            year_earlier_cumulative: both(tx, Window::to_date(ago.to)).await?,
+        })
+    }
+
+    /// These figures, and the period's name and dates; everything else empty.
+    fn into_figures(self, period: &Period) -> Figures {
+        Figures {
+            period: period.code(),
+            from: period.from,
+            to: period.to,
+            unverified: self.unverified,
+            previous_committed: self.previous.0,
+            previous_disbursed: self.previous.1,
+            year_earlier_committed: self.year_earlier.0,
+            year_earlier_disbursed: self.year_earlier.1,
+            year_earlier_cumulative_committed: self.year_earlier_cumulative.0,
+            year_earlier_cumulative_disbursed: self.year_earlier_cumulative.1,
+            quarterly_disbursed: self.quarterly_disbursed,
+            ..Figures::default()
+        }
+    }
+}
+
+/// Committed and disbursed in `w`.
+async fn both(tx: &mut Tx, w: Window) -> Result<(Pair, Pair)> {
+    Ok((
+        total(tx, Flow::Committed, w).await?,
+        total(tx, Flow::Disbursed, w).await?,
+    ))
+}
+
+/// The dimensions the dashboard charts the period's disbursements by.
+const HEADLINE_DIMENSIONS: [Dimension; 2] = [Dimension::SectorGroup, Dimension::Country];
+
+/// The figures the dashboard shows, the same integers as [`figures`] gives for them: the
+/// totals and their comparisons, the cumulative rate's two sides, the period's disbursements
+/// by sector group and by country, the quarters and the stage programme's progress. The
+/// report's other figures (each item's, commitments by dimension, NGOs, milestones, rates,
+/// the window's unconverted rows) are left empty: at national scale they are most of the
+/// report's time and the dashboard shows none of them.
+pub async fn headline(tx: &mut Tx, look: &LookupData, period: &Period) -> Result<Figures> {
+    let w = Window {
+        from: period.from,
+        to: period.to,
+    };
+    let disbursed = item_sums(tx, Flow::Disbursed, w).await?;
+    let mut disbursed_by = BTreeMap::new();
+    for dim in HEADLINE_DIMENSIONS {
+        disbursed_by.insert(dim_key(dim), breakdown(&disbursed, dim, &look.lookup())?);
+    }
+    let since_start = Window::to_date(period.to);
+    Ok(Figures {
+        committed: total(tx, Flow::Committed, w).await?,
+        disbursed: Pair::of(&disbursed)?,
+        cumulative_committed: total(tx, Flow::Committed, since_start).await?,
+        cumulative_disbursed: total(tx, Flow::Disbursed, since_start).await?,
+        disbursed_by,
+        stage: super::progress::stage_of(tx, look, period).await?,
+        ..Comparisons::of(tx, period).await?.into_figures(period)
+    })
+}
+
 /// Computes the figures of `period` inside `tx`.
 pub async fn figures(tx: &mut Tx, look: &LookupData, period: &Period) -> Result<Figures> {
     let w = Window {
         from: period.from,
         to: period.to,
     };
-    let since_start = Window {
-        from: NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or(NaiveDate::MIN),
-        to: period.to,
-    };
+    let since_start = Window::to_date(period.to);
     let committed = item_sums(tx, Flow::Committed, w).await?;
     let disbursed = item_sums(tx, Flow::Disbursed, w).await?;
     let cum_c = item_sums(tx, Flow::Committed, since_start).await?;
     let cum_d = item_sums(tx, Flow::Disbursed, since_start).await?;
-    let prev = period.previous();
-    let ago = period.year_earlier();
-    let window_of = |p: &Period| Window {
-        from: p.from,
-        to: p.to,
-    };
     let mut committed_by = BTreeMap::new();
     let mut disbursed_by = BTreeMap::new();
     for dim in SPLIT_DIMENSIONS {
@@ -168,10 +255,7 @@ pub async fn figures(tx: &mut Tx, look: &LookupData, period: &Period) -> Result<
         "locality_current".into(),
         breakdown(&current(&disbursed), Dimension::Locality, &look.lookup())?,
     );
-    let mut quarterly_disbursed = Vec::new();
-    for (code, from, to) in super::measures::period_quarters(period) {
-        quarterly_disbursed.push((code, total(tx, Flow::Disbursed, Window { from, to }).await?));
-    }
+    let comparisons = Comparisons::of(tx, period).await?;
 
     let mut item_figures: BTreeMap<i64, ItemFigures> = BTreeMap::new();
     let items_approved: Vec<i64> = look
@@ -307,52 +391,14 @@ pub async fn figures(tx: &mut Tx, look: &LookupData, period: &Period) -> Result<
     }
     rates_used.sort_by_key(|r| (r.currency, r.rate_date));
 
-    // A year's previous period is the year a year earlier: sum it once.
-    let previous_committed = total(tx, Flow::Committed, window_of(&prev)).await?;
-    let previous_disbursed = total(tx, Flow::Disbursed, window_of(&prev)).await?;
-    let (year_earlier_committed, year_earlier_disbursed) = if window_of(&ago) == window_of(&prev) {
-        (previous_committed, previous_disbursed)
-    } else {
-        (
-            total(tx, Flow::Committed, window_of(&ago)).await?,
-            total(tx, Flow::Disbursed, window_of(&ago)).await?,
-        )
-    };
     Ok(Figures {
-        period: period.code(),
-        from: period.from,
-        to: period.to,
         committed: Pair::of(&committed)?,
         disbursed: Pair::of(&disbursed)?,
-        unverified: total(tx, Flow::Unverified, w).await?,
         cumulative_committed: Pair::of(&cum_c)?,
         cumulative_disbursed: Pair::of(&cum_d)?,
-        previous_committed,
-        previous_disbursed,
-        year_earlier_committed,
-        year_earlier_disbursed,
-        year_earlier_cumulative_committed: total(
-            tx,
-            Flow::Committed,
-            Window {
-                to: ago.to,
-                ..since_start
-            },
-        )
-        .await?,
-        year_earlier_cumulative_disbursed: total(
-            tx,
-            Flow::Disbursed,
-            Window {
-                to: ago.to,
-                ..since_start
-            },
-        )
-        .await?,
         cancelled: Pair::of(&cancelled)?,
         committed_by,
         disbursed_by,
-        quarterly_disbursed,
         ngos_with_valid_certificate,
         ngos_active: active.into_iter().collect(),
         ngos_new,
@@ -372,5 +418,6 @@ pub async fn figures(tx: &mut Tx, look: &LookupData, period: &Period) -> Result<
         rates_used,
         unconverted: unconverted(tx, w).await?,
         stage: super::progress::stage_of(tx, look, period).await?,
+        ..comparisons.into_figures(period)
     })
 }

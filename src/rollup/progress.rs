@@ -10,7 +10,7 @@
 use super::LookupData;
 use super::breakdown::{Dimension, breakdown};
 use super::figures::Pair;
-use super::sums::{Flow, Window, item_sums};
+use super::sums::{Flow, Window, item_sums, to_date_of_items};
 use crate::db::Tx;
 use crate::db::programmes::{self, Programme, ProgrammeTarget};
 use crate::db::proposals::{self, Proposal};
@@ -176,20 +176,16 @@ pub async fn stage_progress(
         });
     }
 
-    let all_time = Window {
-        from: NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or(NaiveDate::MIN),
-        to,
-    };
     let linked: Vec<Proposal> = proposals::list_proposals(tx, Some(programme.id)).await?;
-    let item_totals = if linked.iter().any(|p| p.item_id.is_some()) {
-        let mut m: BTreeMap<i64, Pair> = BTreeMap::new();
-        for s in item_sums(tx, Flow::Committed, all_time).await? {
-            m.entry(s.item_id).or_default().add(s.vnd, s.usd_cents)?;
-        }
-        m
-    } else {
-        BTreeMap::new()
-    };
+    // Only the items proposals became, not every item's money to the cut-off.
+    let became: Vec<i64> = linked.iter().filter_map(|p| p.item_id).collect();
+    let mut item_totals: BTreeMap<i64, Pair> = BTreeMap::new();
+    for s in to_date_of_items(tx, Flow::Committed, &became, to).await? {
+        item_totals
+            .entry(s.item_id)
+            .or_default()
+            .add(s.vnd, s.usd_cents)?;
+    }
     let proposals: Vec<ProposalProgress> = linked
         .into_iter()
         .map(|p| ProposalProgress {

@@ -19,6 +19,23 @@ pub struct Window {
     pub to: NaiveDate,
 }
 
+impl Window {
+    /// From the first day a money row may carry to `to`: every "to date" figure.
+    #[must_use]
+    pub fn to_date(to: NaiveDate) -> Window {
+        Window {
+            from: first_day(),
+            to,
+        }
+    }
+
+    /// Every day a money row may carry.
+    #[must_use]
+    pub fn ever() -> Window {
+        Window::to_date(last_day())
+    }
+}
+
 /// Which money flow to sum.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub enum Flow {
@@ -101,16 +118,28 @@ fn summary_flow(flow: Flow) -> &'static str {
 /// the same integers as summing the rows, without reading twenty years of them.
 pub async fn item_sums(tx: &mut Tx, flow: Flow, window: Window) -> Result<Vec<ItemSum>> {
     if window.from <= first_day() && flow != Flow::Unverified {
-        return to_date(tx, flow, window.to).await;
+        return to_date(tx, flow, window.to, None).await;
     }
-    rows_sums(tx, flow, window).await
+    rows_sums(tx, flow, window, None).await
 }
 
-async fn to_date(tx: &mut Tx, flow: Flow, to: NaiveDate) -> Result<Vec<ItemSum>> {
-    const SQL: &str = "SELECT item_id, after_reform, vnd_q, vnd_r, usd_q, usd_r, row_count AS rows \
-        FROM item_money WHERE flow = $1 AND row_count <> 0 ORDER BY item_id, after_reform";
+/// `item_money`'s rows of `flow` (of the items `ids`, or of every item), less the rows dated
+/// after `to`.
+async fn to_date(
+    tx: &mut Tx,
+    flow: Flow,
+    to: NaiveDate,
+    ids: Option<&[i64]>,
+) -> Result<Vec<ItemSum>> {
+    let only = ids.map(id_list);
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT item_id, after_reform, vnd_q, vnd_r, usd_q, usd_r, row_count AS rows FROM item_money \
+         WHERE flow = $1 AND row_count <> 0{} ORDER BY item_id, after_reform",
+        only.as_deref()
+            .map_or_else(String::new, |l| format!(" AND item_id IN ({l})"))
+    ));
     let raw: Vec<RawSum> =
-        on!(tx, c => sqlx::query_as(SQL).bind(summary_flow(flow)).fetch_all(&mut *c).await)?;
+        on!(tx, c => sqlx::query_as(sql).bind(summary_flow(flow)).fetch_all(&mut *c).await)?;
     let mut sums: Vec<ItemSum> = raw.into_iter().map(ItemSum::from).collect();
     let Some(after) = to.succ_opt().filter(|d| *d <= last_day()) else {
         return Ok(sums);
@@ -122,6 +151,7 @@ async fn to_date(tx: &mut Tx, flow: Flow, to: NaiveDate) -> Result<Vec<ItemSum>>
             from: after,
             to: last_day(),
         },
+        only.as_deref(),
     )
     .await?;
     // Both lists are sorted by (item, side), so one merge pass takes the later rows away.
@@ -151,37 +181,45 @@ async fn to_date(tx: &mut Tx, flow: Flow, to: NaiveDate) -> Result<Vec<ItemSum>>
     Ok(sums)
 }
 
-/// The to-date sums of the items `ids` only (all dates), as [`item_sums`] gives them for a
-/// window from the first to the last day: for a page of items, without reading every item.
-pub async fn to_date_of_items(tx: &mut Tx, flow: Flow, ids: &[i64]) -> Result<Vec<ItemSum>> {
+/// Ids are integers, so listing them in a statement is safe, and one statement per list
+/// avoids a bind per id.
+fn id_list(ids: &[i64]) -> String {
+    ids.iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The sums of the items `ids` only from the first day to `to`, as [`item_sums`] gives them
+/// for that window: for a page of items or a programme's proposals, without reading every
+/// item.
+pub async fn to_date_of_items(
+    tx: &mut Tx,
+    flow: Flow,
+    ids: &[i64],
+    to: NaiveDate,
+) -> Result<Vec<ItemSum>> {
     if ids.is_empty() || flow == Flow::Unverified {
         return Ok(Vec::new());
     }
-    // Ids are integers, so listing them in the statement is safe, and one statement per page
-    // avoids a bind per id.
-    let list = ids
-        .iter()
-        .map(i64::to_string)
-        .collect::<Vec<_>>()
-        .join(", ");
-    let sql = sqlx::AssertSqlSafe(format!(
-        "SELECT item_id, after_reform, vnd_q, vnd_r, usd_q, usd_r, row_count AS rows FROM item_money \
-         WHERE flow = $1 AND row_count <> 0 AND item_id IN ({list}) ORDER BY item_id, after_reform"
-    ));
-    let raw: Vec<RawSum> =
-        on!(tx, c => sqlx::query_as(sql).bind(summary_flow(flow)).fetch_all(&mut *c).await)?;
-    Ok(raw.into_iter().map(ItemSum::from).collect())
+    to_date(tx, flow, to, Some(ids)).await
 }
 
-async fn rows_sums(tx: &mut Tx, flow: Flow, window: Window) -> Result<Vec<ItemSum>> {
+async fn rows_sums(
+    tx: &mut Tx,
+    flow: Flow,
+    window: Window,
+    only: Option<&str>,
+) -> Result<Vec<ItemSum>> {
+    let only = only.map_or_else(String::new, |l| format!(" AND item_id IN ({l})"));
     let committed = sqlx::AssertSqlSafe(format!(
         "SELECT item_id, commitment_date >= $3 AS after_reform, {SPLIT_SUMS}, CAST(COUNT(*) AS BIGINT) AS rows \
-        FROM commitment WHERE commitment_date >= $1 AND commitment_date <= $2 AND rate_id IS NOT NULL \
+        FROM commitment WHERE commitment_date >= $1 AND commitment_date <= $2 AND rate_id IS NOT NULL{only} \
         GROUP BY item_id, commitment_date >= $3 ORDER BY item_id, after_reform"
     ));
     let disbursed = sqlx::AssertSqlSafe(format!(
         "SELECT item_id, value_date >= $3 AS after_reform, {SPLIT_SUMS}, CAST(COUNT(*) AS BIGINT) AS rows \
-        FROM disbursement WHERE value_date >= $1 AND value_date <= $2 AND rate_id IS NOT NULL AND status = $4 \
+        FROM disbursement WHERE value_date >= $1 AND value_date <= $2 AND rate_id IS NOT NULL AND status = $4{only} \
         GROUP BY item_id, value_date >= $3 ORDER BY item_id, after_reform"
     ));
     let cut = reform_date();

@@ -291,6 +291,67 @@ async fn to_date_sums_match_the_rows(db: &TestDb, period: &Period) {
     }
 }
 
+/// The dashboard's headline figures are the report's, integer for integer, and the to-date
+/// sums of a few items are those items' rows of the sums of all items.
+async fn headline_and_item_sums_match_the_report(db: &TestDb, period: &Period) {
+    use aidledger::rollup::figures::{figures, headline};
+    let mut tx = db.store().read().await.unwrap();
+    let look = LookupData::load(&mut tx).await.unwrap();
+    let full = figures(&mut tx, &look, period).await.unwrap();
+    let head = headline(&mut tx, &look, period).await.unwrap();
+    let pick = |f: &aidledger::rollup::figures::Figures| {
+        (
+            [
+                f.committed,
+                f.disbursed,
+                f.unverified,
+                f.cumulative_committed,
+                f.cumulative_disbursed,
+                f.previous_committed,
+                f.previous_disbursed,
+                f.year_earlier_committed,
+                f.year_earlier_disbursed,
+                f.year_earlier_cumulative_committed,
+                f.year_earlier_cumulative_disbursed,
+            ],
+            f.quarterly_disbursed.clone(),
+            ["sector_group", "country"].map(|k| f.disbursed_by.get(k).cloned()),
+            f.stage.clone(),
+        )
+    };
+    assert_eq!(
+        pick(&head),
+        pick(&full),
+        "{}: headline differs from the report",
+        period.code()
+    );
+    for flow in [Flow::Committed, Flow::Disbursed] {
+        let all = item_sums(
+            &mut tx,
+            flow,
+            Window {
+                from: date("1900-01-01"),
+                to: period.to,
+            },
+        )
+        .await
+        .unwrap();
+        let some: Vec<i64> = all.iter().map(|s| s.item_id).step_by(2).collect();
+        let picked: Vec<_> = all
+            .iter()
+            .filter(|s| some.contains(&s.item_id))
+            .cloned()
+            .collect();
+        let of_items = aidledger::rollup::sums::to_date_of_items(&mut tx, flow, &some, period.to)
+            .await
+            .unwrap();
+        assert_eq!(
+            of_items, picked,
+            "{flow:?}: the items' own to-date sums differ"
+        );
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 12, max_shrink_iters: 20, ..ProptestConfig::default() })]
 
@@ -311,6 +372,7 @@ proptest! {
             assert_eq!(x, y, "insertion order changed a total");
             to_date_sums_match_the_rows(&a, &period).await;
             to_date_sums_match_the_rows(&b, &period).await;
+            headline_and_item_sums_match_the_report(&a, &period).await;
         });
     }
 }

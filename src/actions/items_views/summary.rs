@@ -12,7 +12,6 @@ use crate::error::Result;
 use crate::rollup::figures::Pair;
 use crate::rollup::measures::{Ratio, rate_of};
 use crate::rollup::sums::{Flow, ItemSum, Window, item_sums, to_date_of_items};
-use chrono::NaiveDate;
 use std::collections::HashMap;
 
 /// One item's money to date, on both bases.
@@ -78,25 +77,19 @@ impl ItemMoney {
 }
 
 /// Every date a money row can carry (the domain refuses dates outside these years).
-fn all_time() -> Window {
-    Window {
-        from: NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or(NaiveDate::MIN),
-        to: NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or(NaiveDate::MAX),
-    }
-}
-
 /// Committed and disbursed to date of every item that has any, by item id: two grouped
 /// queries whatever the number of items (items without money are absent: all zero).
 pub async fn money_by_item(tx: &mut Tx) -> Result<HashMap<i64, ItemMoney>> {
-    let committed = item_sums(tx, Flow::Committed, all_time()).await?;
-    let disbursed = item_sums(tx, Flow::Disbursed, all_time()).await?;
+    let committed = item_sums(tx, Flow::Committed, Window::ever()).await?;
+    let disbursed = item_sums(tx, Flow::Disbursed, Window::ever()).await?;
     Ok(by_item(committed, disbursed))
 }
 
 /// [`money_by_item`] for the items `ids` only (a page of the list).
 pub async fn money_of_items(tx: &mut Tx, ids: &[i64]) -> Result<HashMap<i64, ItemMoney>> {
-    let committed = to_date_of_items(tx, Flow::Committed, ids).await?;
-    let disbursed = to_date_of_items(tx, Flow::Disbursed, ids).await?;
+    let to = Window::ever().to;
+    let committed = to_date_of_items(tx, Flow::Committed, ids, to).await?;
+    let disbursed = to_date_of_items(tx, Flow::Disbursed, ids, to).await?;
     Ok(by_item(committed, disbursed))
 }
 
