@@ -186,6 +186,24 @@ pub async fn actor_from_session_at(
     session: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<Actor>> {
+    Ok(person_at(ctx, session, now).await?.map(|p| p.actor))
+}
+
+/// A live session's actor with the user's name and page language.
+#[derive(Debug, Clone)]
+pub struct SessionPerson {
+    pub actor: Actor,
+    pub display_name: String,
+    pub lang: crate::domain::Lang,
+}
+
+/// [`actor_from_session`] with what the pages' header shows of the user, read in the same
+/// statement (a page would otherwise read the user again).
+pub async fn person_from_session(ctx: &Ctx, session: &str) -> Result<Option<SessionPerson>> {
+    person_at(ctx, session, crate::db::now()).await
+}
+
+async fn person_at(ctx: &Ctx, session: &str, now: DateTime<Utc>) -> Result<Option<SessionPerson>> {
     if !is_secret_shaped(session) {
         return Ok(None);
     }
@@ -206,12 +224,11 @@ pub async fn actor_from_session_at(
         sessions::touch_session(&mut tx, s.session_id, now).await?;
         tx.commit().await?;
     }
-    Ok(Some(Actor::user(
-        s.user_id,
-        &s.username,
-        s.role,
-        s.organisation_id,
-    )))
+    Ok(Some(SessionPerson {
+        actor: Actor::user(s.user_id, &s.username, s.role, s.organisation_id),
+        display_name: s.display_name,
+        lang: s.lang,
+    }))
 }
 
 pub async fn actor_from_token(ctx: &Ctx, token: &str) -> Result<Option<Actor>> {

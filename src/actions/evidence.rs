@@ -200,13 +200,6 @@ pub async fn download(ctx: &Ctx, actor: &Actor, id: i64) -> Result<Download> {
     Ok(Download { doc, bytes })
 }
 
-/// The documents of an item's disbursements and milestones, for whoever may see the item.
-pub async fn of_item(ctx: &Ctx, actor: &Actor, item_id: i64) -> Result<Vec<Document>> {
-    let mut tx = ctx.store.read().await?;
-    let item = scope::item(&mut tx, Scope::of(actor)?, item_id).await?;
-    of_items_in(&mut tx, actor, &[&item]).await
-}
-
 /// The documents of the given items' disbursements and milestones (the item page, the NGO
 /// portal), in one query. Items the actor may not see are left out, so their documents are
 /// never listed.

@@ -17,6 +17,9 @@ pub struct SessionUser {
     pub role: Role,
     pub organisation_id: Option<i64>,
     pub active: bool,
+    /// The user's name and page language, for the pages' header (one statement per page).
+    pub display_name: String,
+    pub lang: crate::domain::Lang,
     pub last_seen_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
     pub ended_at: Option<DateTime<Utc>>,
@@ -38,7 +41,7 @@ pub async fn insert_session(
 
 pub async fn find_session(tx: &mut Tx, token_hash: &str) -> Result<Option<SessionUser>> {
     const SQL: &str = "SELECT s.id AS session_id, u.id AS user_id, u.username, u.role, u.organisation_id, \
-                       u.active, s.last_seen_at, s.expires_at, s.ended_at \
+                       u.active, u.display_name, u.lang, s.last_seen_at, s.expires_at, s.ended_at \
                        FROM user_session s JOIN app_user u ON u.id = s.user_id WHERE s.token_hash = $1";
     Ok(on!(tx, c => sqlx::query_as(SQL).bind(token_hash).fetch_optional(&mut *c).await)?)
 }

@@ -54,6 +54,8 @@ pub struct ItemView {
     /// The history of the item and its rows, newest first; `None` for NGO staff (the audit
     /// trail is read by province staff only).
     pub audit: Option<Vec<AuditEntry>>,
+    /// The evidence documents of its disbursements and milestones.
+    pub documents: Vec<crate::db::evidence::Document>,
 }
 
 /// Everything the item page shows, in one read transaction of about a dozen statements
@@ -140,7 +142,9 @@ pub async fn item_view(ctx: &Ctx, actor: &Actor, id: i64, lang: Lang) -> Result<
         .into_iter()
         .collect();
     let money = ItemMoney::of_rows(&commitments, &disbursements);
+    let documents = super::evidence::of_items_in(tx, actor, &[&detail.item]).await?;
     Ok(ItemView {
+        documents,
         money,
         detail,
         donor,

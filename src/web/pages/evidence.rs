@@ -323,15 +323,15 @@ pub struct ItemEvidence {
 }
 
 /// Builds the item page's evidence section from the item's rows and their documents.
-pub async fn item_section(
-    ctx: &Ctx,
+pub fn item_section(
+    config: &crate::Config,
     v: &Viewer,
     item_id: i64,
+    docs: &[Document],
     disbursements: &[Disbursement],
     milestones: &[&Milestone],
-) -> Result<ItemEvidence> {
+) -> ItemEvidence {
     let lang = v.lang;
-    let docs = evidence::of_item(ctx, &v.actor, item_id).await?;
     let can_attach = matches!(v.role(), Some(Role::Coordinator | Role::Ngo));
     let back = format!("/items/{item_id}#item-evidence");
     let enc_back = back.replace('#', "%23");
@@ -378,10 +378,10 @@ pub async fn item_section(
         });
     }
     groups.retain(|g| g.can_attach || !g.docs.is_empty());
-    Ok(ItemEvidence {
+    ItemEvidence {
         groups,
         hint: text(lang, "evidence.hint")
-            .replace("{limit}", &limit_text(ctx.config.evidence_max_bytes, lang)),
+            .replace("{limit}", &limit_text(config.evidence_max_bytes, lang)),
         back: enc_back,
-    })
+    }
 }

@@ -3,7 +3,7 @@
 //! one place, and the frame a template draws around its content (language, navigation, flash
 //! message).
 
-use crate::actions::{Actor, Ctx, account, auth};
+use crate::actions::{Actor, Ctx, auth};
 use crate::domain::Lang;
 use crate::domain::item::Role;
 use crate::error::Error;
@@ -76,20 +76,19 @@ async fn viewer(req: &Request<'_>) -> Result<Viewer, Error> {
         .get_private(SESSION_COOKIE)
         .ok_or_else(|| Error::unauthorized("authentication_required", "log in to see this page"))?;
     let secret = cookie.value().to_string();
-    let Some(actor) = auth::actor_from_session(ctx, &secret).await? else {
+    let Some(person) = auth::person_from_session(ctx, &secret).await? else {
         req.cookies().remove_private(SESSION_COOKIE);
         return Err(Error::unauthorized(
             "session_expired",
             "the session has ended; log in again",
         ));
     };
-    let me = account::me(ctx, &actor).await?;
     Ok(Viewer {
-        actor,
-        display_name: me.display_name,
-        lang: me.lang,
+        actor: person.actor,
+        display_name: person.display_name,
+        lang: person.lang,
         csrf: csrf_token(&secret),
-        agency: agency_name(&ctx.config, me.lang),
+        agency: agency_name(&ctx.config, person.lang),
     })
 }
 

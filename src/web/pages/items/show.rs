@@ -243,9 +243,14 @@ pub async fn show(
             .collect()
     };
     let milestones: Vec<_> = view.milestones.iter().map(|(m, _)| m).collect();
-    let evidence =
-        crate::web::pages::evidence::item_section(ctx, &v, id, &view.disbursements, &milestones)
-            .await?;
+    let evidence = crate::web::pages::evidence::item_section(
+        &ctx.config,
+        &v,
+        id,
+        &view.documents,
+        &view.disbursements,
+        &milestones,
+    );
     let today = today_in_vietnam();
     let mut f = Frame::new(&v, "/items", "items.item_title", flash);
     f.title = format!("{} · {}", it.code, item_title(it, lang));
