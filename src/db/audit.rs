@@ -165,7 +165,7 @@ pub async fn insert_chained(
 /// [`insert_chained`] on SQLite for entries alike but for their entity id, text and links
 /// (an import's new rows): what they share is bound once per statement.
 async fn insert_alike_sqlite(
-    t: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    t: &mut super::SqliteTx,
     entries: &[NewAuditEntry<'_>],
     links: &[Link],
     at: DateTime<Utc>,

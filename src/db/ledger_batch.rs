@@ -87,7 +87,7 @@ fn shares_entry(d: &NewDisbursement, first: &NewDisbursement) -> bool {
 /// [`insert_disbursements`] on SQLite for rows entered alike: what they share is bound once
 /// per statement (see `db::sqlite_insert_shared`).
 async fn insert_alike_sqlite(
-    t: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    t: &mut super::SqliteTx,
     rows: &[(NewDisbursement, Conversion)],
     ids: &[i64],
     at: DateTime<Utc>,

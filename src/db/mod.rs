@@ -99,8 +99,74 @@ pub enum Store {
 
 /// A transaction on either backend. Dropped without [`Tx::commit`], it rolls back.
 pub enum Tx {
-    Sqlite(Transaction<'static, Sqlite>),
+    Sqlite(SqliteTx),
     Pg(Transaction<'static, Postgres>),
+}
+
+/// A SQLite transaction and, for a write, its turn in the database's writer queue (see
+/// [`writers`]), given back after the commit or rollback. Dereferences to the connection, as
+/// sqlx's own transaction does.
+pub struct SqliteTx {
+    tx: Transaction<'static, Sqlite>,
+    _turn: Option<tokio::sync::OwnedSemaphorePermit>,
+}
+
+impl std::ops::Deref for SqliteTx {
+    type Target = sqlx::SqliteConnection;
+    fn deref(&self) -> &Self::Target {
+        &self.tx
+    }
+}
+
+impl std::ops::DerefMut for SqliteTx {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.tx
+    }
+}
+
+/// How long a SQLite writer waits for its turn before it is told the database is busy: the
+/// busy timeout the connections had to wait through before the queue.
+const WRITER_WAIT: Duration = Duration::from_secs(10);
+
+/// The writer queue of the SQLite file `pool` writes to. SQLite lets one transaction write at
+/// a time; without a queue, writers beyond the first each hold a pooled connection and poll
+/// the lock from SQLite's busy handler, which sleeps up to 100 ms between tries, so a freed
+/// lock waits for a sleeper to wake (p99 of a second at 8 writers, measured) and the readers
+/// wait for connections the sleepers hold. Here writers wait in a first-come, first-served
+/// queue before taking a connection, and the next one starts as soon as the last commits.
+/// One queue per file, so two pools on the same file in one process share it. An in-memory
+/// database has no file to share and no queue.
+fn writers(pool: &SqlitePool) -> Option<std::sync::Arc<tokio::sync::Semaphore>> {
+    use std::collections::HashMap;
+    use std::path::PathBuf;
+    use std::sync::{Arc, Mutex};
+    static QUEUES: Mutex<Option<HashMap<PathBuf, Arc<tokio::sync::Semaphore>>>> = Mutex::new(None);
+    let opts = pool.connect_options();
+    let file = opts.get_filename();
+    if file.as_os_str().is_empty() || file.to_string_lossy().contains(":memory:") {
+        return None;
+    }
+    let key = std::fs::canonicalize(file).unwrap_or_else(|_| file.to_path_buf());
+    let mut queues = QUEUES
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    Some(Arc::clone(
+        queues
+            .get_or_insert_with(HashMap::new)
+            .entry(key)
+            .or_insert_with(|| Arc::new(tokio::sync::Semaphore::new(1))),
+    ))
+}
+
+/// This writer's turn on `pool`'s file, waiting at most [`WRITER_WAIT`].
+async fn turn(pool: &SqlitePool) -> Result<Option<tokio::sync::OwnedSemaphorePermit>, Error> {
+    let Some(queue) = writers(pool) else {
+        return Ok(None);
+    };
+    match tokio::time::timeout(WRITER_WAIT, queue.acquire_owned()).await {
+        Ok(Ok(permit)) => Ok(Some(permit)),
+        Ok(Err(_)) | Err(_) => Err(Error::storage_unavailable("the database is busy")),
+    }
 }
 
 /// How long a request waits for a PostgreSQL connection before it is told the database is
@@ -250,7 +316,10 @@ impl Store {
     /// A transaction for reading: a consistent snapshot, no write lock.
     pub async fn read(&self) -> Result<Tx, Error> {
         Ok(match self {
-            Store::Sqlite(p) => Tx::Sqlite(p.begin().await?),
+            Store::Sqlite(p) => Tx::Sqlite(SqliteTx {
+                tx: p.begin().await?,
+                _turn: None,
+            }),
             Store::Pg(p) => Tx::Pg(
                 p.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
                     .await?,
@@ -261,7 +330,13 @@ impl Store {
     /// A transaction for writing, holding the database's write lock from its first statement.
     pub async fn write(&self) -> Result<Tx, Error> {
         Ok(match self {
-            Store::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Store::Sqlite(p) => {
+                let turn = turn(p).await?;
+                Tx::Sqlite(SqliteTx {
+                    tx: p.begin_with("BEGIN IMMEDIATE").await?,
+                    _turn: turn,
+                })
+            }
             Store::Pg(p) => {
                 let mut t = p.begin().await?;
                 sqlx::query("SELECT pg_advisory_xact_lock($1)")
@@ -277,10 +352,15 @@ impl Store {
     /// [`BULK_ON`] (undo them with [`bulk_done`] before the commit).
     pub async fn write_bulk(&self) -> Result<Tx, Error> {
         match self {
-            Store::Sqlite(p) => Ok(Tx::Sqlite(
-                p.begin_with(sqlx::AssertSqlSafe(format!("{BULK_ON}; BEGIN IMMEDIATE")))
-                    .await?,
-            )),
+            Store::Sqlite(p) => {
+                let turn = turn(p).await?;
+                Ok(Tx::Sqlite(SqliteTx {
+                    tx: p
+                        .begin_with(sqlx::AssertSqlSafe(format!("{BULK_ON}; BEGIN IMMEDIATE")))
+                        .await?,
+                    _turn: turn,
+                }))
+            }
             Store::Pg(_) => self.write().await,
         }
     }
@@ -319,7 +399,8 @@ impl Store {
 impl Tx {
     pub async fn commit(self) -> Result<(), Error> {
         match self {
-            Tx::Sqlite(t) => t.commit().await?,
+            // The turn is given back when `t` is dropped, after the commit.
+            Tx::Sqlite(t) => t.tx.commit().await?,
             Tx::Pg(t) => t.commit().await?,
         }
         Ok(())

@@ -53,6 +53,46 @@ async fn a_failed_commit_does_not_poison_the_connection_it_ran_on() {
     }
 }
 
+/// SQLite writers wait their turn in the application's queue, not on pooled connections
+/// polling the lock: while one write transaction is open, twenty writers wait and a reader is
+/// still served at once (before the queue, eight of them held every connection); when it
+/// commits, every writer goes through.
+#[tokio::test]
+async fn waiting_writers_leave_the_pool_to_readers_and_all_go_through() {
+    let db = fresh_sqlite().await;
+    let item = item(&db).await;
+    let open = db.store().write().await.unwrap();
+    let mut writers = Vec::new();
+    for i in 0..20 {
+        let ctx = db.ctx.clone();
+        writers.push(tokio::spawn(async move {
+            record_disbursement(&ctx, &system(), disb(item, 500 + i, "2025-01-10")).await
+        }));
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let read = async {
+        let mut tx = db.store().read().await?;
+        aidledger::db::ledger::list_disbursements(&mut tx, item).await
+    };
+    let seen = tokio::time::timeout(std::time::Duration::from_secs(3), read)
+        .await
+        .expect("a reader waited for a connection while writers queued")
+        .unwrap();
+    assert!(
+        seen.is_empty(),
+        "no writer went ahead of the open transaction"
+    );
+    open.commit().await.unwrap();
+    for w in writers {
+        w.await.unwrap().unwrap();
+    }
+    let mut tx = db.store().read().await.unwrap();
+    let all = aidledger::db::ledger::list_disbursements(&mut tx, item)
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 20);
+}
+
 #[tokio::test]
 async fn a_read_only_database_serves_reads_and_answers_writes_with_503() {
     let db = fresh_sqlite().await;
