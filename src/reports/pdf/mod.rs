@@ -98,9 +98,13 @@ pub fn render(doc: &ReportDocument) -> Result<Vec<u8>, RenderError> {
     info.producer = "aidledger (printpdf 0.12.8)".to_owned();
     info.identifier = doc.header.number.clone();
     pdf.pages = pages.iter().map(|p| emit::page(p, &font_ids)).collect();
+    // A national year report runs to thousands of pages: each form of them (laid out, drawn,
+    // serialised) is let go as soon as the next exists, so at most two are held at once.
+    drop(pages);
 
     let mut warnings = Vec::new();
     let mut lo = pdf.to_lopdf_document(&PdfSaveOptions::default(), &mut warnings);
+    drop(pdf);
     // printpdf fills the trailer /ID from its process-wide pseudo-random counter; overwrite both
     // halves with the document digest (they are equal for a file written once).
     let id = hex::encode(digest.get(..16).unwrap_or_default()).into_bytes();
