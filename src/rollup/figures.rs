@@ -31,6 +31,19 @@ impl Pair {
         Ok(p)
     }
 
+    /// `self - other`, exactly; overflow is an error.
+    pub(crate) fn minus(self, other: Pair) -> Result<Pair> {
+        let overflow =
+            || crate::error::Error::conflict("overflow", "a total is too large to hold exactly");
+        Ok(Pair {
+            vnd: self.vnd.checked_sub(other.vnd).ok_or_else(overflow)?,
+            usd_cents: self
+                .usd_cents
+                .checked_sub(other.usd_cents)
+                .ok_or_else(overflow)?,
+        })
+    }
+
     pub(crate) fn add(&mut self, vnd: i128, usd_cents: i128) -> Result<()> {
         let overflow =
             || crate::error::Error::conflict("overflow", "a total is too large to hold exactly");
@@ -132,8 +145,16 @@ struct Comparisons {
     year_earlier_cumulative: (Pair, Pair),
 }
 
+/// What a period's comparisons are worked out from: its own committed and disbursed, in the
+/// period and to its end.
+#[derive(Clone, Copy)]
+struct Now {
+    in_period: (Pair, Pair),
+    to_date: (Pair, Pair),
+}
+
 impl Comparisons {
-    async fn of(tx: &mut Tx, period: &Period) -> Result<Comparisons> {
+    async fn of(tx: &mut Tx, period: &Period, now: Now) -> Result<Comparisons> {
         let window_of = |p: &Period| Window {
             from: p.from,
             to: p.to,
@@ -151,12 +172,32 @@ impl Comparisons {
         } else {
             both(tx, window_of(&ago)).await?
         };
+        // To the end of the same period a year earlier: to this period's end less the year
+        // between, which for a year (or any period a year long) is the period itself. Summing
+        // from the first day instead re-reads every row dated since then.
+        let between = match ago.to.succ_opt() {
+            Some(from) if from == period.from => now.in_period,
+            Some(from) => {
+                both(
+                    tx,
+                    Window {
+                        from,
+                        to: period.to,
+                    },
+                )
+                .await?
+            }
+            None => (Pair::default(), Pair::default()),
+        };
         Ok(Comparisons {
             quarterly_disbursed,
             unverified: total(tx, Flow::Unverified, window_of(period)).await?,
             previous,
             year_earlier,
-            year_earlier_cumulative: both(tx, Window::to_date(ago.to)).await?,
+            year_earlier_cumulative: (
+                now.to_date.0.minus(between.0)?,
+                now.to_date.1.minus(between.1)?,
+            ),
         })
     }
 
@@ -207,14 +248,20 @@ pub async fn headline(tx: &mut Tx, look: &LookupData, period: &Period) -> Result
         disbursed_by.insert(dim_key(dim), breakdown(&disbursed, dim, &look.lookup())?);
     }
     let since_start = Window::to_date(period.to);
+    let now = Now {
+        in_period: (total(tx, Flow::Committed, w).await?, Pair::of(&disbursed)?),
+        to_date: both(tx, since_start).await?,
+    };
+    let stage = super::progress::stage_of(tx, look, period).await?;
+    let comparisons = Comparisons::of(tx, period, now).await?;
     Ok(Figures {
-        committed: total(tx, Flow::Committed, w).await?,
-        disbursed: Pair::of(&disbursed)?,
-        cumulative_committed: total(tx, Flow::Committed, since_start).await?,
-        cumulative_disbursed: total(tx, Flow::Disbursed, since_start).await?,
+        committed: now.in_period.0,
+        disbursed: now.in_period.1,
+        cumulative_committed: now.to_date.0,
+        cumulative_disbursed: now.to_date.1,
         disbursed_by,
-        stage: super::progress::stage_of(tx, look, period).await?,
-        ..Comparisons::of(tx, period).await?.into_figures(period)
+        stage,
+        ..comparisons.into_figures(period)
     })
 }
 
@@ -255,7 +302,11 @@ pub async fn figures(tx: &mut Tx, look: &LookupData, period: &Period) -> Result<
         "locality_current".into(),
         breakdown(&current(&disbursed), Dimension::Locality, &look.lookup())?,
     );
-    let comparisons = Comparisons::of(tx, period).await?;
+    let now = Now {
+        in_period: (Pair::of(&committed)?, Pair::of(&disbursed)?),
+        to_date: (Pair::of(&cum_c)?, Pair::of(&cum_d)?),
+    };
+    let comparisons = Comparisons::of(tx, period, now).await?;
 
     let mut item_figures: BTreeMap<i64, ItemFigures> = BTreeMap::new();
     let items_approved: Vec<i64> = look
@@ -392,10 +443,10 @@ pub async fn figures(tx: &mut Tx, look: &LookupData, period: &Period) -> Result<
     rates_used.sort_by_key(|r| (r.currency, r.rate_date));
 
     Ok(Figures {
-        committed: Pair::of(&committed)?,
-        disbursed: Pair::of(&disbursed)?,
-        cumulative_committed: Pair::of(&cum_c)?,
-        cumulative_disbursed: Pair::of(&cum_d)?,
+        committed: now.in_period.0,
+        disbursed: now.in_period.1,
+        cumulative_committed: now.to_date.0,
+        cumulative_disbursed: now.to_date.1,
         cancelled: Pair::of(&cancelled)?,
         committed_by,
         disbursed_by,

@@ -325,6 +325,33 @@ async fn headline_and_item_sums_match_the_report(db: &TestDb, period: &Period) {
         "{}: headline differs from the report",
         period.code()
     );
+    // The year-earlier cumulative figures, worked out from this period's, are the rows' own sums
+    // to the end of the period a year earlier (a window from 2 January 1900 is summed from rows).
+    let ago = period.year_earlier();
+    for (flow, got) in [
+        (Flow::Committed, full.year_earlier_cumulative_committed),
+        (Flow::Disbursed, full.year_earlier_cumulative_disbursed),
+    ] {
+        let rows = item_sums(
+            &mut tx,
+            flow,
+            Window {
+                from: date("1900-01-02"),
+                to: ago.to,
+            },
+        )
+        .await
+        .unwrap();
+        let sum = rows
+            .iter()
+            .fold((0_i128, 0_i128), |a, s| (a.0 + s.vnd, a.1 + s.usd_cents));
+        assert_eq!(
+            (got.vnd, got.usd_cents),
+            sum,
+            "{flow:?}: year-earlier cumulative of {}",
+            period.code()
+        );
+    }
     for flow in [Flow::Committed, Flow::Disbursed] {
         let all = item_sums(
             &mut tx,
