@@ -151,7 +151,16 @@ impl Bench {
     }
 }
 
+/// Drops the run's schema, unless `AIDLEDGER_BENCH_KEEP_SCHEMA` is set (to serve or profile the
+/// loaded data afterwards: the schema's name is printed, and dropping it is then yours to do).
 async fn drop_schema(admin: Option<&(PgPool, String)>) {
+    if let Some((pool, schema)) = admin
+        && std::env::var_os("AIDLEDGER_BENCH_KEEP_SCHEMA").is_some()
+    {
+        println!("kept PostgreSQL schema {schema} (AIDLEDGER_BENCH_KEEP_SCHEMA is set)");
+        pool.close().await;
+        return;
+    }
     if let Some((pool, schema)) = admin {
         let sql = sqlx::AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE"));
         match sqlx::query(sql).execute(pool).await {
