@@ -8,6 +8,7 @@
 
 pub mod breakdown;
 mod cache;
+mod comparisons;
 pub mod figures;
 pub mod kinds;
 pub mod measures;
