@@ -99,6 +99,15 @@ fn last_day() -> NaiveDate {
     NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or(NaiveDate::MAX)
 }
 
+/// The disbursement status a disbursement flow counts: verified, or (unverified) submitted.
+fn counted_status(flow: Flow) -> &'static str {
+    if flow == Flow::Unverified {
+        "submitted"
+    } else {
+        "verified"
+    }
+}
+
 /// `item_money.flow` of a summarised flow (unverified money is never summarised).
 fn summary_flow(flow: Flow) -> &'static str {
     if flow == Flow::Committed {
@@ -228,11 +237,7 @@ async fn rows_sums(
             on!(tx, c => sqlx::query_as(committed).bind(window.from).bind(window.to).bind(cut).fetch_all(&mut *c).await)?
         }
         Flow::Disbursed | Flow::Unverified => {
-            let status = if flow == Flow::Disbursed {
-                "verified"
-            } else {
-                "submitted"
-            };
+            let status = counted_status(flow);
             on!(tx, c => sqlx::query_as(disbursed).bind(window.from).bind(window.to).bind(cut).bind(status).fetch_all(&mut *c).await)?
         }
     };
@@ -304,11 +309,7 @@ async fn rows_total(tx: &mut Tx, flow: Flow, window: Window) -> Result<(i128, i1
             on!(tx, c => sqlx::query_as(committed).bind(window.from).bind(window.to).fetch_one(&mut *c).await)?
         }
         Flow::Disbursed | Flow::Unverified => {
-            let status = if flow == Flow::Disbursed {
-                "verified"
-            } else {
-                "submitted"
-            };
+            let status = counted_status(flow);
             on!(tx, c => sqlx::query_as(disbursed).bind(window.from).bind(window.to).bind(status).fetch_one(&mut *c).await)?
         }
     };

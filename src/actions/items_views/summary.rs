@@ -76,7 +76,6 @@ impl ItemMoney {
     }
 }
 
-/// Every date a money row can carry (the domain refuses dates outside these years).
 /// Committed and disbursed to date of every item that has any, by item id: two grouped
 /// queries whatever the number of items (items without money are absent: all zero).
 pub async fn money_by_item(tx: &mut Tx) -> Result<HashMap<i64, ItemMoney>> {
