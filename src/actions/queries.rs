@@ -120,6 +120,52 @@ pub async fn list_items(ctx: &Ctx, actor: &Actor, f: &ItemFilter) -> Result<Vec<
     list_items_in(&mut ctx.store.read().await?, actor, f).await
 }
 
+/// The filters the item list page and `GET /aid-items` share, over the cached lookup: the
+/// actor's scope, status, modality, donor and the accent-folded text (code or either title).
+pub(crate) struct ItemMatch<'a> {
+    scope: Scope,
+    status: Option<ItemStatus>,
+    modality: Option<Modality>,
+    donor_id: Option<i64>,
+    text: Option<String>,
+    folded: &'a [[String; 3]],
+}
+
+impl<'a> ItemMatch<'a> {
+    pub(crate) fn new(
+        look: &'a crate::rollup::LookupData,
+        scope: Scope,
+        (status, modality, donor_id): (Option<ItemStatus>, Option<Modality>, Option<i64>),
+        q: Option<&str>,
+    ) -> ItemMatch<'a> {
+        let text = q
+            .map(search_key)
+            .map(|t| t.trim().to_string())
+            .filter(|t| !t.is_empty());
+        ItemMatch {
+            scope,
+            status,
+            modality,
+            donor_id,
+            text,
+            folded: look.folded(search_key),
+        }
+    }
+
+    /// Whether item `i`, at `ix` in the lookup's items, passes.
+    pub(crate) fn keeps(&self, ix: usize, i: &AidItem) -> bool {
+        self.scope.sees_item(i)
+            && self.status.is_none_or(|s| i.status == s)
+            && self.modality.is_none_or(|m| i.modality == m)
+            && self.donor_id.is_none_or(|d| i.donor_id == d)
+            && self.text.as_deref().is_none_or(|t| {
+                self.folded
+                    .get(ix)
+                    .is_some_and(|k| k.iter().any(|x| x.contains(t)))
+            })
+    }
+}
+
 pub async fn list_items_in(tx: &mut Tx, actor: &Actor, f: &ItemFilter) -> Result<Vec<AidItem>> {
     let scope = Scope::of(actor)?;
     if !(1..=500).contains(&f.limit) {
@@ -137,28 +183,21 @@ pub async fn list_items_in(tx: &mut Tx, actor: &Actor, f: &ItemFilter) -> Result
         ));
     }
     check_query(f.q.as_deref())?;
-    // Over the cached lookup (items in code order, as `list_items_where` gives them) with the
+    // Over the cached lookup (items in code order, as `items::list_items` reads them) with the
     // folded code and titles kept beside it: folding Vietnamese accents the same way on both
     // engines is exact in Rust, and at national scale nothing is read or folded per request.
     let look = crate::rollup::LookupData::load(tx).await?;
-    let text = f.q.as_deref().map(search_key);
-    let text = text.as_deref().map(str::trim).filter(|t| !t.is_empty());
-    let folded = look.folded(search_key);
+    let shared = ItemMatch::new(
+        &look,
+        scope,
+        (f.status, f.modality, f.donor_id),
+        f.q.as_deref(),
+    );
     Ok(look
         .items
         .iter()
         .enumerate()
-        .filter(|(_, i)| scope.sees_item(i))
-        .filter(|(_, i)| f.status.is_none_or(|s| i.status == s))
-        .filter(|(_, i)| f.modality.is_none_or(|m| i.modality == m))
-        .filter(|(_, i)| f.donor_id.is_none_or(|d| i.donor_id == d))
-        .filter(|(ix, _)| {
-            text.is_none_or(|t| {
-                folded
-                    .get(*ix)
-                    .is_some_and(|k| k.iter().any(|x| x.contains(t)))
-            })
-        })
+        .filter(|(ix, i)| shared.keeps(*ix, i))
         .skip(usize::try_from(f.offset).unwrap_or(usize::MAX))
         .take(usize::try_from(f.limit).unwrap_or(0))
         .map(|(_, i)| i.clone())

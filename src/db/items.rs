@@ -151,19 +151,3 @@ pub async fn update_item(tx: &mut Tx, i: &AidItem) -> Result<()> {
         .execute(&mut *c).await)?;
     Ok(())
 }
-
-/// Items filtered by the exact-match fields; text search is finished by the caller.
-pub async fn list_items_where(
-    tx: &mut Tx,
-    status: Option<crate::domain::item::ItemStatus>,
-    modality: Option<Modality>,
-    donor_id: Option<i64>,
-) -> Result<Vec<AidItem>> {
-    let sql = sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM aid_item WHERE ($1 IS NULL OR status = $1) AND ($2 IS NULL OR modality = $2) \
-         AND ($3 IS NULL OR donor_id = $3) ORDER BY code"
-    ));
-    Ok(
-        on!(tx, c => sqlx::query_as(sql).bind(status).bind(modality).bind(donor_id).fetch_all(&mut *c).await)?,
-    )
-}

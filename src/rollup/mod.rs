@@ -196,6 +196,15 @@ impl LookupData {
             .unwrap_or(&[])
     }
 
+    /// Each administrative unit's parent unit, by code (for [`unit_within`]).
+    #[must_use]
+    pub fn unit_parents(&self) -> HashMap<&str, &str> {
+        self.units
+            .iter()
+            .filter_map(|u| u.parent_code.as_deref().map(|p| (u.code.as_str(), p)))
+            .collect()
+    }
+
     #[must_use]
     pub fn lookup(&self) -> breakdown::Lookup<'_> {
         breakdown::Lookup {
@@ -207,4 +216,21 @@ impl LookupData {
             sector_parent: &self.sector_parent,
         }
     }
+}
+
+/// Whether unit `key` is `code` or lies inside it, following `parents` (from
+/// [`LookupData::unit_parents`]) a few levels up; the bound also stops a cycle.
+#[must_use]
+pub fn unit_within(parents: &HashMap<&str, &str>, key: &str, code: &str) -> bool {
+    let mut at = key;
+    for _ in 0..8 {
+        if at == code {
+            return true;
+        }
+        match parents.get(at) {
+            Some(p) => at = p,
+            None => return false,
+        }
+    }
+    false
 }

@@ -129,16 +129,12 @@ pub async fn stage_progress(
 
     let by_group = breakdown(&sums, Dimension::SectorGroup, &look.lookup())?;
     let by_unit = breakdown(&sums, Dimension::Locality, &look.lookup())?;
-    let parents: BTreeMap<&str, &str> = look
-        .units
-        .iter()
-        .filter_map(|u| u.parent_code.as_deref().map(|p| (u.code.as_str(), p)))
-        .collect();
+    let parents = look.unit_parents();
     let mut target_rows = Vec::new();
     for t in targets {
         let matches = |key: &str| match t.dimension {
             TargetDimension::SectorGroup => key == t.code,
-            TargetDimension::Locality => within(&parents, key, &t.code),
+            TargetDimension::Locality => super::unit_within(&parents, key, &t.code),
         };
         let rows = match t.dimension {
             TargetDimension::SectorGroup => &by_group.rows,
@@ -231,21 +227,6 @@ pub async fn stage_of(
     Ok(Some(
         stage_progress(tx, look, p, targets, period.from, period.to).await?,
     ))
-}
-
-/// Whether unit `key` is `code` or lies inside it.
-fn within(parents: &BTreeMap<&str, &str>, key: &str, code: &str) -> bool {
-    let mut at = key;
-    for _ in 0..8 {
-        if at == code {
-            return true;
-        }
-        match parents.get(at) {
-            Some(p) => at = p,
-            None => return false,
-        }
-    }
-    false
 }
 
 fn sum_pairs(parts: impl IntoIterator<Item = (i128, i128)>) -> Result<Pair> {

@@ -133,33 +133,19 @@ pub async fn list_item_page(
         ),
         None => None,
     };
-    let unit_parent: HashMap<&str, &str> = look
-        .units
-        .iter()
-        .filter_map(|u| u.parent_code.as_deref().map(|p| (u.code.as_str(), p)))
-        .collect();
-    let in_unit = |code: &str, want: &str| {
-        let mut at = Some(code);
-        for _ in 0..6 {
-            match at {
-                Some(c) if c == want => return true,
-                Some(c) => at = unit_parent.get(c).copied(),
-                None => return false,
-            }
-        }
-        false
-    };
-    let text = q.q.as_deref().map(queries::search_key);
-    let text = text.as_deref().map(str::trim).filter(|t| !t.is_empty());
+    let unit_parent = look.unit_parents();
+    let shared = queries::ItemMatch::new(
+        &look,
+        scope,
+        (q.status, q.modality, q.donor_id),
+        q.q.as_deref(),
+    );
     let folded = look.folded(queries::search_key);
     let mut hits: Vec<usize> = look
         .items
         .iter()
         .enumerate()
-        .filter(|(_, i)| scope.sees_item(i))
-        .filter(|(_, i)| q.status.is_none_or(|s| i.status == s))
-        .filter(|(_, i)| q.modality.is_none_or(|m| i.modality == m))
-        .filter(|(_, i)| q.donor_id.is_none_or(|d| i.donor_id == d))
+        .filter(|(ix, i)| shared.keeps(*ix, i))
         .filter(|(_, i)| {
             q.sector.as_deref().is_none_or(|s| {
                 look.sectors_of(i.id)
@@ -168,21 +154,16 @@ pub async fn list_item_page(
             })
         })
         .filter(|(_, i)| {
-            q.locality
-                .as_deref()
-                .is_none_or(|l| look.localities_of(i.id).iter().any(|a| in_unit(&a.code, l)))
+            q.locality.as_deref().is_none_or(|l| {
+                look.localities_of(i.id)
+                    .iter()
+                    .any(|a| crate::rollup::unit_within(&unit_parent, &a.code, l))
+            })
         })
         .filter(|(_, i)| {
             q.period.is_none_or(|p| {
                 (i.planned_start <= p.to && i.planned_end >= p.from)
                     || in_period.as_ref().is_some_and(|s| s.contains(&i.id))
-            })
-        })
-        .filter(|(ix, _)| {
-            text.is_none_or(|t| {
-                folded
-                    .get(*ix)
-                    .is_some_and(|f| f.iter().any(|k| k.contains(t)))
             })
         })
         .map(|(ix, _)| ix)
