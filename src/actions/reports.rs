@@ -136,6 +136,10 @@ async fn render_in(tx: &mut Tx, config: &Config, cmd: &IssueCmd, draft: bool) ->
     };
     let doc = document::build(config, &look, &cmd.period, &fig, &info)
         .map_err(|e| Error::Internal(e.to_string()))?;
+    // A national year's lookup and per-item figures are tens of megabytes the document no
+    // longer needs while it is drawn.
+    drop(fig);
+    drop(look);
     let pdf = crate::reports::pdf::render(&doc)
         .map_err(|e| Error::Internal(format!("rendering the report failed: {e}")))?;
     Ok(Rendered {

@@ -1,57 +1,59 @@
-//! Turns laid-out pages into printpdf operations, in the order they were laid out; text is
-//! positioned absolutely with `Tm`. Justified lines get their extra word space as `TJ` offsets
-//! after each space, because the `Tw` operator does not apply to the two-byte glyph codes of an
-//! embedded TrueType font.
+//! Turns one laid-out page into its PDF content stream, in the order the items were laid out
+//! (so bars cover grid lines and text covers shading). Text is shown in the faces' own glyph
+//! ids (two bytes each, the CIDs of an Identity-H font whose CID-to-glyph map is written once
+//! the subsets are known), positioned absolutely with `Tm`; the glyphs drawn are recorded for
+//! the subsets. Justified lines get their extra word space as `TJ` offsets after each space,
+//! because `Tw` does not apply to two-byte codes.
 
-use printpdf::{
-    Color, FontId, Line, LinePoint, Mm, Op, PaintMode, PdfFontHandle, PdfPage, Point, Pt, Rect,
-    TextItem, TextMatrix, WindingOrder,
-};
+use std::collections::BTreeMap;
+use std::io::Write;
 
-use super::page::{Geometry, Item, Page, Rgb};
-use super::text::Face;
+use super::page::{Item, Page, Rgb};
+use super::text::{Face, Fonts};
+use super::writer::num;
 
-fn color(c: Rgb) -> Color {
-    Color::Rgb(printpdf::Rgb {
-        r: c.r,
-        g: c.g,
-        b: c.b,
-        icc_profile: None,
-    })
+/// The glyphs drawn with each face, by glyph id, with the character each stands for.
+#[derive(Default)]
+pub(crate) struct Glyphs {
+    pub used: [BTreeMap<u16, char>; 4],
 }
 
-fn point(x: f32, y: f32) -> LinePoint {
-    LinePoint {
-        p: Point { x: Pt(x), y: Pt(y) },
-        bezier: false,
+fn color(out: &mut Vec<u8>, c: Rgb, op: &[u8]) {
+    for v in [c.r, c.g, c.b] {
+        num(out, v);
+        out.push(b' ');
     }
+    out.extend_from_slice(op);
+    out.push(b'\n');
 }
 
-/// The text of one line as `TJ` items, spaces widened by `extra` points.
-fn text_items(text: &str, size: f32, extra: f32) -> Vec<TextItem> {
-    if extra <= 0.0 || size <= 0.0 {
-        return vec![TextItem::Text(text.to_owned())];
-    }
-    let offset = -extra * 1000.0 / size;
-    let mut items = Vec::new();
-    let mut words = text.split(' ').peekable();
-    while let Some(word) = words.next() {
-        if words.peek().is_some() {
-            items.push(TextItem::Text(format!("{word} ")));
-            items.push(TextItem::Offset(offset));
-        } else {
-            items.push(TextItem::Text(word.to_owned()));
-        }
-    }
-    items
+fn pair(out: &mut Vec<u8>, x: f32, y: f32) {
+    num(out, x);
+    out.push(b' ');
+    num(out, y);
+    out.push(b' ');
 }
 
-/// printpdf page for `page`, items drawn in their order (so bars cover grid lines and text
-/// covers shading); `fonts` holds the resource id of each face. Consecutive text items share
-/// one text object, and colour, line width and font are set only when they change.
-pub(crate) fn page(page: &Page, fonts: &[FontId; 4]) -> PdfPage {
-    let geom = Geometry::of(page.orientation);
-    let mut ops = Vec::new();
+/// `text` as a hex string of glyph ids, recorded in `used`.
+fn glyph_string(
+    out: &mut Vec<u8>,
+    text: &str,
+    fonts: &Fonts,
+    face: Face,
+    used: &mut BTreeMap<u16, char>,
+) {
+    out.push(b'<');
+    for c in text.chars() {
+        let gid = fonts.glyph(face, c);
+        used.entry(gid).or_insert(c);
+        let _ = write!(out, "{gid:04X}");
+    }
+    out.push(b'>');
+}
+
+/// The content stream of `page` into `out` (cleared first).
+pub(crate) fn page(page: &Page, fonts: &Fonts, glyphs: &mut Glyphs, out: &mut Vec<u8>) {
+    out.clear();
     let mut fill: Option<Rgb> = None;
     let mut stroke: Option<Rgb> = None;
     let mut thickness: Option<f32> = None;
@@ -68,23 +70,16 @@ pub(crate) fn page(page: &Page, fonts: &[FontId; 4]) -> PdfPage {
                 color: c,
             } => {
                 if in_text {
-                    ops.push(Op::EndTextSection);
+                    out.extend_from_slice(b"ET\n");
                     in_text = false;
                 }
                 if fill != Some(*c) {
-                    ops.push(Op::SetFillColor { col: color(*c) });
+                    color(out, *c, b"rg");
                     fill = Some(*c);
                 }
-                ops.push(Op::DrawRectangle {
-                    rectangle: Rect {
-                        x: Pt(*x),
-                        y: Pt(*y),
-                        width: Pt(*w),
-                        height: Pt(*h),
-                        mode: Some(PaintMode::Fill),
-                        winding_order: Some(WindingOrder::NonZero),
-                    },
-                });
+                pair(out, *x, *y);
+                pair(out, *w, *h);
+                out.extend_from_slice(b"re f\n");
             }
             Item::Line {
                 from,
@@ -93,23 +88,22 @@ pub(crate) fn page(page: &Page, fonts: &[FontId; 4]) -> PdfPage {
                 color: c,
             } => {
                 if in_text {
-                    ops.push(Op::EndTextSection);
+                    out.extend_from_slice(b"ET\n");
                     in_text = false;
                 }
                 if stroke != Some(*c) {
-                    ops.push(Op::SetOutlineColor { col: color(*c) });
+                    color(out, *c, b"RG");
                     stroke = Some(*c);
                 }
                 if thickness != Some(*width) {
-                    ops.push(Op::SetOutlineThickness { pt: Pt(*width) });
+                    num(out, *width);
+                    out.extend_from_slice(b" w\n");
                     thickness = Some(*width);
                 }
-                ops.push(Op::DrawLine {
-                    line: Line {
-                        points: vec![point(from.0, from.1), point(to.0, to.1)],
-                        is_closed: false,
-                    },
-                });
+                pair(out, from.0, from.1);
+                out.extend_from_slice(b"m ");
+                pair(out, to.0, to.1);
+                out.extend_from_slice(b"l S\n");
             }
             Item::Text {
                 x,
@@ -120,56 +114,96 @@ pub(crate) fn page(page: &Page, fonts: &[FontId; 4]) -> PdfPage {
                 extra_space,
             } => {
                 if !in_text {
-                    ops.push(Op::StartTextSection);
+                    out.extend_from_slice(b"BT\n");
                     in_text = true;
                 }
                 if font != Some((style.face, style.size)) {
-                    let id = fonts[style.face.index()].clone();
-                    ops.push(Op::SetFont {
-                        font: PdfFontHandle::External(id),
-                        size: Pt(style.size),
-                    });
+                    let _ = write!(out, "/F{} ", style.face.index());
+                    num(out, style.size);
+                    out.extend_from_slice(b" Tf\n");
                     font = Some((style.face, style.size));
                 }
                 if fill != Some(*c) {
-                    ops.push(Op::SetFillColor { col: color(*c) });
+                    color(out, *c, b"rg");
                     fill = Some(*c);
                 }
-                ops.push(Op::SetTextMatrix {
-                    matrix: TextMatrix::Translate(Pt(*x), Pt(*baseline)),
-                });
-                ops.push(Op::ShowText {
-                    items: text_items(text, style.size, *extra_space),
-                });
+                out.extend_from_slice(b"1 0 0 1 ");
+                pair(out, *x, *baseline);
+                out.extend_from_slice(b"Tm\n");
+                let used = &mut glyphs.used[style.face.index()];
+                if *extra_space > 0.0 && style.size > 0.0 {
+                    let offset = -extra_space * 1000.0 / style.size;
+                    out.push(b'[');
+                    let mut words = text.split(' ').peekable();
+                    while let Some(word) = words.next() {
+                        if words.peek().is_some() {
+                            glyph_string(out, &format!("{word} "), fonts, style.face, used);
+                            out.push(b' ');
+                            num(out, offset);
+                            out.push(b' ');
+                        } else {
+                            glyph_string(out, word, fonts, style.face, used);
+                        }
+                    }
+                    out.extend_from_slice(b"] TJ\n");
+                } else {
+                    glyph_string(out, text, fonts, style.face, used);
+                    out.extend_from_slice(b" Tj\n");
+                }
             }
         }
     }
     if in_text {
-        ops.push(Op::EndTextSection);
+        out.extend_from_slice(b"ET\n");
     }
-    PdfPage::new(Mm(geom.width_mm()), Mm(geom.height_mm()), ops)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::reports::pdf::page::{BLACK, Orientation};
+    use crate::reports::pdf::text::Style;
 
     #[test]
     fn justified_text_puts_an_offset_after_each_space() {
-        let items = text_items("a b c", 10.0, 2.0);
-        assert_eq!(
-            items,
-            vec![
-                TextItem::Text("a ".into()),
-                TextItem::Offset(-200.0),
-                TextItem::Text("b ".into()),
-                TextItem::Offset(-200.0),
-                TextItem::Text("c".into()),
-            ]
+        let fonts = Fonts::load().expect("fonts");
+        let mut glyphs = Glyphs::default();
+        let mut out = Vec::new();
+        let text = |extra_space| Item::Text {
+            x: 10.0,
+            baseline: 20.0,
+            style: Style::regular(10.0),
+            text: "a b c".into(),
+            color: BLACK,
+            extra_space,
+        };
+        let p = Page {
+            orientation: Orientation::Portrait,
+            items: vec![text(2.0), text(0.0)],
+        };
+        page(&p, &fonts, &mut glyphs, &mut out);
+        let s = String::from_utf8(out).expect("ascii");
+        let (a, sp, b, c) = (
+            fonts.glyph(Face::Regular, 'a'),
+            fonts.glyph(Face::Regular, ' '),
+            fonts.glyph(Face::Regular, 'b'),
+            fonts.glyph(Face::Regular, 'c'),
         );
+        assert!(
+            s.contains(&format!(
+                "[<{a:04X}{sp:04X}> -200 <{b:04X}{sp:04X}> -200 <{c:04X}>] TJ"
+            )),
+            "{s}"
+        );
+        assert!(
+            s.contains(&format!("<{a:04X}{sp:04X}{b:04X}{sp:04X}{c:04X}> Tj")),
+            "{s}"
+        );
+        assert_eq!(glyphs.used[0].get(&a), Some(&'a'));
         assert_eq!(
-            text_items("a b", 10.0, 0.0),
-            vec![TextItem::Text("a b".into())]
+            s.matches("BT").count(),
+            1,
+            "consecutive text shares one text object"
         );
     }
 }

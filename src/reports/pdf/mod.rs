@@ -1,13 +1,13 @@
 //! The PDF of the aid-mobilisation report: a pure function from a [`ReportDocument`] to bytes.
-//! Layout runs in two passes: the first fills pages (A4 portrait body, A4 landscape appendices)
-//! with positioned text, rules and bars; the second adds what every page carries: the page
-//! number centred in the top margin from page 2 (Decree 30/2020/NĐ-CP; none on page 1), the
-//! boxed "DỰ THẢO" / "DRAFT" mark of a draft, and the audit anchor of an issued report in small
-//! italics in the bottom margin. Then the pages become printpdf operations over Liberation Serif
-//! (a Times New Roman metric twin), embedded as subsets. The output is byte-for-byte reproducible: dates come from the report's issue date,
-//! and the ids printpdf would draw from its process-wide counter (font resource names, which
-//! also make the subset tags, and the trailer `/ID`) are derived from a SHA-256 of the
-//! normalised document instead.
+//! Layout fills pages (A4 portrait body, A4 landscape appendices) with positioned text, rules
+//! and bars; each page, as the layout leaves it, gets what every page carries (the page number
+//! centred in the top margin from page 2, per Decree 30/2020/NĐ-CP, none on page 1; the boxed
+//! "DỰ THẢO" / "DRAFT" mark of a draft; the audit anchor of an issued report in small italics
+//! in the bottom margin) and is written to the file at once, so memory does not grow with the
+//! number of pages. The text is set in Liberation Serif (a Times New Roman metric twin),
+//! embedded as subsets once the last page is written. The output is byte-for-byte
+//! reproducible: the dates are the report's issue date, and the subset tags and the trailer
+//! `/ID` come from a SHA-256 of the normalised document.
 
 // Floating point here is page geometry in points (positions, widths, scale of chart bars),
 // never money: amounts reach the renderer as preformatted strings or whole-unit integers.
@@ -16,6 +16,7 @@
 mod body;
 mod chart;
 mod columns;
+mod embed;
 mod emit;
 mod header;
 mod page;
@@ -23,20 +24,19 @@ mod paragraph;
 mod table;
 mod text;
 mod wrap;
+mod writer;
 
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
 mod tests_print;
 
-use std::collections::BTreeSet;
-
-use chrono::NaiveTime;
-use printpdf::{DateTime, FontId, PdfDocument, PdfFont, PdfSaveOptions};
 use sha2::{Digest, Sha256};
 
+use self::emit::Glyphs;
 use self::page::{Flow, Item, Orientation, Page};
 use self::text::{Face, Fonts, Style};
+use self::writer::PdfFile;
 use crate::domain::Lang;
 use crate::reports::labels::{Labels, LabelsError};
 use crate::reports::model::{
@@ -73,69 +73,107 @@ pub fn render(doc: &ReportDocument) -> Result<Vec<u8>, RenderError> {
     let doc = normalised(doc);
     let labels = Labels::load(doc.lang)?;
     let fonts = Fonts::load()?;
+    let digest = digest_of(&doc)?;
+    let decoration = Decoration::new(&doc, &labels);
 
-    let mut pages = layout(&doc, &labels, &fonts)?;
-    decorate_pages(&mut pages, &doc, &labels, &fonts);
-
-    let digest =
-        Sha256::digest(serde_json::to_vec(&doc).map_err(|e| RenderError::Write(e.to_string()))?);
-    let font_ids = font_ids(&pages, &digest);
-    let mut pdf = PdfDocument::new(&format!("{} {}", doc.header.title, doc.header.subtitle));
-    for face in Face::ALL {
-        pdf.resources.fonts.map.insert(
-            font_ids[face.index()].clone(),
-            PdfFont::new(fonts.parsed(face).clone()),
+    // Each page is decorated, drawn, compressed and written the moment the layout leaves it.
+    let mut file = PdfFile::new();
+    let mut glyphs = Glyphs::default();
+    let mut kids: Vec<u32> = Vec::new();
+    let mut content = Vec::new();
+    let mut sink = |mut page: Page| {
+        decoration.apply(&mut page, kids.len(), &fonts);
+        emit::page(&page, &fonts, &mut glyphs, &mut content);
+        let geom = page::Geometry::of(page.orientation);
+        let (object, stream) = (file.reserve(), file.reserve());
+        file.stream(stream, "", &content);
+        let mut dict = format!(
+            "<< /Type /Page /Parent {} 0 R /MediaBox [0 0 ",
+            writer::PAGES
+        )
+        .into_bytes();
+        writer::num(&mut dict, geom.width);
+        dict.push(b' ');
+        writer::num(&mut dict, geom.height);
+        dict.extend_from_slice(
+            format!(
+                "] /Resources {} 0 R /Contents {stream} 0 R >>",
+                writer::RESOURCES
+            )
+            .as_bytes(),
         );
-    }
-    let info = &mut pdf.metadata.info;
-    let issued = issued_at(&doc.header);
-    info.creation_date = issued;
-    info.modification_date = issued;
-    info.metadata_date = issued;
-    info.author = doc.header.issuing_agency.clone();
-    info.subject = doc.header.subtitle.clone();
-    info.creator = "aidledger".to_owned();
-    info.producer = "aidledger (printpdf 0.12.8)".to_owned();
-    info.identifier = doc.header.number.clone();
-    pdf.pages = pages.iter().map(|p| emit::page(p, &font_ids)).collect();
-    // A national year report runs to thousands of pages: each form of them (laid out, drawn,
-    // serialised) is let go as soon as the next exists, so at most two are held at once.
-    drop(pages);
+        file.object(object, &dict);
+        kids.push(object);
+    };
+    layout_into(&doc, &labels, &fonts, &mut sink)?;
 
-    let mut warnings = Vec::new();
-    let mut lo = pdf.to_lopdf_document(&PdfSaveOptions::default(), &mut warnings);
-    drop(pdf);
-    // printpdf fills the trailer /ID from its process-wide pseudo-random counter; overwrite both
-    // halves with the document digest (they are equal for a file written once).
-    let id = hex::encode(digest.get(..16).unwrap_or_default()).into_bytes();
-    if let Ok(pair) = lo.trailer.get_mut(b"ID").and_then(|o| o.as_array_mut()) {
-        for half in pair.iter_mut() {
-            if let Ok(bytes) = half.as_str_mut() {
-                bytes.clone_from(&id);
-            }
-        }
+    let tags = subset_tags(&glyphs, &digest);
+    let mut used = [false; 4];
+    for face in Face::ALL {
+        let i = face.index();
+        used[i] = embed::face(&mut file, &fonts, face, &glyphs.used[i], &tags[i])?;
     }
-    // printpdf always writes /GTS_PDFXVersion, empty for a plain document; readers then take
-    // the file for PDF/X, which it does not claim to be.
-    if let Ok(info) = lo
-        .trailer
-        .get(b"Info")
-        .and_then(|o| o.as_reference())
-        .and_then(|id| lo.get_object_mut(id))
-        .and_then(|o| o.as_dict_mut())
-    {
-        info.remove(b"GTS_PDFXVersion");
+    file.object(writer::RESOURCES, &embed::resources(&used));
+    let mut tree = b"<< /Type /Pages /Kids [".to_vec();
+    for kid in &kids {
+        tree.extend_from_slice(format!("{kid} 0 R ").as_bytes());
     }
-    lo.compress();
-    let mut out = Vec::new();
-    lo.save_to(&mut out)
-        .map_err(|e| RenderError::Write(e.to_string()))?;
-    Ok(out)
+    tree.extend_from_slice(format!("] /Count {} >>", kids.len()).as_bytes());
+    file.object(writer::PAGES, &tree);
+    file.object(writer::INFO, info(&doc).as_bytes());
+    let lang = match doc.lang {
+        Lang::Vi => "vi-VN",
+        Lang::En => "en",
+    };
+    file.object(
+        writer::CATALOG,
+        format!(
+            "<< /Type /Catalog /Pages {} 0 R /Lang ({lang}) >>",
+            writer::PAGES
+        )
+        .as_bytes(),
+    );
+    Ok(file.finish(digest.get(..16).unwrap_or_default()))
 }
 
-/// Pass one: every page of the report, without page numbers.
-fn layout(doc: &ReportDocument, labels: &Labels, fonts: &Fonts) -> Result<Vec<Page>, RenderError> {
-    let mut flow = Flow::new(fonts, labels, Orientation::Portrait);
+/// The document information: title, agency, subject, and the issue date as both dates.
+fn info(doc: &ReportDocument) -> String {
+    let h = &doc.header;
+    let date = h.issued_on.format("D:%Y%m%d000000Z").to_string();
+    format!(
+        "<< /Title {} /Author {} /Subject {} /Creator (aidledger) /Producer (aidledger) \
+         /CreationDate ({date}) /ModDate ({date}) >>",
+        writer::text_string(&format!("{} {}", h.title, h.subtitle)),
+        writer::text_string(&h.issuing_agency),
+        writer::text_string(&h.subtitle),
+    )
+}
+
+/// SHA-256 of the normalised document's JSON, hashed as it is written rather than held.
+fn digest_of(doc: &ReportDocument) -> Result<[u8; 32], RenderError> {
+    struct Hashing(Sha256);
+    impl std::io::Write for Hashing {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.update(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut h = Hashing(Sha256::new());
+    serde_json::to_writer(&mut h, doc).map_err(|e| RenderError::Write(e.to_string()))?;
+    Ok(h.0.finalize().into())
+}
+
+/// Pass one: every page of the report, without page numbers, handed to `sink` in order.
+fn layout_into<'a>(
+    doc: &'a ReportDocument,
+    labels: &'a Labels,
+    fonts: &'a Fonts,
+    sink: &'a mut dyn FnMut(Page),
+) -> Result<(), RenderError> {
+    let mut flow = Flow::new(fonts, labels, Orientation::Portrait, sink);
     // English is set ragged right; Vietnamese officers expect justified text.
     flow.justify = doc.lang == Lang::Vi;
     header::admin_header(&mut flow, doc);
@@ -148,35 +186,61 @@ fn layout(doc: &ReportDocument, labels: &Labels, fonts: &Fonts) -> Result<Vec<Pa
         body::appendix(&mut flow, doc, i + 1, table)?;
     }
     body::rates_footnote(&mut flow, doc);
-    Ok(flow.finish())
+    flow.finish();
+    Ok(())
 }
 
-/// Pass two: the page number (13 pt, centred in the top margin, from page 2), the draft mark
-/// (boxed, bold, top right in the top margin) and the audit anchor (bottom margin, left).
-fn decorate_pages(pages: &mut [Page], doc: &ReportDocument, labels: &Labels, fonts: &Fonts) {
-    let number_style = Style::regular(13.0);
-    let draft_style = Style::bold(13.0);
-    let anchor_style = Style::italic(8.0);
-    let draft = text::clean(&labels.document.draft);
-    let anchor = doc.audit_anchor.as_deref().map(text::clean);
-    for (i, page) in pages.iter_mut().enumerate() {
+/// Every page of the report at once, for the tests of the layout.
+#[cfg(test)]
+fn layout(doc: &ReportDocument, labels: &Labels, fonts: &Fonts) -> Result<Vec<Page>, RenderError> {
+    let mut pages = Vec::new();
+    layout_into(doc, labels, fonts, &mut |p| pages.push(p))?;
+    Ok(pages)
+}
+
+/// Pass two, page by page: the page number (13 pt, centred in the top margin, from page 2),
+/// the draft mark (boxed, bold, top right in the top margin) and the audit anchor (bottom
+/// margin, left).
+struct Decoration {
+    draft: Option<String>,
+    anchor: Option<String>,
+}
+
+impl Decoration {
+    const NUMBER: Style = Style::regular(13.0);
+    const DRAFT: Style = Style::bold(13.0);
+    const ANCHOR: Style = Style::italic(8.0);
+
+    fn new(doc: &ReportDocument, labels: &Labels) -> Self {
+        Self {
+            draft: doc.draft.then(|| text::clean(&labels.document.draft)),
+            anchor: doc
+                .audit_anchor
+                .as_deref()
+                .map(text::clean)
+                .filter(|a| !a.trim().is_empty()),
+        }
+    }
+
+    /// Decorates `page`, the `index`th (from 0).
+    fn apply(&self, page: &mut Page, index: usize, fonts: &Fonts) {
         let geom = page::Geometry::of(page.orientation);
         let margin_middle = geom.height - geom.top / 2.0;
-        if i > 0 {
-            let n = (i + 1).to_string();
-            let width = fonts.width(number_style, &n);
+        if index > 0 {
+            let n = (index + 1).to_string();
+            let width = fonts.width(Self::NUMBER, &n);
             page.items.push(Item::Text {
                 x: geom.x0() + (geom.content_width() - width) / 2.0,
-                baseline: margin_middle - number_style.size * 0.35,
-                style: number_style,
+                baseline: margin_middle - Self::NUMBER.size * 0.35,
+                style: Self::NUMBER,
                 text: n,
                 color: page::BLACK,
                 extra_space: 0.0,
             });
         }
-        if doc.draft {
-            let width = fonts.width(draft_style, &draft);
-            let (pad, height) = (5.0, draft_style.size * 1.5);
+        if let Some(draft) = &self.draft {
+            let width = fonts.width(Self::DRAFT, draft);
+            let (pad, height) = (5.0, Self::DRAFT.size * 1.5);
             let (x1, y0) = (geom.x1(), margin_middle - height / 2.0);
             let x0 = x1 - width - 2.0 * pad;
             let y1 = y0 + height;
@@ -195,19 +259,19 @@ fn decorate_pages(pages: &mut [Page], doc: &ReportDocument, labels: &Labels, fon
             }
             page.items.push(Item::Text {
                 x: x0 + pad,
-                baseline: margin_middle - draft_style.size * 0.35,
-                style: draft_style,
+                baseline: margin_middle - Self::DRAFT.size * 0.35,
+                style: Self::DRAFT,
                 text: draft.clone(),
                 color: page::GREY,
                 extra_space: 0.0,
             });
         }
-        if let Some(anchor) = anchor.as_ref().filter(|a| !a.trim().is_empty()) {
-            let text = text::truncate(fonts, anchor_style, anchor, geom.content_width());
+        if let Some(anchor) = &self.anchor {
+            let text = text::truncate(fonts, Self::ANCHOR, anchor, geom.content_width());
             page.items.push(Item::Text {
                 x: geom.x0(),
                 baseline: geom.y_bottom() / 2.0,
-                style: anchor_style,
+                style: Self::ANCHOR,
                 text,
                 color: page::GREY,
                 extra_space: 0.0,
@@ -216,18 +280,19 @@ fn decorate_pages(pages: &mut [Page], doc: &ReportDocument, labels: &Labels, fon
     }
 }
 
-/// The PDF resource name of each face. printpdf uses its first six letters as the subset tag
-/// ("ABCDEF+LiberationSerif"), which must be six capital letters and should change with the subset,
-/// so it is drawn from a hash of the face and of the characters drawn with it.
-fn font_ids(pages: &[Page], digest: &[u8]) -> [FontId; 4] {
-    let mut used: [BTreeSet<char>; 4] = Default::default();
-    for item in pages.iter().flat_map(|p| &p.items) {
-        if let Item::Text { style, text, .. } = item
-            && let Some(set) = used.get_mut(style.face.index())
-        {
-            set.extend(text.chars());
-        }
+/// Decorates every page of `pages`, for the tests of the layout.
+#[cfg(test)]
+fn decorate_pages(pages: &mut [Page], doc: &ReportDocument, labels: &Labels, fonts: &Fonts) {
+    let decoration = Decoration::new(doc, labels);
+    for (i, page) in pages.iter_mut().enumerate() {
+        decoration.apply(page, i, fonts);
     }
+}
+
+/// The subset tag of each face ("ABCDEF" in "ABCDEF+LiberationSerif"): six capital letters
+/// that change with the subset, drawn from a hash of the document, the face and the glyphs
+/// drawn with it.
+fn subset_tags(glyphs: &Glyphs, digest: &[u8]) -> [String; 4] {
     let mut taken: Vec<String> = Vec::new();
     Face::ALL.map(|face| {
         let mut salt = 0_u32;
@@ -236,8 +301,9 @@ fn font_ids(pages: &[Page], digest: &[u8]) -> [FontId; 4] {
             hasher.update(digest);
             hasher.update(face.name().as_bytes());
             hasher.update(salt.to_be_bytes());
-            if let Some(set) = used.get(face.index()) {
-                for c in set {
+            if let Some(used) = glyphs.used.get(face.index()) {
+                for (gid, c) in used {
+                    hasher.update(gid.to_be_bytes());
                     hasher.update(u32::from(*c).to_be_bytes());
                 }
             }
@@ -249,23 +315,11 @@ fn font_ids(pages: &[Page], digest: &[u8]) -> [FontId; 4] {
                 .collect();
             if !taken.contains(&tag) {
                 taken.push(tag.clone());
-                return FontId(tag);
+                return tag;
             }
             salt += 1;
         }
     })
-}
-
-/// Midnight UTC of the issue date, for the document's creation and modification dates.
-fn issued_at(header: &Header) -> DateTime {
-    let seconds = header
-        .issued_on
-        .and_time(NaiveTime::MIN)
-        .and_utc()
-        .timestamp();
-    DateTime::from_unix_timestamp(seconds)
-        .or_else(|_| DateTime::from_unix_timestamp(0))
-        .unwrap_or_else(|_| DateTime::epoch())
 }
 
 /// The document with every string in NFC and without stray control characters, so decomposed

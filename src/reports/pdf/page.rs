@@ -70,12 +70,6 @@ impl Geometry {
     pub(crate) fn y_bottom(&self) -> f32 {
         self.bottom
     }
-    pub(crate) fn width_mm(&self) -> f32 {
-        self.width / MM
-    }
-    pub(crate) fn height_mm(&self) -> f32 {
-        self.height / MM
-    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -156,12 +150,19 @@ pub(crate) struct Flow<'a> {
     pub figures: usize,
     /// Justified paragraphs are allowed (Vietnamese); otherwise text is set ragged right.
     pub justify: bool,
-    pages: Vec<Page>,
+    /// Takes each page as soon as the flow moves past it, so no finished page is held here.
+    sink: &'a mut dyn FnMut(Page),
+    emitted: usize,
     page: Page,
 }
 
 impl<'a> Flow<'a> {
-    pub(crate) fn new(fonts: &'a Fonts, labels: &'a Labels, orientation: Orientation) -> Self {
+    pub(crate) fn new(
+        fonts: &'a Fonts,
+        labels: &'a Labels,
+        orientation: Orientation,
+        sink: &'a mut dyn FnMut(Page),
+    ) -> Self {
         let geom = Geometry::of(orientation);
         Self {
             fonts,
@@ -170,7 +171,8 @@ impl<'a> Flow<'a> {
             y: geom.y_top(),
             figures: 0,
             justify: true,
-            pages: Vec::new(),
+            sink,
+            emitted: 0,
             page: Page {
                 orientation,
                 items: Vec::new(),
@@ -199,7 +201,8 @@ impl<'a> Flow<'a> {
                     items: Vec::new(),
                 },
             );
-            self.pages.push(done);
+            (self.sink)(done);
+            self.emitted += 1;
         }
         self.geom = Geometry::of(orientation);
         self.y = self.geom.y_top();
@@ -313,11 +316,11 @@ impl<'a> Flow<'a> {
         self.push(Item::Rect { x, y, w, h, color });
     }
 
-    pub(crate) fn finish(mut self) -> Vec<Page> {
-        if !self.is_fresh() || self.pages.is_empty() {
-            self.pages.push(self.page);
+    /// Hands over the last page (an empty document still has one).
+    pub(crate) fn finish(self) {
+        if !self.is_fresh() || self.emitted == 0 {
+            (self.sink)(self.page);
         }
-        self.pages
     }
 }
 

@@ -284,3 +284,43 @@ fn list_items_move_whole_and_headings_stay_with_what_follows() {
         }
     }
 }
+
+#[test]
+fn every_cross_reference_entry_points_at_its_object() {
+    let pdf = render(&sample::document(Lang::Vi)).expect("render");
+    let tail = pdf.len().saturating_sub(40);
+    let end = String::from_utf8_lossy(pdf.get(tail..).unwrap_or_default()).into_owned();
+    let start: usize = end
+        .split("startxref")
+        .nth(1)
+        .and_then(|s| s.split_whitespace().next())
+        .and_then(|s| s.parse().ok())
+        .expect("startxref");
+    let table = String::from_utf8_lossy(pdf.get(start..).unwrap_or_default()).into_owned();
+    let mut lines = table.lines();
+    assert_eq!(lines.next(), Some("xref"));
+    let size: usize = lines
+        .next()
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|s| s.parse().ok())
+        .expect("subsection");
+    let mut in_use = 0;
+    for (n, line) in lines.take(size).enumerate() {
+        let line = line.trim_end();
+        assert_eq!(line.len(), 18, "entry {n}: {line:?}");
+        if line.ends_with(" n") {
+            let at: usize = line.get(..10).and_then(|s| s.parse().ok()).expect("offset");
+            let head = format!("{n} 0 obj");
+            assert!(
+                pdf.get(at..at + head.len()) == Some(head.as_bytes()),
+                "entry {n} points at {at}"
+            );
+            in_use += 1;
+        }
+    }
+    assert!(table.contains(&format!("/Size {size} ")));
+    // The catalog, the page tree, the information, the resources, four faces of six objects,
+    // and a page dictionary and a content stream for each page.
+    let pages = pages_of(&sample::document(Lang::Vi)).len();
+    assert_eq!(in_use, 4 + 24 + 2 * pages);
+}

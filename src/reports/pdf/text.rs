@@ -105,6 +105,20 @@ impl Fonts {
         &self.face(face).font
     }
 
+    /// The glyph `face` draws for `c` (0, the missing glyph, when it has none).
+    pub(crate) fn glyph(&self, face: Face, c: char) -> u16 {
+        self.face(face)
+            .font
+            .lookup_glyph_index(u32::from(c))
+            .unwrap_or(0)
+    }
+
+    /// Advance of glyph `gid` of `face` in thousandths of an em, as a PDF font's widths are.
+    pub(crate) fn advance_milli_em(&self, face: Face, gid: u16) -> f32 {
+        let face = self.face(face);
+        f32::from(face.font.get_horizontal_advance(gid)) * 1000.0 / face.units_per_em
+    }
+
     /// Advance of one character in points.
     pub(crate) fn char_width(&self, style: Style, c: char) -> f32 {
         let face = self.face(style.face);
