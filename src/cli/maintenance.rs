@@ -154,7 +154,8 @@ fn pg_dump(url: &str, schema: &str, tmp: &Path) -> Result<()> {
             "-Fc",
             "--exclude-table-data=*._sqlx_migrations",
             "--exclude-table-data=*.health_probe",
-            // The migrated database has its own row; item_money's rows come with the dump
+            // The migrated database has its own row; item_money's and month_money's rows come
+            // with the dump
             // because the restore runs with triggers disabled.
             "--exclude-table-data=*.lookup_version",
             "-n",

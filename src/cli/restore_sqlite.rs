@@ -19,12 +19,13 @@ pub async fn load(pool: &SqlitePool, file: &Path) -> Result<()> {
     copied
 }
 
-/// `item_money` and `lookup_version` are not copied: migration 0016's triggers rebuild them
-/// from the money rows and items as those are copied, so they cannot disagree with them.
+/// `item_money`, `month_money` and `lookup_version` are not copied: the triggers of migrations
+/// 0016 and 0017 rebuild them from the money rows and items as those are copied, so they
+/// cannot disagree with them.
 async fn copy(conn: &mut sqlx::SqliteConnection) -> Result<()> {
     const TABLES: &str = "SELECT name FROM bak.sqlite_master WHERE type = 'table' \
                           AND name NOT LIKE 'sqlite_%' \
-                          AND name NOT IN ('_sqlx_migrations', 'health_probe', 'item_money', 'lookup_version') \
+                          AND name NOT IN ('_sqlx_migrations', 'health_probe', 'item_money', 'month_money', 'lookup_version') \
                           ORDER BY rowid";
     let tables: Vec<String> = sqlx::query_scalar(TABLES)
         .fetch_all(&mut *conn)

@@ -3,7 +3,7 @@
 use crate::db::{Tx, on};
 use crate::domain::money::limits;
 use crate::error::Result;
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use sqlx::FromRow;
 
 /// The day localities changed: before it districts, from it communes (Resolution 202/2025/QH15).
@@ -270,29 +270,81 @@ const SPLIT_TOTALS: &str = "CAST(COALESCE(SUM(amount_vnd / 1000000000), 0) AS BI
 /// The sum over items of [`item_sums`] (VND, USD cents), added up by the database: for the
 /// figures that are only ever totals (quarters, previous periods, the year-earlier cumulative),
 /// so no per-item row crosses to Rust. The same integers as adding up `item_sums`.
+///
+/// The whole months inside the window are read from `month_money`, the monthly totals kept by
+/// migration 0017's triggers, and only the days before the first and after the last whole
+/// month from the rows: a year or everything to a quarter's end reads a few hundred rows.
 pub async fn total_sums(tx: &mut Tx, flow: Flow, window: Window) -> Result<(i128, i128)> {
-    if window.from <= first_day() && flow != Flow::Unverified {
-        const KEPT: &str = "SELECT CAST(COALESCE(SUM(vnd_q), 0) AS BIGINT) AS vnd_q, \
-            CAST(COALESCE(SUM(vnd_r), 0) AS BIGINT) AS vnd_r, CAST(COALESCE(SUM(usd_q), 0) AS BIGINT) AS usd_q, \
-            CAST(COALESCE(SUM(usd_r), 0) AS BIGINT) AS usd_r FROM item_money WHERE flow = $1";
-        let kept: RawTotal =
-            on!(tx, c => sqlx::query_as(KEPT).bind(summary_flow(flow)).fetch_one(&mut *c).await)?;
-        let (vnd, usd) = kept.joined();
-        let Some(after) = window.to.succ_opt().filter(|d| *d <= last_day()) else {
-            return Ok((vnd, usd));
-        };
-        let (later_vnd, later_usd) = rows_total(
-            tx,
-            flow,
-            Window {
-                from: after,
-                to: last_day(),
-            },
-        )
-        .await?;
-        return Ok((vnd - later_vnd, usd - later_usd));
+    let Some((first, last)) = whole_months(window) else {
+        return rows_total(tx, flow, window).await;
+    };
+    const KEPT: &str = "SELECT CAST(COALESCE(SUM(vnd_q), 0) AS BIGINT) AS vnd_q, \
+        CAST(COALESCE(SUM(vnd_r), 0) AS BIGINT) AS vnd_r, CAST(COALESCE(SUM(usd_q), 0) AS BIGINT) AS usd_q, \
+        CAST(COALESCE(SUM(usd_r), 0) AS BIGINT) AS usd_r FROM month_money \
+        WHERE flow = $1 AND month >= $2 AND month <= $3";
+    let last_month = last.with_day(1).unwrap_or(last);
+    let kept: RawTotal = on!(tx, c => sqlx::query_as(KEPT)
+        .bind(month_flow(flow))
+        .bind(first)
+        .bind(last_month)
+        .fetch_one(&mut *c)
+        .await)?;
+    let (mut vnd, mut usd) = kept.joined();
+    let before = first.pred_opt().filter(|d| *d >= window.from);
+    let after = last.succ_opt().filter(|d| *d <= window.to);
+    for part in [
+        before.map(|to| Window {
+            from: window.from,
+            to,
+        }),
+        after.map(|from| Window {
+            from,
+            to: window.to,
+        }),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        let (v, u) = rows_total(tx, flow, part).await?;
+        vnd += v;
+        usd += u;
     }
-    rows_total(tx, flow, window).await
+    Ok((vnd, usd))
+}
+
+/// The first day of the first and the last day of the last calendar month wholly inside
+/// `window`, when there is one.
+fn whole_months(window: Window) -> Option<(NaiveDate, NaiveDate)> {
+    let first = if window.from.day() == 1 {
+        window.from
+    } else {
+        next_month(window.from)?
+    };
+    let last = match window.to.succ_opt() {
+        Some(next) if next.day() == 1 => window.to,
+        _ if window.to >= last_day() => window.to,
+        _ => window.to.with_day(1)?.pred_opt()?,
+    };
+    (first <= last).then_some((first, last))
+}
+
+/// The first day of the month after `day`'s.
+fn next_month(day: NaiveDate) -> Option<NaiveDate> {
+    let (y, m) = if day.month() == 12 {
+        (day.year() + 1, 1)
+    } else {
+        (day.year(), day.month() + 1)
+    };
+    NaiveDate::from_ymd_opt(y, m, 1)
+}
+
+/// `month_money.flow` of a flow.
+fn month_flow(flow: Flow) -> &'static str {
+    match flow {
+        Flow::Committed => "committed",
+        Flow::Disbursed => "disbursed",
+        Flow::Unverified => "unverified",
+    }
 }
 
 async fn rows_total(tx: &mut Tx, flow: Flow, window: Window) -> Result<(i128, i128)> {
@@ -339,4 +391,47 @@ pub async fn unconverted(tx: &mut Tx, window: Window) -> Result<Vec<UnconvertedR
     Ok(
         on!(tx, c => sqlx::query_as(SQL).bind(window.from).bind(window.to).fetch_all(&mut *c).await)?,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap_or(NaiveDate::MIN)
+    }
+
+    fn w(from: &str, to: &str) -> Window {
+        Window {
+            from: d(from),
+            to: d(to),
+        }
+    }
+
+    #[test]
+    fn whole_months_are_the_calendar_months_inside_a_window() {
+        assert_eq!(
+            whole_months(w("2025-01-01", "2025-12-31")),
+            Some((d("2025-01-01"), d("2025-12-31")))
+        );
+        assert_eq!(
+            whole_months(w("2025-01-02", "2025-03-30")),
+            Some((d("2025-02-01"), d("2025-02-28")))
+        );
+        assert_eq!(
+            whole_months(w("2024-12-15", "2025-02-28")),
+            Some((d("2025-01-01"), d("2025-02-28")))
+        );
+        assert_eq!(whole_months(w("2025-02-02", "2025-03-30")), None);
+        assert_eq!(whole_months(w("2025-03-01", "2025-03-30")), None);
+        assert_eq!(whole_months(w("2025-03-05", "2025-03-01")), None);
+        assert_eq!(
+            whole_months(Window::ever()),
+            Some((d("1900-01-01"), d("9999-12-31")))
+        );
+        assert_eq!(
+            whole_months(Window::to_date(d("2024-02-29"))),
+            Some((d("1900-01-01"), d("2024-02-29")))
+        );
+    }
 }

@@ -4,6 +4,7 @@
 use crate::common::{TestDb, date, fresh_db, seed_basics, system};
 use aidledger::actions::ledger::{record_commitment, record_disbursement};
 use aidledger::actions::rates::{RateCmd, enter_rate};
+use aidledger::actions::review::{reject_disbursement, verify_disbursement};
 use aidledger::db::items::NewAidItem;
 use aidledger::db::ledger::{NewCommitment, NewDisbursement};
 use aidledger::domain::Currency;
@@ -160,6 +161,7 @@ async fn build(w: &World, reverse: bool) -> TestDb {
     if !reverse {
         enter_rates(&db, rates.clone()).await;
     }
+    let mut reviews: Vec<(i64, i64)> = Vec::new();
     for (item, c, amount, day, is_commitment) in txs {
         let cur: Currency = CURRENCIES[c].parse().unwrap();
         let d = base + chrono::Duration::days(day);
@@ -175,6 +177,11 @@ async fn build(w: &World, reverse: bool) -> TestDb {
             };
             record_commitment(&db.ctx, &system(), cmd).await.unwrap();
         } else {
+            // A quarter are entered verified; the rest are submitted, and of those a third
+            // are verified and a third rejected once every rate is in (as a reviewer would),
+            // so the kept totals see rows change status as well as conversion.
+            let review = amount % 4;
+            let verified = review == 3;
             let cmd = NewDisbursement {
                 item_id: ids[item % ids.len()],
                 amount_minor: amount,
@@ -183,16 +190,36 @@ async fn build(w: &World, reverse: bool) -> TestDb {
                 tranche: None,
                 milestone_id: None,
                 reverses_id: None,
-                status: DisbursementStatus::Verified,
+                status: if verified {
+                    DisbursementStatus::Verified
+                } else {
+                    DisbursementStatus::Submitted
+                },
                 entered_by: None,
-                verified_by: Some(reviewer),
-                verified_at: Some(aidledger::db::now()),
+                verified_by: verified.then_some(reviewer),
+                verified_at: verified.then(aidledger::db::now),
             };
-            record_disbursement(&db.ctx, &system(), cmd).await.unwrap();
+            let id = record_disbursement(&db.ctx, &system(), cmd).await.unwrap();
+            reviews.push((id, review));
         }
     }
     if reverse {
         enter_rates(&db, rates).await;
+        reviews.reverse();
+    }
+    for (id, review) in reviews {
+        match review {
+            // Refused when the row has no rate yet; it then stays submitted, in both orders.
+            1 => {
+                let _ = verify_disbursement(&db.ctx, &system(), id).await;
+            }
+            2 => {
+                reject_disbursement(&db.ctx, &system(), id, "not in the agreement")
+                    .await
+                    .unwrap();
+            }
+            _ => {}
+        }
     }
     db
 }
@@ -263,7 +290,10 @@ async fn to_date_sums_match_the_rows(db: &TestDb, period: &Period) {
             );
         }
     }
-    // Totals the database adds up equal the per-item sums added up, from the first day or not.
+    // Totals the database adds up equal the per-item sums added up, from the first day or not,
+    // over whole months (read from month_money) and over windows that begin or end inside a
+    // month (whose partial months are summed from the rows).
+    let day = chrono::Days::new;
     let windows = [
         Window {
             from: date("1900-01-01"),
@@ -273,6 +303,23 @@ async fn to_date_sums_match_the_rows(db: &TestDb, period: &Period) {
             from: period.from,
             to: period.to,
         },
+        Window {
+            from: period.from + day(1),
+            to: period.to - day(1),
+        },
+        Window {
+            from: period.from + day(20),
+            to: period.from + day(45),
+        },
+        Window {
+            from: period.from + day(3),
+            to: period.from + day(9),
+        },
+        Window {
+            from: date("1900-01-01"),
+            to: period.to - day(12),
+        },
+        Window::ever(),
     ];
     for w in windows {
         for flow in [Flow::Committed, Flow::Disbursed, Flow::Unverified] {
