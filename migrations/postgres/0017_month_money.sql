@@ -33,44 +33,99 @@ SELECT CASE status WHEN 'verified' THEN 'disbursed' ELSE 'unverified' END,
 FROM disbursement WHERE rate_id IS NOT NULL AND status IN ('verified', 'submitted')
 GROUP BY 1, 2;
 
--- Adds (sign 1) or takes away (sign -1) one money row's converted amounts.
-CREATE FUNCTION aidledger_month_money_apply(p_flow TEXT, p_day DATE, p_vnd BIGINT, p_usd BIGINT, p_sign BIGINT)
+-- The triggers run once per statement over its transition tables rather than once per row:
+-- a row trigger's upsert makes a new version of the month's row for every money row, and a
+-- transaction of many rows (an import, a bulk load) then walks an ever longer chain of
+-- versions of the same row (900,000 disbursements loaded at 2,600 rows/s instead of 11,600).
+-- Per statement, each month and item is written once however many rows the statement holds.
+-- 0016's row triggers of item_money are replaced the same way, item_money being written by
+-- the same function.
+DROP TRIGGER commitment_money ON commitment;
+DROP TRIGGER disbursement_money ON disbursement;
+DROP FUNCTION aidledger_commitment_money();
+DROP FUNCTION aidledger_disbursement_money();
+DROP FUNCTION aidledger_item_money_apply(BIGINT, TEXT, DATE, BIGINT, BIGINT, BIGINT);
+
+-- Adds to item_money and month_money what one statement's money rows change: each row with
+-- its flow ('committed', 'disbursed' or 'unverified'), day, converted amounts and sign (1 for
+-- a row as it now is, -1 for a row as it was). Groups whose change is nothing are not written.
+CREATE FUNCTION aidledger_kept_apply(p_item BIGINT[], p_flow TEXT[], p_day DATE[], p_vnd BIGINT[], p_usd BIGINT[], p_sign BIGINT[])
 RETURNS void LANGUAGE sql AS $$
+    INSERT INTO item_money AS m (item_id, flow, after_reform, vnd_q, vnd_r, usd_q, usd_r, row_count)
+    SELECT item, flow, day >= DATE '2025-07-01',
+           CAST(SUM(sign * (vnd / 1000000000)) AS BIGINT), CAST(SUM(sign * (vnd % 1000000000)) AS BIGINT),
+           CAST(SUM(sign * (usd / 1000000000)) AS BIGINT), CAST(SUM(sign * (usd % 1000000000)) AS BIGINT),
+           CAST(SUM(sign) AS BIGINT)
+    FROM unnest(p_item, p_flow, p_day, p_vnd, p_usd, p_sign) AS c(item, flow, day, vnd, usd, sign)
+    WHERE flow <> 'unverified'
+    GROUP BY item, flow, day >= DATE '2025-07-01'
+    HAVING SUM(sign) <> 0 OR SUM(sign * vnd) <> 0 OR SUM(sign * usd) <> 0
+    ON CONFLICT (item_id, flow, after_reform) DO UPDATE SET
+        vnd_q = m.vnd_q + EXCLUDED.vnd_q, vnd_r = m.vnd_r + EXCLUDED.vnd_r,
+        usd_q = m.usd_q + EXCLUDED.usd_q, usd_r = m.usd_r + EXCLUDED.usd_r,
+        row_count = m.row_count + EXCLUDED.row_count;
     INSERT INTO month_money AS m (flow, month, vnd_q, vnd_r, usd_q, usd_r, row_count)
-    VALUES (p_flow, CAST(date_trunc('month', p_day) AS DATE),
-            p_sign * (p_vnd / 1000000000), p_sign * (p_vnd % 1000000000),
-            p_sign * (p_usd / 1000000000), p_sign * (p_usd % 1000000000), p_sign)
+    SELECT flow, CAST(date_trunc('month', day) AS DATE),
+           CAST(SUM(sign * (vnd / 1000000000)) AS BIGINT), CAST(SUM(sign * (vnd % 1000000000)) AS BIGINT),
+           CAST(SUM(sign * (usd / 1000000000)) AS BIGINT), CAST(SUM(sign * (usd % 1000000000)) AS BIGINT),
+           CAST(SUM(sign) AS BIGINT)
+    FROM unnest(p_item, p_flow, p_day, p_vnd, p_usd, p_sign) AS c(item, flow, day, vnd, usd, sign)
+    GROUP BY 1, 2
+    HAVING SUM(sign) <> 0 OR SUM(sign * vnd) <> 0 OR SUM(sign * usd) <> 0
     ON CONFLICT (flow, month) DO UPDATE SET
         vnd_q = m.vnd_q + EXCLUDED.vnd_q, vnd_r = m.vnd_r + EXCLUDED.vnd_r,
         usd_q = m.usd_q + EXCLUDED.usd_q, usd_r = m.usd_r + EXCLUDED.usd_r,
         row_count = m.row_count + EXCLUDED.row_count;
 $$;
 
-CREATE FUNCTION aidledger_commitment_month() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION aidledger_commitment_kept_insert() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP = 'UPDATE' AND OLD.rate_id IS NOT NULL THEN
-        PERFORM aidledger_month_money_apply('committed', OLD.commitment_date, OLD.amount_vnd, OLD.amount_usd_cents, -1);
-    END IF;
-    IF NEW.rate_id IS NOT NULL THEN
-        PERFORM aidledger_month_money_apply('committed', NEW.commitment_date, NEW.amount_vnd, NEW.amount_usd_cents, 1);
-    END IF;
+    PERFORM aidledger_kept_apply(array_agg(item_id), array_agg(CAST('committed' AS TEXT)), array_agg(commitment_date),
+                                 array_agg(amount_vnd), array_agg(amount_usd_cents), array_agg(CAST(1 AS BIGINT)))
+    FROM new_rows WHERE rate_id IS NOT NULL;
     RETURN NULL;
 END $$;
 
-CREATE FUNCTION aidledger_disbursement_month() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION aidledger_commitment_kept_update() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP = 'UPDATE' AND OLD.rate_id IS NOT NULL AND OLD.status IN ('verified', 'submitted') THEN
-        PERFORM aidledger_month_money_apply(CASE OLD.status WHEN 'verified' THEN 'disbursed' ELSE 'unverified' END,
-                                            OLD.value_date, OLD.amount_vnd, OLD.amount_usd_cents, -1);
-    END IF;
-    IF NEW.rate_id IS NOT NULL AND NEW.status IN ('verified', 'submitted') THEN
-        PERFORM aidledger_month_money_apply(CASE NEW.status WHEN 'verified' THEN 'disbursed' ELSE 'unverified' END,
-                                            NEW.value_date, NEW.amount_vnd, NEW.amount_usd_cents, 1);
-    END IF;
+    PERFORM aidledger_kept_apply(array_agg(item_id), array_agg(flow), array_agg(day), array_agg(vnd), array_agg(usd), array_agg(sign))
+    FROM (SELECT item_id, CAST('committed' AS TEXT) AS flow, commitment_date AS day, amount_vnd AS vnd,
+                 amount_usd_cents AS usd, CAST(1 AS BIGINT) AS sign
+          FROM new_rows WHERE rate_id IS NOT NULL
+          UNION ALL
+          SELECT item_id, 'committed', commitment_date, amount_vnd, amount_usd_cents, -1
+          FROM old_rows WHERE rate_id IS NOT NULL) AS c;
     RETURN NULL;
 END $$;
 
-CREATE TRIGGER commitment_month AFTER INSERT OR UPDATE OF rate_id, amount_vnd, amount_usd_cents ON commitment
-    FOR EACH ROW EXECUTE FUNCTION aidledger_commitment_month();
-CREATE TRIGGER disbursement_month AFTER INSERT OR UPDATE OF rate_id, amount_vnd, amount_usd_cents, status ON disbursement
-    FOR EACH ROW EXECUTE FUNCTION aidledger_disbursement_month();
+CREATE FUNCTION aidledger_disbursement_kept_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM aidledger_kept_apply(array_agg(item_id),
+                                 array_agg(CASE status WHEN 'verified' THEN 'disbursed' ELSE 'unverified' END),
+                                 array_agg(value_date), array_agg(amount_vnd), array_agg(amount_usd_cents),
+                                 array_agg(CAST(1 AS BIGINT)))
+    FROM new_rows WHERE rate_id IS NOT NULL AND status IN ('verified', 'submitted');
+    RETURN NULL;
+END $$;
+
+CREATE FUNCTION aidledger_disbursement_kept_update() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM aidledger_kept_apply(array_agg(item_id), array_agg(flow), array_agg(day), array_agg(vnd), array_agg(usd), array_agg(sign))
+    FROM (SELECT item_id, CASE status WHEN 'verified' THEN 'disbursed' ELSE 'unverified' END AS flow,
+                 value_date AS day, amount_vnd AS vnd, amount_usd_cents AS usd, CAST(1 AS BIGINT) AS sign
+          FROM new_rows WHERE rate_id IS NOT NULL AND status IN ('verified', 'submitted')
+          UNION ALL
+          SELECT item_id, CASE status WHEN 'verified' THEN 'disbursed' ELSE 'unverified' END,
+                 value_date, amount_vnd, amount_usd_cents, -1
+          FROM old_rows WHERE rate_id IS NOT NULL AND status IN ('verified', 'submitted')) AS c;
+    RETURN NULL;
+END $$;
+
+CREATE TRIGGER commitment_kept_insert AFTER INSERT ON commitment REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION aidledger_commitment_kept_insert();
+CREATE TRIGGER commitment_kept_update AFTER UPDATE ON commitment REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION aidledger_commitment_kept_update();
+CREATE TRIGGER disbursement_kept_insert AFTER INSERT ON disbursement REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION aidledger_disbursement_kept_insert();
+CREATE TRIGGER disbursement_kept_update AFTER UPDATE ON disbursement REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION aidledger_disbursement_kept_update();
