@@ -140,7 +140,7 @@ async fn render_in(tx: &mut Tx, config: &Config, cmd: &IssueCmd, draft: bool) ->
     // longer needs while it is drawn.
     drop(fig);
     drop(look);
-    let pdf = crate::reports::pdf::render(&doc)
+    let pdf = crate::reports::pdf::render_owned(doc)
         .map_err(|e| Error::Internal(format!("rendering the report failed: {e}")))?;
     Ok(Rendered {
         pdf,

@@ -39,9 +39,7 @@ use self::text::{Face, Fonts, Style};
 use self::writer::PdfFile;
 use crate::domain::Lang;
 use crate::reports::labels::{Labels, LabelsError};
-use crate::reports::model::{
-    BarChart, Block, Column, Header, ReportDocument, Section, Signature, Table,
-};
+use crate::reports::model::{BarChart, Block, ReportDocument, Table};
 
 /// Why a report could not be drawn. Each is a defect of the caller's document or of the build,
 /// never of the moment: the same document always gives the same answer.
@@ -70,7 +68,16 @@ pub enum RenderError {
 /// [`RenderError`] when a table row does not match its columns, a table has no columns, or
 /// (a build defect the tests rule out) the embedded labels or fonts cannot be read.
 pub fn render(doc: &ReportDocument) -> Result<Vec<u8>, RenderError> {
-    let doc = normalised(doc);
+    render_owned(doc.clone())
+}
+
+/// [`render`] of a document the caller no longer needs, which is normalised where it lies
+/// instead of copied: a national year's appendices are tens of megabytes of strings.
+///
+/// # Errors
+/// As [`render`].
+pub fn render_owned(mut doc: ReportDocument) -> Result<Vec<u8>, RenderError> {
+    normalise(&mut doc);
     let labels = Labels::load(doc.lang)?;
     let fonts = Fonts::load()?;
     let digest = digest_of(&doc)?;
@@ -322,68 +329,77 @@ fn subset_tags(glyphs: &Glyphs, digest: &[u8]) -> [String; 4] {
     })
 }
 
-/// The document with every string in NFC and without stray control characters, so decomposed
-/// input draws, measures and hashes exactly like precomposed input.
-fn normalised(doc: &ReportDocument) -> ReportDocument {
-    let s = |v: &String| text::clean(v);
-    let strings = |v: &[String]| v.iter().map(|x| text::clean(x)).collect::<Vec<_>>();
-    let table = |t: &Table| Table {
-        title: s(&t.title),
-        columns: t
-            .columns
-            .iter()
-            .map(|c| Column {
-                header: s(&c.header),
-                ..c.clone()
-            })
-            .collect(),
-        rows: t.rows.iter().map(|r| strings(r)).collect(),
-        total_row: t.total_row.as_deref().map(strings),
-        unit: t.unit.as_ref().map(s),
-        notes: strings(&t.notes),
-    };
-    let chart = |c: &BarChart| BarChart {
-        title: s(&c.title),
-        unit_label: s(&c.unit_label),
-        bars: c.bars.iter().map(|(l, v)| (s(l), *v)).collect(),
-    };
-    ReportDocument {
-        lang: doc.lang,
-        header: Header {
-            parent_agency: s(&doc.header.parent_agency),
-            issuing_agency: s(&doc.header.issuing_agency),
-            number: s(&doc.header.number),
-            place: s(&doc.header.place),
-            issued_on: doc.header.issued_on,
-            title: s(&doc.header.title),
-            subtitle: s(&doc.header.subtitle),
-        },
-        sections: doc
-            .sections
-            .iter()
-            .map(|sec| Section {
-                heading: s(&sec.heading),
-                blocks: sec
-                    .blocks
-                    .iter()
-                    .map(|b| match b {
-                        Block::Paragraph(p) => Block::Paragraph(s(p)),
-                        Block::Bullets(items) => Block::Bullets(strings(items)),
-                        Block::Table(t) => Block::Table(table(t)),
-                        Block::Chart(c) => Block::Chart(chart(c)),
-                    })
-                    .collect(),
-            })
-            .collect(),
-        charts: doc.charts.iter().map(chart).collect(),
-        signature: doc.signature.as_ref().map(|sig| Signature {
-            authority: strings(&sig.authority),
-            name: s(&sig.name),
-        }),
-        recipients: strings(&doc.recipients),
-        appendices: doc.appendices.iter().map(table).collect(),
-        rates_footnote: strings(&doc.rates_footnote),
-        draft: doc.draft,
-        audit_anchor: doc.audit_anchor.as_ref().map(s),
+/// `doc` with every string in NFC and without stray control characters, so decomposed input
+/// draws, measures and hashes exactly like precomposed input. Strings already clean (nearly
+/// all) are left where they are: a national year's appendices hold a million of them.
+fn normalise(doc: &mut ReportDocument) {
+    fn s(v: &mut String) {
+        let clean = unicode_normalization::is_nfc_quick(v.chars())
+            == unicode_normalization::IsNormalized::Yes
+            && !v.chars().any(|c| c.is_control() && c != '\n');
+        if !clean {
+            *v = text::clean(v);
+        }
     }
+    fn strings(v: &mut [String]) {
+        v.iter_mut().for_each(s);
+    }
+    fn table(t: &mut Table) {
+        s(&mut t.title);
+        t.columns.iter_mut().for_each(|c| s(&mut c.header));
+        t.rows.iter_mut().for_each(|r| strings(r));
+        if let Some(r) = t.total_row.as_mut() {
+            strings(r);
+        }
+        if let Some(u) = t.unit.as_mut() {
+            s(u);
+        }
+        strings(&mut t.notes);
+    }
+    fn chart(c: &mut BarChart) {
+        s(&mut c.title);
+        s(&mut c.unit_label);
+        c.bars.iter_mut().for_each(|(l, _)| s(l));
+    }
+    let h = &mut doc.header;
+    for v in [
+        &mut h.parent_agency,
+        &mut h.issuing_agency,
+        &mut h.number,
+        &mut h.place,
+        &mut h.title,
+        &mut h.subtitle,
+    ] {
+        s(v);
+    }
+    for sec in &mut doc.sections {
+        s(&mut sec.heading);
+        for b in &mut sec.blocks {
+            match b {
+                Block::Paragraph(p) => s(p),
+                Block::Bullets(items) => strings(items),
+                Block::Table(t) => table(t),
+                Block::Chart(c) => chart(c),
+            }
+        }
+    }
+    doc.charts.iter_mut().for_each(chart);
+    if let Some(sig) = doc.signature.as_mut() {
+        strings(&mut sig.authority);
+        s(&mut sig.name);
+    }
+    strings(&mut doc.recipients);
+    doc.appendices.iter_mut().for_each(table);
+    strings(&mut doc.rates_footnote);
+    if let Some(a) = doc.audit_anchor.as_mut() {
+        s(a);
+    }
+}
+
+/// A normalised copy of `doc`, for the tests of the layout.
+#[cfg(test)]
+fn normalised(doc: &ReportDocument) -> ReportDocument {
+    let mut doc = doc.clone();
+    normalise(&mut doc);
+    doc
 }

@@ -9,7 +9,7 @@ use unicode_normalization::UnicodeNormalization;
 use super::page::{Item, Orientation};
 use super::*;
 use crate::domain::Lang;
-use crate::reports::model::{Align, Column};
+use crate::reports::model::{Align, Column, Section};
 use crate::reports::sample;
 
 fn pages_of(doc: &ReportDocument) -> Vec<Page> {
