@@ -201,11 +201,12 @@ fn place_row(flow: &mut Flow<'_>, geo: &Geometry, head: &Head<'_>, row: &Row) {
     }
 }
 
-/// A table measured for the current page kind: its geometry, repeated head and wrapped rows.
+/// A table measured for the current page kind: its geometry and repeated head. Body rows are
+/// wrapped one at a time as they are placed: an appendix of a national year has tens of
+/// thousands, and holding them all wrapped would cost more than the document itself.
 struct Prepared<'t> {
     geo: Geometry,
     head: Head<'t>,
-    rows: Vec<Row>,
 }
 
 fn prepare<'t>(
@@ -256,18 +257,25 @@ fn prepare<'t>(
         rows: head_rows,
         continued: spec.continued.as_deref(),
     };
-    let body_style = Style::regular(spec.size);
-    let mut rows: Vec<Row> = t
-        .rows
-        .iter()
-        .map(|r| wrap_row(flow, &geo, r, body_style, false))
-        .collect();
-    if !rows.is_empty()
-        && let Some(total) = &t.total_row
-    {
-        rows.push(wrap_row(flow, &geo, total, Style::bold(spec.size), false));
+    Ok(Prepared { geo, head })
+}
+
+/// Body row `row` of `t` wrapped; the total row (bold) follows the last body row.
+fn wrapped(
+    flow: &Flow<'_>,
+    geo: &Geometry,
+    t: &Table,
+    spec: &TableSpec,
+    row: usize,
+) -> Option<Row> {
+    if let Some(cells) = t.rows.get(row) {
+        return Some(wrap_row(flow, geo, cells, Style::regular(spec.size), false));
     }
-    Ok(Prepared { geo, head, rows })
+    let total = t
+        .total_row
+        .as_ref()
+        .filter(|_| row == t.rows.len() && row > 0)?;
+    Some(wrap_row(flow, geo, total, Style::bold(spec.size), false))
 }
 
 /// Height of what must stay together at the start of `t`: its title, unit line, head and
@@ -276,18 +284,16 @@ pub(crate) fn lead_height(flow: &Flow<'_>, t: &Table, spec: &TableSpec) -> f32 {
     let Ok(p) = prepare(flow, t, spec) else {
         return 0.0;
     };
-    let first = p
-        .rows
-        .first()
-        .map_or(p.geo.lines_height(1), |r| p.geo.lines_height(row_lines(r)));
+    let first = wrapped(flow, &p.geo, t, spec, 0)
+        .map_or(p.geo.lines_height(1), |r| p.geo.lines_height(row_lines(&r)));
     title_height(flow, t, spec, &p.geo) + p.head.height(&p.geo) + first
 }
 
 /// Draws `t` at the current position of `flow`, across the text width: title, unit line, the
 /// ruled table, then its notes in italics.
 pub(crate) fn table(flow: &mut Flow<'_>, t: &Table, spec: &TableSpec) -> Result<(), RenderError> {
-    let Prepared { geo, head, rows } = prepare(flow, t, spec)?;
-    if rows.is_empty() {
+    let Prepared { geo, head } = prepare(flow, t, spec)?;
+    if t.rows.is_empty() {
         // One full-width cell saying there is nothing to show.
         let merged = Geometry {
             widths: vec![geo.total_width()],
@@ -308,15 +314,18 @@ pub(crate) fn table(flow: &mut Flow<'_>, t: &Table, spec: &TableSpec) -> Result<
         draw_band(flow, &merged, &no_data, 0, 1, true);
     } else {
         // Keep the title and the head with the first row.
-        let first = rows.first().map_or(0.0, |r| geo.lines_height(row_lines(r)));
+        let first =
+            wrapped(flow, &geo, t, spec, 0).map_or(0.0, |r| geo.lines_height(row_lines(&r)));
         let keep = title_height(flow, t, spec, &geo) + head.height(&geo) + first;
         if keep <= flow.full_height() {
             flow.ensure(keep);
         }
         draw_title(flow, t, spec, &geo);
         head.draw(flow, &geo);
-        for row in &rows {
-            place_row(flow, &geo, &head, row);
+        let mut i = 0;
+        while let Some(row) = wrapped(flow, &geo, t, spec, i) {
+            place_row(flow, &geo, &head, &row);
+            i += 1;
         }
     }
     draw_notes(flow, t, spec);
