@@ -6,7 +6,6 @@
 use super::{Tx, on};
 use crate::error::{Error, Result};
 use chrono::{DateTime, SecondsFormat, Utc};
-use sha2::{Digest, Sha256};
 use sqlx::FromRow;
 
 /// The hash the first entry chains from.
@@ -67,22 +66,9 @@ fn entry_hash(prev: &str, at: DateTime<Utc>, e: &NewAuditEntry<'_>) -> Result<St
         &e.before,
         &e.after,
     );
-    let mut hasher = Hashing(Sha256::new());
-    serde_json::to_writer(&mut hasher, &canonical).map_err(|e| Error::Internal(e.to_string()))?;
-    Ok(hex::encode(hasher.0.finalize()))
-}
-
-/// A SHA-256 that serde_json writes into.
-struct Hashing(Sha256);
-
-impl std::io::Write for Hashing {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.update(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
+    let digest = crate::domain::digest::json_sha256(&canonical)
+        .map_err(|e| Error::Internal(e.to_string()))?;
+    Ok(hex::encode(digest))
 }
 
 /// Appends an entry after the current last one. Callers hold the write lock (`Store::write`),
@@ -444,6 +430,7 @@ pub async fn insert_checkpoint(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use sha2::{Digest, Sha256};
 
     /// The hash must not change for entries already stored: it is still SHA-256 of the text
     /// the `json!` array printed.

@@ -7,6 +7,7 @@ pub mod cell;
 pub mod currency;
 pub mod dac;
 pub mod dates;
+pub mod digest;
 pub mod document;
 #[cfg(test)]
 mod fuzz;

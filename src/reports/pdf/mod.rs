@@ -80,7 +80,8 @@ pub fn render_owned(mut doc: ReportDocument) -> Result<Vec<u8>, RenderError> {
     normalise(&mut doc);
     let labels = Labels::load(doc.lang)?;
     let fonts = Fonts::load()?;
-    let digest = digest_of(&doc)?;
+    let digest =
+        crate::domain::digest::json_sha256(&doc).map_err(|e| RenderError::Write(e.to_string()))?;
     let decoration = Decoration::new(&doc, &labels);
 
     // Each page is decorated, drawn, compressed and written the moment the layout leaves it.
@@ -154,23 +155,6 @@ fn info(doc: &ReportDocument) -> String {
         writer::text_string(&h.issuing_agency),
         writer::text_string(&h.subtitle),
     )
-}
-
-/// SHA-256 of the normalised document's JSON, hashed as it is written rather than held.
-fn digest_of(doc: &ReportDocument) -> Result<[u8; 32], RenderError> {
-    struct Hashing(Sha256);
-    impl std::io::Write for Hashing {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0.update(buf);
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    let mut h = Hashing(Sha256::new());
-    serde_json::to_writer(&mut h, doc).map_err(|e| RenderError::Write(e.to_string()))?;
-    Ok(h.0.finalize().into())
 }
 
 /// Pass one: every page of the report, without page numbers, handed to `sink` in order.
