@@ -322,7 +322,6 @@ fn whole_months(window: Window) -> Option<(NaiveDate, NaiveDate)> {
     };
     let last = match window.to.succ_opt() {
         Some(next) if next.day() == 1 => window.to,
-        _ if window.to >= last_day() => window.to,
         _ => window.to.with_day(1)?.pred_opt()?,
     };
     (first <= last).then_some((first, last))

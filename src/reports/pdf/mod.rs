@@ -93,24 +93,7 @@ pub fn render_owned(mut doc: ReportDocument) -> Result<Vec<u8>, RenderError> {
         decoration.apply(&mut page, kids.len(), &fonts);
         emit::page(&page, &fonts, &mut glyphs, &mut content);
         let geom = page::Geometry::of(page.orientation);
-        let (object, stream) = (file.reserve(), file.reserve());
-        file.stream(stream, "", &content);
-        let mut dict = format!(
-            "<< /Type /Page /Parent {} 0 R /MediaBox [0 0 ",
-            writer::PAGES
-        )
-        .into_bytes();
-        writer::num(&mut dict, geom.width);
-        dict.push(b' ');
-        writer::num(&mut dict, geom.height);
-        dict.extend_from_slice(
-            format!(
-                "] /Resources {} 0 R /Contents {stream} 0 R >>",
-                writer::RESOURCES
-            )
-            .as_bytes(),
-        );
-        file.object(object, &dict);
+        let object = file.page(geom.width, geom.height, &content);
         kids.push(object);
     };
     layout_into(&doc, &labels, &fonts, &mut sink)?;
@@ -122,24 +105,13 @@ pub fn render_owned(mut doc: ReportDocument) -> Result<Vec<u8>, RenderError> {
         used[i] = embed::face(&mut file, &fonts, face, &glyphs.used[i], &tags[i])?;
     }
     file.object(writer::RESOURCES, &embed::resources(&used));
-    let mut tree = b"<< /Type /Pages /Kids [".to_vec();
-    for kid in &kids {
-        tree.extend_from_slice(format!("{kid} 0 R ").as_bytes());
-    }
-    tree.extend_from_slice(format!("] /Count {} >>", kids.len()).as_bytes());
-    file.object(writer::PAGES, &tree);
-    file.object(writer::INFO, info(&doc).as_bytes());
-    let lang = match doc.lang {
-        Lang::Vi => "vi-VN",
-        Lang::En => "en",
-    };
-    file.object(
-        writer::CATALOG,
-        format!(
-            "<< /Type /Catalog /Pages {} 0 R /Lang ({lang}) >>",
-            writer::PAGES
-        )
-        .as_bytes(),
+    file.catalog(
+        &kids,
+        info(&doc).as_bytes(),
+        match doc.lang {
+            Lang::Vi => "vi-VN",
+            Lang::En => "en",
+        },
     );
     Ok(file.finish(digest.get(..16).unwrap_or_default()))
 }

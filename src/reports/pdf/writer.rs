@@ -13,9 +13,9 @@ use flate2::write::ZlibEncoder;
 use super::text::Face;
 
 /// The catalog, the page tree, the document information and the pages' shared resources.
-pub(crate) const CATALOG: u32 = 1;
-pub(crate) const PAGES: u32 = 2;
-pub(crate) const INFO: u32 = 3;
+const CATALOG: u32 = 1;
+const PAGES: u32 = 2;
+const INFO: u32 = 3;
 pub(crate) const RESOURCES: u32 = 4;
 /// Each face takes [`FONT_OBJECTS`] numbers from here: the Type0 font, its CID font, the font
 /// descriptor, the font program, the ToUnicode map and the CID-to-glyph map.
@@ -83,6 +83,39 @@ impl PdfFile {
         );
         self.out.extend_from_slice(&self.packed);
         self.out.extend_from_slice(b"\nendstream\nendobj\n");
+    }
+
+    /// Writes a page of `width` × `height` points drawn by `content`, over the shared
+    /// resources, and returns its object number for the page tree.
+    pub(crate) fn page(&mut self, width: f32, height: f32, content: &[u8]) -> u32 {
+        let (object, stream) = (self.reserve(), self.reserve());
+        self.stream(stream, "", content);
+        let mut dict = format!("<< /Type /Page /Parent {PAGES} 0 R /MediaBox [0 0 ").into_bytes();
+        num(&mut dict, width);
+        dict.push(b' ');
+        num(&mut dict, height);
+        let _ = write!(
+            dict,
+            "] /Resources {RESOURCES} 0 R /Contents {stream} 0 R >>"
+        );
+        self.object(object, &dict);
+        object
+    }
+
+    /// The page tree over `kids`, the document information `info` and the catalog naming the
+    /// document's language.
+    pub(crate) fn catalog(&mut self, kids: &[u32], info: &[u8], lang: &str) {
+        let mut tree = b"<< /Type /Pages /Kids [".to_vec();
+        for kid in kids {
+            let _ = write!(tree, "{kid} 0 R ");
+        }
+        let _ = write!(tree, "] /Count {} >>", kids.len());
+        self.object(PAGES, &tree);
+        self.object(INFO, info);
+        self.object(
+            CATALOG,
+            format!("<< /Type /Catalog /Pages {PAGES} 0 R /Lang ({lang}) >>").as_bytes(),
+        );
     }
 
     fn begin(&mut self, n: u32) {
