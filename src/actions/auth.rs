@@ -207,7 +207,7 @@ async fn person_at(ctx: &Ctx, session: &str, now: DateTime<Utc>) -> Result<Optio
     if !is_secret_shaped(session) {
         return Ok(None);
     }
-    let mut tx = ctx.store.read().await?;
+    let mut tx = ctx.store.read_one().await?;
     let found = sessions::find_session(&mut tx, &secret_hash(session)).await?;
     drop(tx);
     let Some(s) = found else { return Ok(None) };
@@ -245,7 +245,7 @@ pub async fn actor_from_token_at(
     if !token::is_token_shaped(token) {
         return Ok(None);
     }
-    let mut tx = ctx.store.read().await?;
+    let mut tx = ctx.store.read_one().await?;
     let found = tokens::find_token(&mut tx, &secret_hash(token)).await?;
     drop(tx);
     let Some(t) = found.filter(|t| t.active && t.revoked_at.is_none()) else {

@@ -3,8 +3,9 @@
 //! [`Tx`], so the caller (an action) owns the transaction and decides when it commits.
 //!
 //! SQLite is opened in WAL mode with `synchronous=FULL` (a reported commit survives power
-//! loss), foreign keys on and a busy timeout; write transactions begin with `BEGIN IMMEDIATE`
-//! so they take the write lock at once instead of failing half-way. On PostgreSQL a write
+//! loss) and foreign keys on; writers wait their turn in the application's queue, and writers
+//! that queue up behind one another share one commit (see [`writers`]), so a write lock is
+//! taken at once (`BEGIN IMMEDIATE`) instead of failing half-way. On PostgreSQL a write
 //! transaction takes one advisory lock, which serialises writers the same way: writes in an
 //! aid ledger are few, and one order of writes keeps the audit chain linear and a period lock
 //! from interleaving with an edit dated inside it.
@@ -42,7 +43,6 @@ pub mod users;
 mod writers;
 
 pub use writers::SqliteTx;
-use writers::turn;
 
 use crate::error::Error;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
@@ -119,6 +119,17 @@ async fn release_check<C: Connection>(c: &mut C) -> Result<bool, sqlx::Error> {
     Ok(!c.is_in_transaction())
 }
 
+/// [`release_check`] for SQLite, whose worker lowers the transaction depth only once it has
+/// run the queued rollback: a connection that shows no transaction has nothing queued, and
+/// the ping (a round trip to the connection's thread on every request) is only needed when it
+/// does. A rollback that fails stops the worker, so the ping then fails and the pool closes it.
+async fn sqlite_release_check(c: &mut sqlx::SqliteConnection) -> Result<bool, sqlx::Error> {
+    if c.is_in_transaction() {
+        c.ping().await?;
+    }
+    Ok(!c.is_in_transaction())
+}
+
 /// Any advisory-lock key will do as long as every writer uses the same one.
 const WRITE_LOCK_KEY: i64 = 0x6169_646c_6564; // "aidled"
 
@@ -162,7 +173,7 @@ impl Store {
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .before_acquire(|c, _| Box::pin(async move { Ok(!c.is_in_transaction()) }))
-            .after_release(|c, _| Box::pin(release_check(c)))
+            .after_release(|c, _| Box::pin(sqlite_release_check(c)))
             .connect_with(opts)
             .await
             .map_err(|e| Error::config(format!("cannot open the SQLite database: {e}")))?;
@@ -254,10 +265,7 @@ impl Store {
     /// A transaction for reading: a consistent snapshot, no write lock.
     pub async fn read(&self) -> Result<Tx, Error> {
         Ok(match self {
-            Store::Sqlite(p) => Tx::Sqlite(SqliteTx {
-                tx: p.begin().await?,
-                _turn: None,
-            }),
+            Store::Sqlite(p) => Tx::Sqlite(SqliteTx::read(p).await?),
             Store::Pg(p) => Tx::Pg(
                 p.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
                     .await?,
@@ -265,16 +273,20 @@ impl Store {
         })
     }
 
+    /// For a read of ONE statement: on SQLite a connection outside any transaction (one
+    /// statement reads one consistent snapshot), sparing two round trips to the connection's
+    /// thread on every request's session or token lookup; on PostgreSQL [`Store::read`].
+    pub async fn read_one(&self) -> Result<Tx, Error> {
+        match self {
+            Store::Sqlite(p) => Ok(Tx::Sqlite(SqliteTx::read_one(p).await?)),
+            Store::Pg(_) => self.read().await,
+        }
+    }
+
     /// A transaction for writing, holding the database's write lock from its first statement.
     pub async fn write(&self) -> Result<Tx, Error> {
         Ok(match self {
-            Store::Sqlite(p) => {
-                let turn = turn(p).await?;
-                Tx::Sqlite(SqliteTx {
-                    tx: p.begin_with("BEGIN IMMEDIATE").await?,
-                    _turn: turn,
-                })
-            }
+            Store::Sqlite(p) => Tx::Sqlite(SqliteTx::write(p).await?),
             Store::Pg(p) => {
                 let mut t = p.begin().await?;
                 sqlx::query("SELECT pg_advisory_xact_lock($1)")
@@ -290,15 +302,9 @@ impl Store {
     /// [`BULK_ON`] (undo them with [`bulk_done`] before the commit).
     pub async fn write_bulk(&self) -> Result<Tx, Error> {
         match self {
-            Store::Sqlite(p) => {
-                let turn = turn(p).await?;
-                Ok(Tx::Sqlite(SqliteTx {
-                    tx: p
-                        .begin_with(sqlx::AssertSqlSafe(format!("{BULK_ON}; BEGIN IMMEDIATE")))
-                        .await?,
-                    _turn: turn,
-                }))
-            }
+            Store::Sqlite(p) => Ok(Tx::Sqlite(
+                SqliteTx::write_alone(p, format!("{BULK_ON}; BEGIN IMMEDIATE")).await?,
+            )),
             Store::Pg(_) => self.write().await,
         }
     }
@@ -337,8 +343,7 @@ impl Store {
 impl Tx {
     pub async fn commit(self) -> Result<(), Error> {
         match self {
-            // The turn is given back when `t` is dropped, after the commit.
-            Tx::Sqlite(t) => t.tx.commit().await?,
+            Tx::Sqlite(t) => t.commit().await?,
             Tx::Pg(t) => t.commit().await?,
         }
         Ok(())
