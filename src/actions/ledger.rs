@@ -165,10 +165,8 @@ pub async fn record_disbursement_row_in(
     let money = Money::from_minor(cmd.amount_minor, cmd.currency);
     let conv = Conversion::from(&convert_at(tx, money, cmd.value_date, max_age_days).await?);
     let now = crate::db::now();
-    let id = ledger::insert_disbursement(tx, &cmd, &conv, now).await?;
-    let row = ledger::get_disbursement(tx, id)
-        .await?
-        .ok_or_else(|| Error::Internal(format!("disbursement {id} vanished after insert")))?;
+    let row = ledger::insert_disbursement(tx, &cmd, &conv, now).await?;
+    let id = row.id;
     let action = if ngo_report {
         "disbursement.report"
     } else {

@@ -189,9 +189,12 @@ async fn insert_alike_sqlite(
 /// the trail failed verification: an entry chained onto a tampered trail would lend it
 /// credibility.
 pub async fn chain_head(tx: &mut Tx) -> Result<String> {
-    if let Some(cp) = last_checkpoint(tx).await?
-        && let Some(reason) = cp.reason
-    {
+    // One statement for both facts: every audited write reads them inside its turn.
+    const SQL: &str = "SELECT (SELECT reason FROM audit_checkpoint ORDER BY id DESC LIMIT 1) AS broken, \
+                       (SELECT hash FROM audit_entry ORDER BY id DESC LIMIT 1) AS head";
+    let (broken, head): (Option<String>, Option<String>) =
+        on!(tx, c => sqlx::query_as(SQL).fetch_one(&mut *c).await)?;
+    if let Some(reason) = broken {
         return Err(Error::Unavailable {
             code: "audit_broken",
             message: format!(
@@ -201,10 +204,7 @@ pub async fn chain_head(tx: &mut Tx) -> Result<String> {
             ),
         });
     }
-    const LAST: &str = "SELECT hash FROM audit_entry ORDER BY id DESC LIMIT 1";
-    let prev: Option<String> =
-        on!(tx, c => sqlx::query_scalar(LAST).fetch_optional(&mut *c).await)?;
-    Ok(prev.unwrap_or_else(|| GENESIS.to_string()))
+    Ok(head.unwrap_or_else(|| GENESIS.to_string()))
 }
 
 const COLUMNS: &str =

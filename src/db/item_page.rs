@@ -20,20 +20,32 @@ pub struct NamedShare {
     pub name_en: Option<String>,
 }
 
-/// The item's sector shares with the sectors' names, in code order.
-pub async fn sector_shares(tx: &mut Tx, item_id: i64) -> Result<Vec<NamedShare>> {
-    const SQL: &str = "SELECT a.sector_code AS code, a.share_bp, s.name_vi, s.name_en \
-                       FROM aid_item_sector a LEFT JOIN sector s ON s.code = a.sector_code \
-                       WHERE a.item_id = $1 ORDER BY a.sector_code";
-    Ok(on!(tx, c => sqlx::query_as(SQL).bind(item_id).fetch_all(&mut *c).await)?)
+/// One share as [`shares`] reads it: which list it belongs to (`kind`: `l` locality, `s`
+/// sector).
+#[derive(FromRow)]
+struct KindShare {
+    kind: String,
+    #[sqlx(flatten)]
+    share: NamedShare,
 }
 
-/// The item's locality shares with the administrative units' names, in code order.
-pub async fn locality_shares(tx: &mut Tx, item_id: i64) -> Result<Vec<NamedShare>> {
-    const SQL: &str = "SELECT a.unit_code AS code, a.share_bp, u.name_vi, u.name_en \
-                       FROM aid_item_locality a LEFT JOIN admin_unit u ON u.code = a.unit_code \
-                       WHERE a.item_id = $1 ORDER BY a.unit_code";
-    Ok(on!(tx, c => sqlx::query_as(SQL).bind(item_id).fetch_all(&mut *c).await)?)
+/// The item's sector shares and its locality shares, each in code order with the names of
+/// what they name, in one statement (every item page reads both).
+pub async fn shares(tx: &mut Tx, item_id: i64) -> Result<(Vec<NamedShare>, Vec<NamedShare>)> {
+    const SQL: &str = "SELECT 's' AS kind, a.sector_code AS code, a.share_bp, s.name_vi, s.name_en \
+                       FROM aid_item_sector a LEFT JOIN sector s ON s.code = a.sector_code WHERE a.item_id = $1 \
+                       UNION ALL \
+                       SELECT 'l' AS kind, a.unit_code AS code, a.share_bp, u.name_vi, u.name_en \
+                       FROM aid_item_locality a LEFT JOIN admin_unit u ON u.code = a.unit_code WHERE a.item_id = $1 \
+                       ORDER BY kind, code";
+    let rows: Vec<KindShare> =
+        on!(tx, c => sqlx::query_as(SQL).bind(item_id).fetch_all(&mut *c).await)?;
+    let (sectors, localities): (Vec<_>, Vec<_>) = rows.into_iter().partition(|r| r.kind == "s");
+    let share = |r: KindShare| r.share;
+    Ok((
+        sectors.into_iter().map(share).collect(),
+        localities.into_iter().map(share).collect(),
+    ))
 }
 
 /// An organisation's or a person's id and names.

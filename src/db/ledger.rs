@@ -155,11 +155,13 @@ pub async fn insert_disbursement(
     d: &NewDisbursement,
     conv: &Conversion,
     at: DateTime<Utc>,
-) -> Result<i64> {
-    const SQL: &str = "INSERT INTO disbursement (item_id, amount_minor, currency, value_date, tranche, milestone_id, reverses_id, status, \
-                       entered_by, verified_by, verified_at, created_at, rate_id, amount_vnd, amount_usd_cents, unconverted_reason) \
-                       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id";
-    Ok(on!(tx, x => sqlx::query_scalar(SQL)
+) -> Result<Disbursement> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "INSERT INTO disbursement (item_id, amount_minor, currency, value_date, tranche, milestone_id, reverses_id, status, \
+         entered_by, verified_by, verified_at, created_at, rate_id, amount_vnd, amount_usd_cents, unconverted_reason) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING {DISB_COLUMNS}"
+    ));
+    Ok(on!(tx, x => sqlx::query_as(sql)
         .bind(d.item_id).bind(d.amount_minor).bind(d.currency).bind(d.value_date).bind(d.tranche).bind(d.milestone_id)
         .bind(d.reverses_id).bind(d.status).bind(d.entered_by).bind(d.verified_by).bind(d.verified_at).bind(at)
         .bind(conv.rate_id).bind(conv.amount_vnd).bind(conv.amount_usd_cents).bind(&conv.unconverted_reason)

@@ -69,8 +69,7 @@ pub async fn item_view(ctx: &Ctx, actor: &Actor, id: i64, lang: Lang) -> Result<
         (Some(vi), Some(en)) => pick(lang, vi, en),
         _ => s.code.clone(),
     };
-    let sector_rows = item_page::sector_shares(tx, id).await?;
-    let locality_rows = item_page::locality_shares(tx, id).await?;
+    let (sector_rows, locality_rows) = item_page::shares(tx, id).await?;
     let sectors = sector_rows.iter().map(|s| (named(s), s.share_bp)).collect();
     let localities = locality_rows
         .iter()

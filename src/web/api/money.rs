@@ -130,8 +130,8 @@ pub async fn create_disbursement(
     let actor = &user.0;
     let max_age = ctx.config.rate_max_age_days;
     let answer = write(ctx, actor, idem.as_ref(), 201, async |tx| {
-        let new_id = ledger::record_disbursement_in(tx, actor, cmd, max_age).await?;
-        let row = queries::get_disbursement_in(tx, actor, new_id).await?;
+        // The row as stored: the actor just entered it, so it is within their scope.
+        let row = ledger::record_disbursement_row_in(tx, actor, cmd, max_age).await?;
         Ok(DisbursementView::from(&row))
     })
     .await?;
