@@ -2,8 +2,7 @@
 //! always sum exactly to the totals, which are the plain sums of the per-item amounts.
 
 use super::sums::ItemSum;
-use crate::db::items::{AidItem, Allocation};
-use crate::db::orgs::Organisation;
+use crate::db::items::Allocation;
 use crate::db::reference::AdminUnit;
 use crate::domain::allocation::allocate_wide;
 use crate::error::{Error, Result};
@@ -61,15 +60,10 @@ pub struct Breakdown {
     pub total_usd_cents: i128,
 }
 
-/// What a breakdown may need to know about items besides their sums.
+/// What a breakdown may need to know about items besides their sums: the lookup data with
+/// its indexes, which the process keeps between requests (see [`super::LookupData::load`]).
 pub struct Lookup<'a> {
-    pub items: &'a [AidItem],
-    pub organisations: &'a [Organisation],
-    pub sectors: &'a [Allocation],
-    pub localities: &'a [Allocation],
-    pub units: &'a [AdminUnit],
-    /// Sub-sector code → top-level code.
-    pub sector_parent: &'a HashMap<String, String>,
+    pub(super) data: &'a super::LookupData,
 }
 
 fn overflow() -> Error {
@@ -80,23 +74,38 @@ fn overflow() -> Error {
 struct Acc(BTreeMap<String, (i128, i128)>);
 
 impl Acc {
-    fn add(&mut self, key: String, vnd: i128, usd: i128) -> Result<()> {
-        let e = self.0.entry(key).or_insert((0, 0));
-        e.0 = e.0.checked_add(vnd).ok_or_else(overflow)?;
-        e.1 = e.1.checked_add(usd).ok_or_else(overflow)?;
+    fn add(&mut self, key: &str, vnd: i128, usd: i128) -> Result<()> {
+        if !self.0.contains_key(key) {
+            self.0.insert(key.to_string(), (0, 0));
+        }
+        if let Some(e) = self.0.get_mut(key) {
+            e.0 = e.0.checked_add(vnd).ok_or_else(overflow)?;
+            e.1 = e.1.checked_add(usd).ok_or_else(overflow)?;
+        }
         Ok(())
     }
 }
 
 /// Splits `sum` over `shares` (in allocation order) and adds each part to its key.
-fn add_split(acc: &mut Acc, sum: &ItemSum, shares: &[(String, u32)]) -> Result<()> {
+fn add_split<K: AsRef<str>>(acc: &mut Acc, sum: &ItemSum, shares: &[(K, u32)]) -> Result<()> {
     let bps: Vec<u32> = shares.iter().map(|(_, bp)| *bp).collect();
     let vnd = allocate_wide(sum.vnd, &bps);
     let usd = allocate_wide(sum.usd_cents, &bps);
     for (i, (key, _)) in shares.iter().enumerate() {
-        acc.add(key.clone(), vnd[i], usd[i])?;
+        acc.add(key.as_ref(), vnd[i], usd[i])?;
     }
     Ok(())
+}
+
+/// An item's shares as (code, basis points) in allocation order; an item without any is
+/// wholly `"unallocated"`, so nothing silently drops out of a total.
+fn shares_of(list: &[Allocation]) -> Vec<(&str, u32)> {
+    if list.is_empty() {
+        return vec![("unallocated", 10_000)];
+    }
+    list.iter()
+        .map(|a| (a.code.as_str(), u32::try_from(a.share_bp).unwrap_or(0)))
+        .collect()
 }
 
 /// Where a unit's amounts are reported for one side of the reform: before it, communes roll
@@ -136,90 +145,60 @@ pub fn current_units(units: &[AdminUnit]) -> HashMap<String, String> {
 /// Breaks `sums` down by `dim`. Items without allocations in a split dimension go to the key
 /// `"unallocated"`, so nothing silently drops out of a total.
 pub fn breakdown(sums: &[ItemSum], dim: Dimension, look: &Lookup<'_>) -> Result<Breakdown> {
-    let items: HashMap<i64, &AidItem> = look.items.iter().map(|i| (i.id, i)).collect();
-    let orgs: HashMap<i64, &Organisation> = look.organisations.iter().map(|o| (o.id, o)).collect();
-    let units: HashMap<&str, &AdminUnit> =
-        look.units.iter().map(|u| (u.code.as_str(), u)).collect();
-    let group = |list: &[Allocation]| {
-        let mut m: HashMap<i64, Vec<(String, u32)>> = HashMap::new();
-        for a in list {
-            m.entry(a.item_id)
-                .or_default()
-                .push((a.code.clone(), u32::try_from(a.share_bp).unwrap_or(0)));
-        }
-        m
+    // Only the indexes the data already keeps are used per item: building maps of every
+    // item and share on each call was most of a national rollup's time in Rust.
+    let data = look.data;
+    let units: HashMap<&str, &AdminUnit> = if dim == Dimension::Locality {
+        data.units.iter().map(|u| (u.code.as_str(), u)).collect()
+    } else {
+        HashMap::new()
     };
-    let sector_shares = group(look.sectors);
-    let locality_shares = group(look.localities);
-    let unallocated = || vec![("unallocated".to_string(), 10_000_u32)];
     let mut acc = Acc::default();
     let (mut total_vnd, mut total_usd) = (0_i128, 0_i128);
     for s in sums {
         total_vnd = total_vnd.checked_add(s.vnd).ok_or_else(overflow)?;
         total_usd = total_usd.checked_add(s.usd_cents).ok_or_else(overflow)?;
-        let item = items.get(&s.item_id).copied();
+        let item = data.item(s.item_id);
         let org_key = |id: Option<i64>| id.map_or_else(|| "unknown".to_string(), |i| i.to_string());
+        let donor = || item.and_then(|i| data.organisation(i.donor_id));
         match dim {
-            Dimension::Sector => add_split(
-                &mut acc,
-                s,
-                sector_shares.get(&s.item_id).map_or(&unallocated(), |v| v),
-            )?,
+            Dimension::Sector => add_split(&mut acc, s, &shares_of(data.sectors_of(s.item_id)))?,
             Dimension::SectorGroup => {
-                let shares: Vec<(String, u32)> =
-                    sector_shares.get(&s.item_id).map_or_else(unallocated, |v| {
-                        v.iter()
-                            .map(|(c, bp)| {
-                                (
-                                    look.sector_parent
-                                        .get(c)
-                                        .cloned()
-                                        .unwrap_or_else(|| c.clone()),
-                                    *bp,
-                                )
-                            })
-                            .collect()
-                    });
+                let shares: Vec<(&str, u32)> = shares_of(data.sectors_of(s.item_id))
+                    .into_iter()
+                    .map(|(c, bp)| (data.sector_parent.get(c).map_or(c, String::as_str), bp))
+                    .collect();
                 add_split(&mut acc, s, &shares)?;
             }
             Dimension::Locality => {
-                let shares: Vec<(String, u32)> =
-                    locality_shares
-                        .get(&s.item_id)
-                        .map_or_else(unallocated, |v| {
-                            v.iter()
-                                .map(|(c, bp)| (report_unit(c, s.after_reform, &units), *bp))
-                                .collect()
-                        });
+                let shares: Vec<(String, u32)> = shares_of(data.localities_of(s.item_id))
+                    .into_iter()
+                    .map(|(c, bp)| match c {
+                        "unallocated" => (c.to_string(), bp),
+                        _ => (report_unit(c, s.after_reform, &units), bp),
+                    })
+                    .collect();
                 add_split(&mut acc, s, &shares)?;
             }
-            Dimension::Donor => acc.add(org_key(item.map(|i| i.donor_id)), s.vnd, s.usd_cents)?,
+            Dimension::Donor => acc.add(&org_key(item.map(|i| i.donor_id)), s.vnd, s.usd_cents)?,
             Dimension::AidOwner => {
-                acc.add(org_key(item.map(|i| i.aid_owner_id)), s.vnd, s.usd_cents)?
+                acc.add(&org_key(item.map(|i| i.aid_owner_id)), s.vnd, s.usd_cents)?
             }
             Dimension::Country => {
-                let country = item
-                    .and_then(|i| orgs.get(&i.donor_id))
-                    .map_or_else(|| "unknown".to_string(), |o| o.nationality.clone());
+                let country = donor().map_or("unknown", |o| o.nationality.as_str());
                 acc.add(country, s.vnd, s.usd_cents)?;
             }
             Dimension::Region => {
-                let country = item
-                    .and_then(|i| orgs.get(&i.donor_id))
-                    .map_or("", |o| o.nationality.as_str());
-                acc.add(
-                    crate::domain::item::region_of(country).to_string(),
-                    s.vnd,
-                    s.usd_cents,
-                )?;
+                let country = donor().map_or("", |o| o.nationality.as_str());
+                acc.add(crate::domain::item::region_of(country), s.vnd, s.usd_cents)?;
             }
             Dimension::Modality => acc.add(
-                item.map_or_else(|| "unknown".to_string(), |i| i.modality.code().to_string()),
+                item.map_or("unknown", |i| i.modality.code()),
                 s.vnd,
                 s.usd_cents,
             )?,
             Dimension::Status => acc.add(
-                item.map_or_else(|| "unknown".to_string(), |i| i.status.code().to_string()),
+                item.map_or("unknown", |i| i.status.code()),
                 s.vnd,
                 s.usd_cents,
             )?,

@@ -207,14 +207,7 @@ impl LookupData {
 
     #[must_use]
     pub fn lookup(&self) -> breakdown::Lookup<'_> {
-        breakdown::Lookup {
-            items: &self.items,
-            organisations: &self.organisations,
-            sectors: &self.sectors,
-            localities: &self.localities,
-            units: &self.units,
-            sector_parent: &self.sector_parent,
-        }
+        breakdown::Lookup { data: self }
     }
 }
 
