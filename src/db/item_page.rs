@@ -64,9 +64,55 @@ fn placeholders(first: usize, n: usize) -> String {
         .join(", ")
 }
 
-/// The names of the organisations among `ids` (at most a handful: donor, funder, owner,
-/// agency).
-pub async fn organisation_names(tx: &mut Tx, ids: &[i64]) -> Result<Vec<Named>> {
+/// One name as [`names`] reads it: `o` an organisation, `p` a person (whose display name
+/// fills both languages).
+#[derive(FromRow)]
+struct KindNamed {
+    kind: String,
+    #[sqlx(flatten)]
+    named: Named,
+}
+
+/// The names of the organisations `orgs` (a handful: donor, funder, owner, agency) and the
+/// display names of the users `people`, in one statement while the people fit in one (an
+/// item names few); otherwise each list on its own, the people in chunks.
+pub async fn names(
+    tx: &mut Tx,
+    orgs: &[i64],
+    people: &[i64],
+) -> Result<(Vec<Named>, Vec<(i64, String)>)> {
+    if orgs.is_empty() || people.is_empty() || people.len() > PEOPLE_CHUNK {
+        let named = organisation_names(tx, orgs).await?;
+        return Ok((named, display_names(tx, people).await?));
+    }
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT 'o' AS kind, id, name_vi, name_en FROM organisation WHERE id IN ({}) \
+         UNION ALL SELECT 'p' AS kind, id, display_name AS name_vi, display_name AS name_en \
+         FROM app_user WHERE id IN ({})",
+        placeholders(1, orgs.len()),
+        placeholders(orgs.len() + 1, people.len())
+    ));
+    let rows: Vec<KindNamed> = on!(tx, c => {
+        let mut q = sqlx::query_as(sql);
+        for id in orgs.iter().chain(people) {
+            q = q.bind(id);
+        }
+        q.fetch_all(&mut *c).await
+    })?;
+    let (o, p): (Vec<_>, Vec<_>) = rows.into_iter().partition(|r| r.kind == "o");
+    Ok((
+        o.into_iter().map(|r| r.named).collect(),
+        p.into_iter()
+            .map(|r| (r.named.id, r.named.name_vi))
+            .collect(),
+    ))
+}
+
+/// The most users named in one statement (both engines' limits on bound values are higher).
+const PEOPLE_CHUNK: usize = 500;
+
+/// The names of the organisations among `ids`.
+async fn organisation_names(tx: &mut Tx, ids: &[i64]) -> Result<Vec<Named>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -86,9 +132,9 @@ pub async fn organisation_names(tx: &mut Tx, ids: &[i64]) -> Result<Vec<Named>> 
 /// Display names of the users among `ids`, in chunks that stay under both engines' limits on
 /// bound values (an item with thousands of rows still names few people, but nothing
 /// guarantees it).
-pub async fn display_names(tx: &mut Tx, ids: &[i64]) -> Result<Vec<(i64, String)>> {
+async fn display_names(tx: &mut Tx, ids: &[i64]) -> Result<Vec<(i64, String)>> {
     let mut out = Vec::new();
-    for chunk in ids.chunks(500) {
+    for chunk in ids.chunks(PEOPLE_CHUNK) {
         let sql = sqlx::AssertSqlSafe(format!(
             "SELECT id, display_name FROM app_user WHERE id IN ({})",
             placeholders(1, chunk.len())

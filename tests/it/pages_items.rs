@@ -89,6 +89,9 @@ async fn the_item_page_shows_facts_money_milestones_and_history_to_staff_only() 
         "id=\"disbursements-table\"",
         "1.500,00\u{a0}EUR",
         "Chờ xác minh",
+        // The donor and the aid owner, and the person who entered the row, named together.
+        "Hope Bridges",
+        "Sở Y tế",
         "Test coordinator",
         "Khởi công",
         "Quá hạn",

@@ -107,16 +107,6 @@ pub async fn item_view(ctx: &Ctx, actor: &Actor, id: i64, lang: Lang) -> Result<
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
-    let orgs: HashMap<i64, String> = item_page::organisation_names(tx, &org_ids)
-        .await?
-        .into_iter()
-        .map(|o| (o.id, pick(lang, &o.name_vi, &o.name_en)))
-        .collect();
-    let org = |id: i64| orgs.get(&id).cloned();
-    let donor = org(it.donor_id).unwrap_or_default();
-    let funder = it.funding_source_id.and_then(org);
-    let owner = org(it.aid_owner_id).unwrap_or_default();
-    let agency = org(it.managing_agency_id).unwrap_or_default();
     let audit = if actor.require(Permission::ReadAll).is_ok() {
         Some(item_page::item_history(tx, id, 200).await?)
     } else {
@@ -136,10 +126,17 @@ pub async fn item_view(ctx: &Ctx, actor: &Actor, id: i64, lang: Lang) -> Result<
     }
     ids.extend(audit.iter().flatten().filter_map(|e| e.actor_id));
     let ids: Vec<i64> = ids.into_iter().collect();
-    let people = item_page::display_names(tx, &ids)
-        .await?
+    let (org_names, people) = item_page::names(tx, &org_ids, &ids).await?;
+    let people = people.into_iter().collect();
+    let orgs: HashMap<i64, String> = org_names
         .into_iter()
+        .map(|o| (o.id, pick(lang, &o.name_vi, &o.name_en)))
         .collect();
+    let org = |id: i64| orgs.get(&id).cloned();
+    let donor = org(it.donor_id).unwrap_or_default();
+    let funder = it.funding_source_id.and_then(org);
+    let owner = org(it.aid_owner_id).unwrap_or_default();
+    let agency = org(it.managing_agency_id).unwrap_or_default();
     let money = ItemMoney::of_rows(&commitments, &disbursements);
     let documents = super::evidence::of_items_in(tx, actor, &[&detail.item]).await?;
     Ok(ItemView {
