@@ -2,8 +2,9 @@
 //! turn in a first-come, first-served queue per database file (see [`Queue`]) until it
 //! commits or rolls back. Writers that queue up behind one another share one SQLite
 //! transaction, each inside a savepoint of its own, and one commit (one fsync) acknowledges
-//! them all (see [`SqliteTx::commit`]). PostgreSQL needs none of this here: its writers take
-//! an advisory lock, and its own commit path groups concurrent flushes.
+//! them all (see [`SqliteTx::commit`]). PostgreSQL's writers take an advisory lock instead
+//! (see `Store::write`), which it releases only after the commit's flush, so their commits
+//! are not grouped (BENCHMARKS.md, fourth round).
 
 use crate::error::Error;
 use queue::{Batch, Failure, Open, Queue, watch_batch};

@@ -12,10 +12,12 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
 /// How long a SQLite writer waits for its turn before it is told the database is busy: the
 /// busy timeout the connections had to wait through before the queue.
 const WRITER_WAIT: Duration = Duration::from_secs(10);
+
 /// A batch takes new writers for this long after its first began. Each writer's answer waits
 /// for the batch's commit, so the span bounds what sharing a commit adds to a writer's wait
 /// (one commit costs about 0.23 ms of fsync on this class of disk; a POST's turn about 1 ms).
 const BATCH_SPAN: Duration = Duration::from_millis(10);
+
 /// How often a batch left open checks whether the writer it was handed to has given up, in
 /// which case it commits the batch itself (see [`watch_batch`]).
 const TAKE_OVER_AFTER: Duration = Duration::from_millis(2);
