@@ -16,6 +16,9 @@ const WRITER_WAIT: Duration = Duration::from_secs(10);
 /// A batch takes new writers for this long after its first began. Each writer's answer waits
 /// for the batch's commit, so the span bounds what sharing a commit adds to a writer's wait
 /// (one commit costs about 0.23 ms of fsync on this class of disk; a POST's turn about 1 ms).
+/// It does not bound how long the last writer to join takes: a slow one (a rate that
+/// re-converts thousands of rows) delays the answers of the writers before it in its batch by
+/// that much. Imports write alone (`Store::write_bulk`) and never join a batch.
 const BATCH_SPAN: Duration = Duration::from_millis(10);
 
 /// How often a batch left open checks whether the writer it was handed to has given up, in
