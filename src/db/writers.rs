@@ -7,7 +7,7 @@
 //! are not grouped (BENCHMARKS.md, fourth round).
 
 use crate::error::Error;
-use queue::{Batch, Failure, Open, Queue, watch_batch};
+use queue::{Batch, Failure, Holding, Open, Queue, Undo, watch_batch};
 use sqlx::{Sqlite, SqlitePool, Transaction};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -122,11 +122,13 @@ impl SqliteTx {
         let Some(queue) = Queue::of(pool) else {
             return Ok(SqliteTx::alone(pool.begin_with("BEGIN IMMEDIATE").await?));
         };
-        let permit = queue.wait().await?;
-        if let Some(open) = queue.take_open(None)
-            && let Some((tx, batch)) = open.join().await
-        {
-            return Ok(SqliteTx::turn(tx, Turn::joining(queue, permit, batch)));
+        let mut permit = queue.wait().await?;
+        if let Some(open) = queue.take_open(None) {
+            let (joined, back) = open.join(&queue, permit).await?;
+            permit = back;
+            if let Some((tx, batch)) = joined {
+                return Ok(SqliteTx::turn(tx, Turn::joining(queue, permit, batch)));
+            }
         }
         let tx = pool.begin_with("BEGIN IMMEDIATE").await?;
         Ok(SqliteTx::turn(tx, Turn::first(queue, permit, true)))
@@ -141,8 +143,9 @@ impl SqliteTx {
         };
         let permit = queue.wait().await?;
         if let Some(open) = queue.take_open(None) {
-            // Its writers' answers wait on this commit; a failure is theirs, not this writer's.
-            let _ = open.finish().await;
+            // Its writers' answers wait on this commit, which must end even if this writer
+            // gives up half-way (hence a task); a failure is theirs, not this writer's.
+            let _ = tokio::spawn(open.finish()).await;
         }
         let tx = pool.begin_with(begin).await?;
         Ok(SqliteTx::turn(tx, Turn::first(queue, permit, false)))
@@ -165,7 +168,7 @@ impl SqliteTx {
         };
         let Some(Turn {
             queue,
-            permit,
+            mut permit,
             batch,
             joined,
             shared,
@@ -173,13 +176,32 @@ impl SqliteTx {
         else {
             return Ok(tx.commit().await?);
         };
-        if joined && let Err(e) = sqlx::query(KEEP).execute(&mut *tx).await {
-            // A savepoint is only released in memory, so this is the connection failing:
-            // the batch cannot commit, and no writer in it has been told otherwise.
-            batch.publish(Err(Failure::of(&e)));
-            drop(tx);
-            drop(permit);
-            return Err(e.into());
+        if joined {
+            let open = Open {
+                tx,
+                batch: Arc::clone(&batch),
+                undo: Undo::Nothing,
+            };
+            let mut keeping = Holding::new(&queue, open, permit);
+            let kept = match keeping.open.as_mut() {
+                Some(open) => sqlx::query(KEEP).execute(&mut *open.tx).await.map(|_| ()),
+                None => Ok(()),
+            };
+            let (open, back) = keeping.finish()?;
+            let Some(open) = open else {
+                return Err(Error::Internal(
+                    "a batch went missing on a savepoint".into(),
+                ));
+            };
+            (tx, permit) = (open.tx, back);
+            if let Err(e) = kept {
+                // A savepoint is only released in memory, so this is the connection failing:
+                // the batch cannot commit, and no writer in it has been told otherwise.
+                batch.publish(Err(Failure::of(&e)));
+                drop(tx);
+                drop(permit);
+                return Err(e.into());
+            }
         }
         let members = batch.members.fetch_add(1, Ordering::Relaxed) + 1;
         if shared && queue.waiting() && members < BATCH_MEMBERS && batch.young() {
@@ -189,10 +211,23 @@ impl SqliteTx {
             queue.put_open(Open {
                 tx,
                 batch: Arc::clone(&batch),
-                undo: false,
+                undo: Undo::Nothing,
             });
             drop(permit);
             return batch.outcome().await;
+        }
+        if members > 1 {
+            // The writers before this one wait on this commit: it runs to its end in a task
+            // of its own even if this writer gives up half-way (its request dropped, a
+            // timeout). Once per batch, so the hop costs little.
+            return tokio::spawn(async move {
+                let done = tx.commit().await;
+                batch.publish(done.as_ref().map(|_| ()).map_err(Failure::of));
+                drop(permit);
+                Ok(done?)
+            })
+            .await
+            .unwrap_or_else(|e| Err(Error::Internal(format!("a shared commit was lost: {e}"))));
         }
         let done = tx.commit().await;
         batch.publish(done.as_ref().map(|_| ()).map_err(Failure::of));
@@ -213,7 +248,7 @@ impl Drop for SqliteTx {
             turn.queue.put_open(Open {
                 tx,
                 batch: turn.batch,
-                undo: true,
+                undo: Undo::Writer,
             });
         } else {
             drop(tx);

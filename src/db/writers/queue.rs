@@ -50,8 +50,27 @@ pub(super) struct Queue {
 pub(super) struct Open {
     pub(super) tx: Transaction<'static, Sqlite>,
     pub(super) batch: Arc<Batch>,
-    /// The last writer was dropped without committing: roll back to its savepoint first.
-    pub(super) undo: bool,
+    /// What the next holder undoes first.
+    pub(super) undo: Undo,
+}
+
+/// What joining a batch gives a writer: the batch's transaction and the batch (`None`: begin
+/// a batch of its own), and its turn back.
+pub(super) type Joined = (
+    Option<(Transaction<'static, Sqlite>, Arc<Batch>)>,
+    OwnedSemaphorePermit,
+);
+
+/// What a batch's next holder undoes before anything else.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(super) enum Undo {
+    Nothing,
+    /// The last writer was dropped without committing: roll back to its savepoint.
+    Writer,
+    /// A writer gave up half-way through a statement on a savepoint (making, keeping or
+    /// undoing one), so whether a savepoint is still there is not known: it is undone if it
+    /// is. At most one is ever open, as every writer ends its own before the batch moves on.
+    Unsure,
 }
 
 /// The writers sharing one commit and how it ended.
@@ -153,40 +172,110 @@ impl Queue {
 }
 
 impl Open {
-    /// Rolls back to the savepoint of the writer that was dropped, if one was.
-    async fn settle(&mut self) -> Result<(), sqlx::Error> {
-        if self.undo {
-            sqlx::query(UNDO).execute(&mut *self.tx).await?;
-            self.undo = false;
+    /// Undoes what the last holder left to undo: its savepoint, or the whole batch (`Err`).
+    async fn settle(&mut self) -> Result<(), Failure> {
+        match self.undo {
+            Undo::Nothing => Ok(()),
+            Undo::Writer => {
+                sqlx::query(UNDO)
+                    .execute(&mut *self.tx)
+                    .await
+                    .map_err(|e| Failure::of(&e))?;
+                self.undo = Undo::Nothing;
+                Ok(())
+            }
+            Undo::Unsure => match sqlx::query(UNDO).execute(&mut *self.tx).await {
+                Ok(_) => Ok(()),
+                Err(e) if e.to_string().contains("no such savepoint") => Ok(()),
+                Err(e) => Err(Failure::of(&e)),
+            }
+            .map(|()| self.undo = Undo::Nothing),
         }
-        Ok(())
     }
 
-    /// Opens a savepoint for the next writer. If the connection fails, the batch is rolled
-    /// back and its writers told, and `None` lets the writer begin a batch of its own.
-    pub(super) async fn join(mut self) -> Option<(Transaction<'static, Sqlite>, Arc<Batch>)> {
-        let ready = match self.settle().await {
-            Ok(()) => sqlx::query(JOIN).execute(&mut *self.tx).await.map(|_| ()),
-            Err(e) => Err(e),
+    /// Opens a savepoint in the open batch for the writer holding `permit`. If the
+    /// connection fails, the batch is rolled back and its writers told, and `None` lets the
+    /// writer begin a batch of its own. Safe to give up half-way: see [`Holding`].
+    pub(super) async fn join(
+        self,
+        queue: &Queue,
+        permit: OwnedSemaphorePermit,
+    ) -> Result<Joined, Error> {
+        let mut joining = Holding::new(queue, self, permit);
+        let ready = match joining.open.as_mut() {
+            Some(open) => match open.settle().await {
+                Ok(()) => sqlx::query(JOIN)
+                    .execute(&mut *open.tx)
+                    .await
+                    .map(|_| ())
+                    .map_err(|e| Failure::of(&e)),
+                Err(f) => Err(f),
+            },
+            None => Ok(()),
         };
-        match ready {
-            Ok(()) => Some((self.tx, self.batch)),
-            Err(e) => {
-                self.batch.publish(Err(Failure::of(&e)));
+        let (open, permit) = joining.finish()?;
+        let joined = match (open, ready) {
+            (Some(open), Ok(())) => Some((open.tx, open.batch)),
+            (Some(open), Err(f)) => {
+                open.batch.publish(Err(f));
                 None
             }
-        }
+            (None, _) => None,
+        };
+        Ok((joined, permit))
     }
 
     /// Commits the batch and tells its writers how it went.
     pub(super) async fn finish(mut self) -> Result<(), Failure> {
         let done = match self.settle().await {
-            Ok(()) => self.tx.commit().await,
-            Err(e) => Err(e),
+            Ok(()) => self.tx.commit().await.map_err(|e| Failure::of(&e)),
+            Err(f) => Err(f),
         };
-        let done = done.map_err(|e| Failure::of(&e));
         self.batch.publish(done.clone());
         done
+    }
+}
+
+/// A batch and the turn while a writer runs a statement on its savepoint (joining the batch,
+/// or keeping its work in it). A writer that gives up half-way (its request dropped, a
+/// timeout) drops this in the middle of the statement: the batch goes back to the queue,
+/// marked [`Undo::Unsure`], before the turn is given up, so its next holder or its watch
+/// commits it. Without this, the batch would be rolled back as it dropped, with nobody to
+/// tell the writers before, who wait on it.
+pub(super) struct Holding<'q> {
+    queue: &'q Queue,
+    pub(super) open: Option<Open>,
+    permit: Option<OwnedSemaphorePermit>,
+}
+
+impl<'q> Holding<'q> {
+    pub(super) fn new(queue: &'q Queue, open: Open, permit: OwnedSemaphorePermit) -> Self {
+        Holding {
+            queue,
+            open: Some(open),
+            permit: Some(permit),
+        }
+    }
+
+    /// The batch and the turn, once the statement has run to its end.
+    pub(super) fn finish(mut self) -> Result<(Option<Open>, OwnedSemaphorePermit), Error> {
+        let open = self.open.take();
+        // Taken only here, once, so it is always there.
+        let permit = self
+            .permit
+            .take()
+            .ok_or_else(|| Error::Internal("a writer's turn went missing on a savepoint".into()))?;
+        Ok((open, permit))
+    }
+}
+
+impl Drop for Holding<'_> {
+    fn drop(&mut self) {
+        if let Some(mut open) = self.open.take() {
+            open.undo = Undo::Unsure;
+            self.queue.put_open(open);
+        }
+        drop(self.permit.take());
     }
 }
 
