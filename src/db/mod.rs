@@ -130,8 +130,10 @@ async fn sqlite_release_check(c: &mut sqlx::SqliteConnection) -> Result<bool, sq
     Ok(!c.is_in_transaction())
 }
 
-/// Any advisory-lock key will do as long as every writer uses the same one.
-const WRITE_LOCK_KEY: i64 = 0x6169_646c_6564; // "aidled"
+/// Begins a PostgreSQL write transaction and takes the one advisory lock every writer takes,
+/// in one round trip. Any key will do as long as every writer uses the same one: this one is
+/// 0x6169646c6564, "aidled".
+const PG_BEGIN_WRITE: &str = "BEGIN; SELECT pg_advisory_xact_lock(107105284285796)";
 
 impl Store {
     /// Opens the database named by `url`: `sqlite://path` (created with its folder if missing)
@@ -287,14 +289,7 @@ impl Store {
     pub async fn write(&self) -> Result<Tx, Error> {
         Ok(match self {
             Store::Sqlite(p) => Tx::Sqlite(SqliteTx::write(p).await?),
-            Store::Pg(p) => {
-                let mut t = p.begin().await?;
-                sqlx::query("SELECT pg_advisory_xact_lock($1)")
-                    .bind(WRITE_LOCK_KEY)
-                    .execute(&mut *t)
-                    .await?;
-                Tx::Pg(t)
-            }
+            Store::Pg(p) => Tx::Pg(p.begin_with(PG_BEGIN_WRITE).await?),
         })
     }
 
