@@ -158,3 +158,18 @@ async fn database_sums_are_exact_beyond_i64() {
     assert_eq!(sums[0].vnd, 2 * i128::from(i64::MAX - 10));
     assert_eq!(sums[0].usd_cents, 2);
 }
+
+/// `.cargo/config.toml` builds SQLite without memory statistics, so its allocator takes no
+/// global mutex (BENCHMARKS.md, fifth round); a build that lost the setting would still pass
+/// every other test, only slower.
+#[tokio::test]
+async fn sqlite_is_built_without_memory_statistics() {
+    let db = fresh_sqlite().await;
+    let options =
+        crate::common::text_int_rows(&db, "SELECT compile_options, 0 FROM pragma_compile_options")
+            .await;
+    assert!(
+        options.iter().any(|(o, _)| o == "DEFAULT_MEMSTATUS=0"),
+        "{options:?}"
+    );
+}
