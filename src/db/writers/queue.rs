@@ -172,7 +172,9 @@ impl Queue {
 }
 
 impl Open {
-    /// Undoes what the last holder left to undo: its savepoint, or the whole batch (`Err`).
+    /// Undoes what the last holder left to undo: a dropped writer's savepoint, or one that may
+    /// be there (a savepoint already gone leaves nothing to undo). `Err`: the connection
+    /// failed, and the batch cannot commit.
     async fn settle(&mut self) -> Result<(), Failure> {
         match self.undo {
             Undo::Nothing => Ok(()),
