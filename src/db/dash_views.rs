@@ -49,17 +49,22 @@ pub async fn page_in_status(
     after: Option<i64>,
     limit: i64,
 ) -> Result<Vec<Queued>> {
+    // The limit is written into the statement rather than bound, as in
+    // `item_page::item_history`: a bound LIMIT makes SQLite plan the statement again on
+    // every binding.
     Ok(match after {
         None => {
-            let sql = sqlx::AssertSqlSafe(format!("{SELECT} ORDER BY d.value_date, d.id LIMIT $2"));
-            on!(tx, c => sqlx::query_as(sql).bind(status).bind(limit).fetch_all(&mut *c).await)?
+            let sql = sqlx::AssertSqlSafe(format!(
+                "{SELECT} ORDER BY d.value_date, d.id LIMIT {limit}"
+            ));
+            on!(tx, c => sqlx::query_as(sql).bind(status).fetch_all(&mut *c).await)?
         }
         Some(after) => {
             let sql = sqlx::AssertSqlSafe(format!(
                 "{SELECT} AND (d.value_date, d.id) > (SELECT value_date, id FROM disbursement WHERE id = $2) \
-                 ORDER BY d.value_date, d.id LIMIT $3"
+                 ORDER BY d.value_date, d.id LIMIT {limit}"
             ));
-            on!(tx, c => sqlx::query_as(sql).bind(status).bind(after).bind(limit).fetch_all(&mut *c).await)?
+            on!(tx, c => sqlx::query_as(sql).bind(status).bind(after).fetch_all(&mut *c).await)?
         }
     })
 }

@@ -193,12 +193,15 @@ pub async fn item_history(tx: &mut Tx, item_id: i64, limit: i64) -> Result<Vec<A
              WHERE m.item_id = $2",
         ),
     ];
+    // The limit is written into the statement, not bound: SQLite plans a bound LIMIT by its
+    // value, so each new binding would make it parse and plan this six-branch statement again
+    // (BENCHMARKS.md, sixth round). Callers pass a constant, so it stays one cached statement.
     let sql = sqlx::AssertSqlSafe(format!(
-        "{} ORDER BY id DESC LIMIT $3",
+        "{} ORDER BY id DESC LIMIT {limit}",
         branches.join(" UNION ALL ")
     ));
     let key = item_id.to_string();
     Ok(on!(tx, c => sqlx::query_as(sql)
-        .bind(&key).bind(item_id).bind(limit)
+        .bind(&key).bind(item_id)
         .fetch_all(&mut *c).await)?)
 }

@@ -160,16 +160,19 @@ async fn database_sums_are_exact_beyond_i64() {
 }
 
 /// `.cargo/config.toml` builds SQLite without memory statistics, so its allocator takes no
-/// global mutex (BENCHMARKS.md, fifth round); a build that lost the setting would still pass
-/// every other test, only slower.
+/// global mutex (BENCHMARKS.md, fifth round), and without STAT4, whose planner marks every
+/// cached statement that looked at a bound value for re-preparing at its next bind
+/// (sixth round). A build that lost either setting would still pass every other test, only
+/// slower.
 #[tokio::test]
-async fn sqlite_is_built_without_memory_statistics() {
+async fn sqlite_is_built_for_many_small_statements() {
     let db = fresh_sqlite().await;
     let options =
         crate::common::text_int_rows(&db, "SELECT compile_options, 0 FROM pragma_compile_options")
             .await;
-    assert!(
-        options.iter().any(|(o, _)| o == "DEFAULT_MEMSTATUS=0"),
-        "{options:?}"
-    );
+    let has = |name: &str| options.iter().any(|(o, _)| o == name);
+    assert!(has("DEFAULT_MEMSTATUS=0"), "{options:?}");
+    assert!(!has("ENABLE_STAT4"), "{options:?}");
+    // The options are what they say: the list names the ones this build did turn on.
+    assert!(has("THREADSAFE=1"), "{options:?}");
 }
