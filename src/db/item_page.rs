@@ -1,13 +1,16 @@
 //! Reads for one aid item's page that name only what the item names: its sector and
 //! locality shares with their names, the organisations and people it mentions, its
-//! milestones' reports and its audit history, each in one statement. The page once loaded
+//! milestones with their reports, and its audit history, each in one statement. The page once loaded
 //! every administrative unit and looked each person and each money row's history up one by
 //! one; at national scale that was dozens of statements and seconds per page.
 
 use super::audit::AuditEntry;
+use super::ledger::Milestone;
 use super::milestone_reports::MilestoneReport;
 use super::{Tx, on};
-use crate::error::Result;
+use crate::domain::item::{MilestoneStatus, ReportDecision};
+use crate::error::{Error, Result};
+use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::FromRow;
 
 /// A sector or locality share with the name of what it names; the names are empty when the
@@ -151,13 +154,72 @@ async fn display_names(tx: &mut Tx, ids: &[i64]) -> Result<Vec<(i64, String)>> {
     Ok(out)
 }
 
-/// The reports on all of the item's milestones, by milestone then id.
-pub async fn milestone_reports(tx: &mut Tx, item_id: i64) -> Result<Vec<MilestoneReport>> {
-    const SQL: &str = "SELECT r.id, r.milestone_id, r.reported_by, r.status, r.actual_date, r.evidence, \
-                       r.created_at, r.decision, r.decided_by, r.decided_at, r.decision_note \
-                       FROM milestone_report r JOIN milestone m ON m.id = r.milestone_id \
-                       WHERE m.item_id = $1 ORDER BY r.milestone_id, r.id";
-    Ok(on!(tx, c => sqlx::query_as(SQL).bind(item_id).fetch_all(&mut *c).await)?)
+/// A milestone with one of its reports, or with none (`r_id` empty): one row of
+/// [`milestones`]' outer join.
+#[derive(FromRow)]
+struct MilestoneAndReport {
+    #[sqlx(flatten)]
+    milestone: Milestone,
+    r_id: Option<i64>,
+    r_reported_by: Option<i64>,
+    r_status: Option<MilestoneStatus>,
+    r_actual_date: Option<NaiveDate>,
+    r_evidence: Option<String>,
+    r_created_at: Option<DateTime<Utc>>,
+    r_decision: Option<ReportDecision>,
+    r_decided_by: Option<i64>,
+    r_decided_at: Option<DateTime<Utc>>,
+    r_decision_note: Option<String>,
+}
+
+impl MilestoneAndReport {
+    /// The report of this row, if it has one. The join fills a report's columns together, so
+    /// a report without its required columns cannot be read; it is an error, not a panic.
+    fn report(&mut self) -> Result<Option<MilestoneReport>> {
+        let Some(id) = self.r_id else {
+            return Ok(None);
+        };
+        let missing = || Error::Internal(format!("milestone report {id} was read incomplete"));
+        Ok(Some(MilestoneReport {
+            id,
+            milestone_id: self.milestone.id,
+            reported_by: self.r_reported_by.ok_or_else(missing)?,
+            status: self.r_status.ok_or_else(missing)?,
+            actual_date: self.r_actual_date,
+            evidence: self.r_evidence.take().ok_or_else(missing)?,
+            created_at: self.r_created_at.ok_or_else(missing)?,
+            decision: self.r_decision.ok_or_else(missing)?,
+            decided_by: self.r_decided_by,
+            decided_at: self.r_decided_at,
+            decision_note: self.r_decision_note.take(),
+        }))
+    }
+}
+
+/// The item's milestones by planned date then id, each with its reports by id, in one
+/// statement (an outer join) rather than one for the milestones and one for their reports.
+pub async fn milestones(
+    tx: &mut Tx,
+    item_id: i64,
+) -> Result<Vec<(Milestone, Vec<MilestoneReport>)>> {
+    const SQL: &str = "SELECT m.id, m.item_id, m.title_vi, m.title_en, m.planned_date, m.actual_date, m.status, \
+                       m.evidence, m.created_at, r.id AS r_id, r.reported_by AS r_reported_by, \
+                       r.status AS r_status, r.actual_date AS r_actual_date, r.evidence AS r_evidence, \
+                       r.created_at AS r_created_at, r.decision AS r_decision, r.decided_by AS r_decided_by, \
+                       r.decided_at AS r_decided_at, r.decision_note AS r_decision_note \
+                       FROM milestone m LEFT JOIN milestone_report r ON r.milestone_id = m.id \
+                       WHERE m.item_id = $1 ORDER BY m.planned_date, m.id, r.id";
+    let rows: Vec<MilestoneAndReport> =
+        on!(tx, c => sqlx::query_as(SQL).bind(item_id).fetch_all(&mut *c).await)?;
+    let mut out: Vec<(Milestone, Vec<MilestoneReport>)> = Vec::new();
+    for mut row in rows {
+        let report = row.report()?;
+        match out.last_mut() {
+            Some((m, reports)) if m.id == row.milestone.id => reports.extend(report),
+            _ => out.push((row.milestone, report.into_iter().collect())),
+        }
+    }
+    Ok(out)
 }
 
 /// The newest `limit` audit entries about the item, its budgets and plans, and its

@@ -409,6 +409,59 @@ async fn milestone_progress_is_reported_by_the_ngo_and_applied_when_accepted() {
     );
     let list = list_milestone_reports(&db.ctx, &ngo, ms.id).await.unwrap();
     assert_eq!(list.len(), 2);
+
+    // The item page reads milestones and their reports in one outer join: each milestone
+    // once, by planned date, with its own reports by id, and one without reports kept.
+    let earlier = record_milestone(
+        &db.ctx,
+        &coord,
+        NewMilestone {
+            item_id: item,
+            title_vi: "Khảo sát".into(),
+            title_en: "Survey".into(),
+            planned_date: date("2025-03-01"),
+            actual_date: None,
+            status: MilestoneStatus::Planned,
+            evidence: None,
+        },
+    )
+    .await
+    .unwrap();
+    let view = aidledger::actions::items_views::item_view(&db.ctx, &coord, item, Lang::En)
+        .await
+        .unwrap();
+    type Shown = Vec<(i64, Vec<(i64, i64, ReportDecision)>)>;
+    let shown: Shown = view
+        .milestones
+        .iter()
+        .map(|(m, rs)| {
+            let rs = rs
+                .iter()
+                .map(|r| (r.id, r.milestone_id, r.decision))
+                .collect();
+            (m.id, rs)
+        })
+        .collect();
+    assert_eq!(
+        shown,
+        vec![
+            (earlier.id, vec![]),
+            (
+                ms.id,
+                vec![
+                    (r.id, ms.id, ReportDecision::Accepted),
+                    (r2.id, ms.id, ReportDecision::Returned)
+                ]
+            ),
+        ]
+    );
+    let (_, reports) = &view.milestones[1];
+    assert_eq!(reports[0].evidence, "12 wells, handover minutes");
+    assert_eq!(
+        reports[1].decision_note.as_deref(),
+        Some("the minutes are unsigned")
+    );
+    assert_eq!(reports[0].reported_by, ngo.user_id.unwrap());
 }
 
 #[tokio::test]

@@ -88,18 +88,7 @@ pub async fn item_view(ctx: &Ctx, actor: &Actor, id: i64, lang: Lang) -> Result<
     let commitments = ledger::list_commitments(tx, id).await?;
     let disbursements = ledger::list_disbursements(tx, id).await?;
     let budgets = crate::db::budgets::list_for_item(tx, id).await?;
-    let mut reports: HashMap<i64, Vec<MilestoneReport>> = HashMap::new();
-    for r in item_page::milestone_reports(tx, id).await? {
-        reports.entry(r.milestone_id).or_default().push(r);
-    }
-    let milestones: Vec<(Milestone, Vec<MilestoneReport>)> = ledger::list_milestones(tx, id)
-        .await?
-        .into_iter()
-        .map(|m| {
-            let rs = reports.remove(&m.id).unwrap_or_default();
-            (m, rs)
-        })
-        .collect();
+    let milestones = item_page::milestones(tx, id).await?;
     let it = &detail.item;
     let org_ids: Vec<i64> = [it.donor_id, it.aid_owner_id, it.managing_agency_id]
         .into_iter()
