@@ -18,18 +18,11 @@ PAGE=${4:-/items/24831} CONNS=${5:-32} SECS=${6:-5} ROUNDS=${7:-3}
 PORT=${PORT:-8932}
 USER_NAME=${USER_NAME:-bench-coordinator}
 USER_PASSWORD=${USER_PASSWORD:-bench-national-password-2026}
+SUMMARY=$(dirname "$0")/wrk_summary.lua
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 
 case $DB in postgres://* | postgresql://*) URL=$DB ;; *) URL=sqlite://$DB ;; esac
-
-cat >"$WORK/get.lua" <<'LUA'
-function done(s, latency)
-  io.write(string.format("%.0f req/s, p50 %.1f ms, p99 %.1f ms, %d answers not 2xx\n",
-    s.requests / (s.duration / 1e6), latency:percentile(50) / 1000,
-    latency:percentile(99) / 1000, s.errors.status))
-end
-LUA
 
 one() {
     local bin=$1 extra=$2 pid cookie
@@ -46,7 +39,7 @@ one() {
         -d "{\"username\":\"$USER_NAME\",\"password\":\"$USER_PASSWORD\"}" \
         "http://127.0.0.1:$PORT/api/v1/auth/login" | awk '$6 == "aidledger_session" { print $7 }')
     for _ in 1 2; do
-        wrk -t2 -c"$CONNS" -d"${SECS}s" -H "Cookie: aidledger_session=$cookie" -s "$WORK/get.lua" \
+        wrk -t2 -c"$CONNS" -d"${SECS}s" -H "Cookie: aidledger_session=$cookie" -s "$SUMMARY" \
             "http://127.0.0.1:$PORT$PAGE" | tail -n 1
     done | paste -sd ';' -
     kill "$pid"

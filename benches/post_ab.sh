@@ -50,11 +50,6 @@ function request()
     ["Authorization"] = "Bearer " .. token,
     ["Idempotency-Key"] = prefix .. "-" .. tid .. "-" .. count}, body)
 end
-function done(s, latency)
-  io.write(string.format("%.0f req/s, p50 %.1f ms, p99 %.1f ms, %d answers not 2xx\n",
-    s.requests / (s.duration / 1e6), latency:percentile(50) / 1000,
-    latency:percentile(99) / 1000, s.errors.status))
-end
 LUA
 
 one() {
@@ -75,7 +70,7 @@ one() {
         echo "token = \"$token\"; path = \"/api/v1/aid-items/$ITEM/disbursements\""
         echo "body = '{\"amount\":\"10.00\",\"currency\":\"USD\",\"value_date\":\"$DAY\"}'"
         echo "prefix = \"post-ab-$(date +%s%N)\""
-        cat "$WORK/post.lua"
+        cat "$WORK/post.lua" "$(dirname "$0")/wrk_summary.lua"
     } >"$WORK/run.lua"
     wrk -t"$(( CONNS < 2 ? 1 : 2 ))" -c"$CONNS" -d"${SECS}s" -s "$WORK/run.lua" "http://127.0.0.1:$PORT" | tail -n 1
     kill "$pid"
