@@ -1,8 +1,9 @@
 //! Reads for one aid item's page that name only what the item names: its sector and
 //! locality shares with their names, the organisations and people it mentions, its
-//! milestones with their reports, and its audit history, each in one statement. The page once loaded
-//! every administrative unit and looked each person and each money row's history up one by
-//! one; at national scale that was dozens of statements and seconds per page.
+//! milestones with their reports, and its audit history, each in one statement. The page
+//! once loaded every administrative unit and looked each person and each money row's
+//! history up one by one; at national scale that was dozens of statements and seconds per
+//! page.
 
 use super::audit::AuditEntry;
 use super::ledger::Milestone;
