@@ -79,6 +79,15 @@ impl Error {
         }
     }
 
+    /// A long read (an export, a drafted report) that found the server busy with others.
+    #[must_use]
+    pub fn busy() -> Self {
+        Error::Unavailable {
+            code: "busy",
+            message: "the server is busy with other exports and reports; nothing was changed, please try again in a minute".into(),
+        }
+    }
+
     /// The storage outage error every write gets while the database cannot take it.
     #[must_use]
     pub fn storage_unavailable(why: &str) -> Self {

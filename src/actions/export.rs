@@ -38,15 +38,35 @@ async fn filter(tx: &mut Tx, actor: &Actor, sel: TransactionSelection) -> Result
     })
 }
 
-/// Refuses, before anything is written, an export `actor` may not make (so a web download can
-/// answer 403 or 404 instead of starting a file); [`stream_transactions`] checks again.
-pub async fn check_transaction_export(
+/// An export `actor` may make, its snapshot open and ready to stream: opening it is where a
+/// refusal (403, 404) or a busy server (503) is told, so a web download can answer with a
+/// proper page before its status line; the rows then come from the same snapshot.
+pub struct TransactionStream {
+    tx: Tx,
+    filter: Filter,
+}
+
+/// Opens the export of `sel` for `actor` (one of the store's long reads).
+pub async fn open_transaction_stream(
     ctx: &Ctx,
     actor: &Actor,
     sel: TransactionSelection,
-) -> Result<()> {
-    let mut tx = ctx.store.read().await?;
-    filter(&mut tx, actor, sel).await.map(drop)
+) -> Result<TransactionStream> {
+    let mut tx = ctx.store.read_long().await?;
+    let filter = filter(&mut tx, actor, sel).await?;
+    Ok(TransactionStream { tx, filter })
+}
+
+impl TransactionStream {
+    /// Writes the CSV (see [`crate::export::transactions`]), handing it to `put` in chunks as
+    /// it is written (for a streamed HTTP response: `put` waits while the client is slow).
+    pub async fn write_chunks<F, Fut>(mut self, put: F) -> Result<Summary>
+    where
+        F: FnMut(Vec<u8>) -> Fut,
+        Fut: Future<Output = Result<()>>,
+    {
+        csv_out::write_chunks(export::transactions(&mut self.tx, self.filter), put).await
+    }
 }
 
 /// Writes every commitment, disbursement and pledge of `sel` that `actor` may read to `out` as
@@ -57,24 +77,7 @@ pub async fn export_transactions<W: Write>(
     sel: TransactionSelection,
     out: W,
 ) -> Result<(Summary, W)> {
-    let mut tx = ctx.store.read().await?;
+    let mut tx = ctx.store.read_long().await?;
     let filter = filter(&mut tx, actor, sel).await?;
     csv_out::write_csv(export::transactions(&mut tx, filter), out).await
-}
-
-/// As [`export_transactions`], handing the CSV to `put` in chunks as it is written (for a
-/// streamed HTTP response: `put` waits while the client is slow).
-pub async fn stream_transactions<F, Fut>(
-    ctx: &Ctx,
-    actor: &Actor,
-    sel: TransactionSelection,
-    put: F,
-) -> Result<Summary>
-where
-    F: FnMut(Vec<u8>) -> Fut,
-    Fut: Future<Output = Result<()>>,
-{
-    let mut tx = ctx.store.read().await?;
-    let filter = filter(&mut tx, actor, sel).await?;
-    csv_out::write_chunks(export::transactions(&mut tx, filter), put).await
 }

@@ -82,7 +82,7 @@ pub async fn export_iati<W: Write>(
     {
         return Err(organisation_not_found(o));
     }
-    let mut tx = ctx.store.read().await?;
+    let mut tx = ctx.store.read_long().await?;
     let organisations: HashMap<i64, orgs::Organisation> = orgs::list_organisations(&mut tx, None)
         .await?
         .into_iter()

@@ -154,7 +154,7 @@ async fn render_in(tx: &mut Tx, config: &Config, cmd: &IssueCmd, draft: bool) ->
 /// transaction: nothing is archived, locked or audited. Signer and recipients may be missing.
 pub async fn draft_report(ctx: &Ctx, actor: &Actor, cmd: &IssueCmd) -> Result<Vec<u8>> {
     actor.require(Permission::IssueReports)?;
-    let mut tx = ctx.store.read().await?;
+    let mut tx = ctx.store.read_long().await?;
     Ok(render_in(&mut tx, &ctx.config, cmd, true).await?.pdf)
 }
 

@@ -36,7 +36,7 @@ pub async fn export_tables(ctx: &Ctx, actor: &Actor, selection: Selection) -> Re
     if let Scope::Organisation(own) = Scope::of(actor)? {
         sel.organisation = Some(own);
     }
-    let mut tx = ctx.store.read().await?;
+    let mut tx = ctx.store.read_long().await?;
     let snap = snapshot(&mut tx).await?;
     drop(tx);
     Ok(tables(&snap, &sel))

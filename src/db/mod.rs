@@ -28,6 +28,7 @@ pub mod items_views;
 pub mod ledger;
 pub mod ledger_batch;
 pub mod logins;
+pub mod long_reads;
 pub mod milestone_reports;
 pub mod orgs;
 pub mod periods;
@@ -173,7 +174,7 @@ impl Store {
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
         let pool = SqlitePoolOptions::new()
-            .max_connections(8)
+            .max_connections(long_reads::sqlite_connections())
             .before_acquire(|c, _| Box::pin(async move { Ok(!c.is_in_transaction()) }))
             .after_release(|c, _| Box::pin(sqlite_release_check(c)))
             .connect_with(opts)
@@ -273,6 +274,18 @@ impl Store {
                     .await?,
             ),
         })
+    }
+
+    /// [`Store::read`] for a read that may take long (an export, a drafted report). On SQLite
+    /// these together hold at most half the pool's connections, so pages keep answering while
+    /// they run; a long read that waits a minute for its share is told the server is busy.
+    /// On PostgreSQL it is [`Store::read`]: no share is kept there yet, so ten long reads at
+    /// once would hold its whole pool.
+    pub async fn read_long(&self) -> Result<Tx, Error> {
+        match self {
+            Store::Sqlite(p) => Ok(Tx::Sqlite(SqliteTx::read_long(p).await?)),
+            Store::Pg(_) => self.read().await,
+        }
     }
 
     /// For a read of ONE statement: on SQLite a connection outside any transaction (one

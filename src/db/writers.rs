@@ -30,6 +30,9 @@ pub struct SqliteTx {
     /// A connection outside any transaction, for a read of one statement (see
     /// [`SqliteTx::read_one`]).
     plain: Option<sqlx::pool::PoolConnection<Sqlite>>,
+    /// A long read's share of the pool (see [`super::long_reads`]), given back after the
+    /// transaction: the fields drop in this order.
+    long: Option<OwnedSemaphorePermit>,
 }
 
 /// A writer's turn: the queue it came through, its place at the head of it, and the batch its
@@ -97,6 +100,15 @@ impl SqliteTx {
         Ok(SqliteTx::alone(pool.begin().await?))
     }
 
+    /// A read that may take long (an export, a report): its share of the pool first, so that
+    /// long reads never hold every connection.
+    pub(super) async fn read_long(pool: &SqlitePool) -> Result<SqliteTx, Error> {
+        let long = super::long_reads::permit(pool).await?;
+        let mut tx = SqliteTx::alone(pool.begin().await?);
+        tx.long = long;
+        Ok(tx)
+    }
+
     /// A connection for a read of ONE statement, outside any transaction: a statement is its
     /// own consistent snapshot, and the request's session or token lookup spares the round
     /// trips of `BEGIN` and `ROLLBACK` to the connection's thread.
@@ -105,6 +117,7 @@ impl SqliteTx {
             tx: None,
             turn: None,
             plain: Some(pool.acquire().await?),
+            long: None,
         })
     }
 
@@ -113,6 +126,7 @@ impl SqliteTx {
             tx: Some(tx),
             turn: None,
             plain: None,
+            long: None,
         }
     }
 
@@ -156,6 +170,7 @@ impl SqliteTx {
             tx: Some(tx),
             turn: Some(turn),
             plain: None,
+            long: None,
         }
     }
 

@@ -112,12 +112,7 @@ impl Queue {
         use std::collections::HashMap;
         use std::path::PathBuf;
         static QUEUES: Mutex<Option<HashMap<PathBuf, Arc<Queue>>>> = Mutex::new(None);
-        let opts = pool.connect_options();
-        let file = opts.get_filename();
-        if file.as_os_str().is_empty() || file.to_string_lossy().contains(":memory:") {
-            return None;
-        }
-        let key = std::fs::canonicalize(file).unwrap_or_else(|_| file.to_path_buf());
+        let key = super::super::long_reads::file_of(pool)?;
         let mut queues = QUEUES.lock().unwrap_or_else(PoisonError::into_inner);
         Some(Arc::clone(
             queues

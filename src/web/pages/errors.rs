@@ -56,12 +56,13 @@ pub fn page(
         return Caught::Login(Box::new(login_redirect(req.uri().path().as_str())));
     }
     let lang: Lang = viewer.map_or_else(|| cookie_lang(req.cookies()), |v| v.lang);
-    let (message, reference) = if let Some(Error::Unavailable { .. }) = error {
+    let (message, reference) = if let Some(Error::Unavailable { code, .. }) = error {
         // An outage is not a bug: say it plainly, with no reference to quote.
-        (
-            super::i18n::text(lang, "lang.err.storage_unavailable").to_string(),
-            None,
-        )
+        let key = match *code {
+            "busy" => "lang.err.busy",
+            _ => "lang.err.storage_unavailable",
+        };
+        (super::i18n::text(lang, key).to_string(), None)
     } else if status.code >= 500 {
         let reference = crate::error::reference_id();
         match error {

@@ -2,10 +2,11 @@
 //! `aidledger export transactions` writes) as a download, streamed: the action writes the CSV
 //! in chunks into a small channel that the response drains, so neither side holds the file.
 //! Who may export which rows is the action's decision (NGO staff get their own organisation's
-//! rows); it is checked before the first byte so a refusal is a proper 403 or 404 page.
+//! rows); it is checked, and the export's snapshot opened, before the first byte, so a refusal
+//! is a proper 403 or 404 page and a server busy with other exports a 503 page.
 
 use crate::actions::Ctx;
-use crate::actions::export::{TransactionSelection, check_transaction_export, stream_transactions};
+use crate::actions::export::{TransactionSelection, open_transaction_stream};
 use crate::domain::period::Period;
 use crate::error::{Error, Result};
 use crate::web::pages::frame::Viewer;
@@ -78,7 +79,7 @@ pub async fn transactions(
     organisation: Option<&str>,
 ) -> Result<CsvStream> {
     let sel = parse_selection(ctx, period, organisation)?;
-    check_transaction_export(ctx, &v.actor, sel).await?;
+    let export = open_transaction_stream(ctx, &v.actor, sel).await?;
     let name = format!(
         "transactions-{}{}.csv",
         sel.period
@@ -88,7 +89,7 @@ pub async fn transactions(
             .unwrap_or_default()
     );
     let (sender, receiver) = rocket::tokio::sync::mpsc::channel::<Vec<u8>>(CHANNEL_CHUNKS);
-    let (ctx, actor) = (ctx.inner().clone(), v.actor);
+    let actor = v.actor.name;
     rocket::tokio::spawn(async move {
         let put = |chunk: Vec<u8>| {
             let sender = sender.clone();
@@ -101,8 +102,8 @@ pub async fn transactions(
         };
         // The status line is already sent: a failure can only end the file early, so it is
         // logged for the administrator.
-        if let Err(e) = stream_transactions(&ctx, &actor, sel, put).await {
-            rocket::warn!("the transaction export for {} stopped: {e}", actor.name);
+        if let Err(e) = export.write_chunks(put).await {
+            rocket::warn!("the transaction export for {actor} stopped: {e}");
         }
     });
     let chunks = unfold(

@@ -142,3 +142,66 @@ async fn the_web_download_streams_the_same_csv_within_the_viewers_scope() {
     assert_ne!(status, Status::Ok);
     assert!(!body.starts_with(b"\xEF\xBB\xBF"));
 }
+
+/// The long reads (exports, drafted reports) share at most half of SQLite's pool, so a page
+/// still answers while as many long reads as the pool has connections are asked for at once;
+/// a download asked for meanwhile waits for a share, and runs once one is free. On SQLite
+/// only: PostgreSQL's long reads are not limited (see `Store::read_long`).
+#[rocket::async_test]
+async fn pages_answer_while_long_reads_fill_the_pool() {
+    use aidledger::db::long_reads::{long_read_share, sqlite_connections};
+    use rocket::http::Status;
+    use rocket::tokio::time::{Duration, timeout};
+    let app = crate::api::App::on(crate::common::fresh_sqlite().await).await;
+    let client = browser(&app, "coordinator").await;
+    let store = app.db.store().clone();
+    let connections = usize::try_from(sqlite_connections()).unwrap();
+    let share = long_read_share(sqlite_connections());
+    assert!(share < connections, "{share} of {connections}");
+    let mut held = Vec::new();
+    for _ in 0..share {
+        held.push(store.read_long().await.unwrap());
+    }
+    // The rest hold their read, as an export does, until they are let go.
+    let (let_go, hold) = rocket::tokio::sync::watch::channel(false);
+    let waiting: Vec<_> = (share..connections)
+        .map(|_| {
+            let (store, mut hold) = (store.clone(), hold.clone());
+            rocket::tokio::spawn(async move {
+                let read = store.read_long().await?;
+                let _ = hold.wait_for(|go| *go).await;
+                drop(read);
+                Ok::<_, aidledger::error::Error>(())
+            })
+        })
+        .collect();
+    let page = timeout(
+        Duration::from_secs(20),
+        client.get(format!("/items/{}", app.item_a)).dispatch(),
+    )
+    .await
+    .expect("the item page answers while long reads fill the pool");
+    assert_eq!(page.status(), Status::Ok);
+    drop(page);
+    let (api, _) = timeout(Duration::from_secs(20), app.get("/aid-items", "reviewer"))
+        .await
+        .expect("the API answers while long reads fill the pool");
+    assert_eq!(api, Status::Ok);
+    let early = timeout(
+        Duration::from_millis(300),
+        download(&client, "/exports/transactions.csv"),
+    )
+    .await;
+    assert!(early.is_err(), "a download waits for a share of the pool");
+    assert!(
+        waiting.iter().all(|w| !w.is_finished()),
+        "long reads beyond the share wait"
+    );
+    drop(held);
+    let_go.send(true).unwrap();
+    for w in waiting {
+        w.await.unwrap().unwrap();
+    }
+    let (status, ..) = download(&client, "/exports/transactions.csv").await;
+    assert_eq!(status, Status::Ok);
+}

@@ -1,0 +1,83 @@
+//! How many connections a SQLite pool has, and how many of them the long reads (an export, a
+//! report drafted over HTTP) may hold at once. Every request needs a connection for its
+//! session lookup, so long reads that held every connection would stall every page until they
+//! ended; they take a permit first, and the pages always keep the rest of the pool.
+
+use crate::error::Error;
+use sqlx::SqlitePool;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
+/// How long a long read waits for a free share before it is told the server is busy. An
+/// export of the national ledger takes seconds, so a minute covers a queue of a few.
+const LONG_READ_WAIT: Duration = Duration::from_secs(60);
+
+/// Connections in a SQLite pool: two per core, at least 4 and at most 16. Each sqlx SQLite
+/// connection is a thread of its own, so connections beyond the cores only add hand-offs: on
+/// two cores the item page served 16-20 % more with 4 than with 8 (BENCHMARKS.md, sixth
+/// round). A connection waiting on the disk (a commit's fsync) frees its core, hence two.
+#[must_use]
+pub fn sqlite_connections() -> u32 {
+    let cores = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
+    u32::try_from(cores.saturating_mul(2))
+        .unwrap_or(u32::MAX)
+        .clamp(4, 16)
+}
+
+/// How many of `connections` the long reads may hold together: half, at least one.
+#[must_use]
+pub fn long_read_share(connections: u32) -> usize {
+    usize::try_from(connections / 2).unwrap_or(1).max(1)
+}
+
+/// A long read's permit on `pool`'s file, waiting at most [`LONG_READ_WAIT`]; `None` for an
+/// in-memory database, which has no file to key the share by (and serves no pages).
+pub(super) async fn permit(pool: &SqlitePool) -> Result<Option<OwnedSemaphorePermit>, Error> {
+    static SHARES: Mutex<Option<HashMap<PathBuf, Arc<Semaphore>>>> = Mutex::new(None);
+    let Some(key) = file_of(pool) else {
+        return Ok(None);
+    };
+    let share = {
+        let mut shares = SHARES.lock().unwrap_or_else(PoisonError::into_inner);
+        Arc::clone(
+            shares
+                .get_or_insert_with(HashMap::new)
+                .entry(key)
+                .or_insert_with(|| {
+                    let connections = pool.options().get_max_connections();
+                    Arc::new(Semaphore::new(long_read_share(connections)))
+                }),
+        )
+    };
+    match tokio::time::timeout(LONG_READ_WAIT, share.acquire_owned()).await {
+        Ok(Ok(permit)) => Ok(Some(permit)),
+        Ok(Err(_)) | Err(_) => Err(Error::busy()),
+    }
+}
+
+/// The file `pool` opens, as one key for every pool on it in this process; `None` in memory.
+pub(super) fn file_of(pool: &SqlitePool) -> Option<PathBuf> {
+    let opts = pool.connect_options();
+    let file = opts.get_filename();
+    if file.as_os_str().is_empty() || file.to_string_lossy().contains(":memory:") {
+        return None;
+    }
+    Some(std::fs::canonicalize(file).unwrap_or_else(|_| file.to_path_buf()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{long_read_share, sqlite_connections};
+
+    #[test]
+    fn the_pool_follows_the_cores_and_long_reads_leave_pages_half_of_it() {
+        assert!((4..=16).contains(&sqlite_connections()));
+        assert_eq!(long_read_share(4), 2);
+        assert_eq!(long_read_share(16), 8);
+        assert_eq!(long_read_share(1), 1);
+        assert_eq!(long_read_share(0), 1);
+    }
+}
