@@ -15,17 +15,10 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 /// export of the national ledger takes seconds, so a minute covers a queue of a few.
 const LONG_READ_WAIT: Duration = Duration::from_secs(60);
 
-/// Connections in a SQLite pool: two per core, at least 4 and at most 16. Each sqlx SQLite
-/// connection is a thread of its own, so connections beyond the cores only add hand-offs: on
-/// two cores the item page served 16-20 % more with 4 than with 8 (BENCHMARKS.md, sixth
-/// round). A connection waiting on the disk (a commit's fsync) frees its core, hence two.
-#[must_use]
-pub fn sqlite_connections() -> u32 {
-    let cores = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
-    u32::try_from(cores.saturating_mul(2))
-        .unwrap_or(u32::MAX)
-        .clamp(4, 16)
-}
+/// Connections in a SQLite pool. Each sqlx SQLite connection is a thread of its own. On two
+/// cores, 4 served the item page 16-20 % faster than 8 on one machine and 5 % slower on
+/// another (BENCHMARKS.md, sixth and seventh rounds), so the count stays where it was.
+pub const SQLITE_CONNECTIONS: u32 = 8;
 
 /// How many of `connections` the long reads may hold together: half, at least one.
 #[must_use]
@@ -70,11 +63,11 @@ pub(super) fn file_of(pool: &SqlitePool) -> Option<PathBuf> {
 
 #[cfg(test)]
 mod tests {
-    use super::{long_read_share, sqlite_connections};
+    use super::{SQLITE_CONNECTIONS, long_read_share};
 
     #[test]
-    fn the_pool_follows_the_cores_and_long_reads_leave_pages_half_of_it() {
-        assert!((4..=16).contains(&sqlite_connections()));
+    fn long_reads_leave_pages_half_of_the_pool() {
+        assert_eq!(long_read_share(SQLITE_CONNECTIONS), 4);
         assert_eq!(long_read_share(4), 2);
         assert_eq!(long_read_share(16), 8);
         assert_eq!(long_read_share(1), 1);

@@ -174,7 +174,7 @@ impl Store {
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
         let pool = SqlitePoolOptions::new()
-            .max_connections(long_reads::sqlite_connections())
+            .max_connections(long_reads::SQLITE_CONNECTIONS)
             .before_acquire(|c, _| Box::pin(async move { Ok(!c.is_in_transaction()) }))
             .after_release(|c, _| Box::pin(sqlite_release_check(c)))
             .connect_with(opts)

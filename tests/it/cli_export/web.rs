@@ -149,14 +149,14 @@ async fn the_web_download_streams_the_same_csv_within_the_viewers_scope() {
 /// only: PostgreSQL's long reads are not limited (see `Store::read_long`).
 #[rocket::async_test]
 async fn pages_answer_while_long_reads_fill_the_pool() {
-    use aidledger::db::long_reads::{long_read_share, sqlite_connections};
+    use aidledger::db::long_reads::{SQLITE_CONNECTIONS, long_read_share};
     use rocket::http::Status;
     use rocket::tokio::time::{Duration, timeout};
     let app = crate::api::App::on(crate::common::fresh_sqlite().await).await;
     let client = browser(&app, "coordinator").await;
     let store = app.db.store().clone();
-    let connections = usize::try_from(sqlite_connections()).unwrap();
-    let share = long_read_share(sqlite_connections());
+    let connections = usize::try_from(SQLITE_CONNECTIONS).unwrap();
+    let share = long_read_share(SQLITE_CONNECTIONS);
     assert!(share < connections, "{share} of {connections}");
     let mut held = Vec::new();
     for _ in 0..share {
