@@ -1,10 +1,10 @@
-//! How many connections a SQLite pool has, and how many of them the long reads (an export, a
-//! report drafted over HTTP) may hold at once. Every request needs a connection for its
+//! How many connections a SQLite pool has, and how many of a pool's connections (SQLite's or
+//! PostgreSQL's) the long reads (an export, a report drafted over HTTP) may hold at once. Every request needs a connection for its
 //! session lookup, so long reads that held every connection would stall every page until they
 //! ended; they take a permit first, and the pages always keep the rest of the pool.
 
 use crate::error::Error;
-use sqlx::SqlitePool;
+use sqlx::{PgPool, SqlitePool};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -26,27 +26,50 @@ pub fn long_read_share(connections: u32) -> usize {
     usize::try_from(connections / 2).unwrap_or(1).max(1)
 }
 
-/// A long read's permit on `pool`'s file, waiting at most [`LONG_READ_WAIT`]; `None` for an
-/// in-memory database, which has no file to key the share by (and serves no pages).
-pub(super) async fn permit(pool: &SqlitePool) -> Result<Option<OwnedSemaphorePermit>, Error> {
-    static SHARES: Mutex<Option<HashMap<PathBuf, Arc<Semaphore>>>> = Mutex::new(None);
-    let Some(key) = file_of(pool) else {
+/// A long read's permit on `pool`'s file (see [`share`]); `None` for an in-memory database,
+/// which has no file to key the share by (and serves no pages).
+pub(super) async fn sqlite_permit(
+    pool: &SqlitePool,
+) -> Result<Option<OwnedSemaphorePermit>, Error> {
+    let Some(file) = file_of(pool) else {
         return Ok(None);
     };
+    let connections = pool.options().get_max_connections();
+    share(format!("sqlite:{}", file.display()), connections)
+        .await
+        .map(Some)
+}
+
+/// A long read's permit on `pool`'s database (see [`share`]), keyed by where it connects: the
+/// server, the database and the connection options (a test's schema).
+pub(super) async fn pg_permit(pool: &PgPool) -> Result<OwnedSemaphorePermit, Error> {
+    let o = pool.connect_options();
+    let key = format!(
+        "postgres:{}:{}:{:?}/{:?}?{:?}",
+        o.get_host(),
+        o.get_port(),
+        o.get_socket(),
+        o.get_database(),
+        o.get_options()
+    );
+    share(key, pool.options().get_max_connections()).await
+}
+
+/// A permit of the long reads' share of the pools opened on `key` (one per database in this
+/// process, sized by the first pool), waiting at most [`LONG_READ_WAIT`].
+async fn share(key: String, connections: u32) -> Result<OwnedSemaphorePermit, Error> {
+    static SHARES: Mutex<Option<HashMap<String, Arc<Semaphore>>>> = Mutex::new(None);
     let share = {
         let mut shares = SHARES.lock().unwrap_or_else(PoisonError::into_inner);
         Arc::clone(
             shares
                 .get_or_insert_with(HashMap::new)
                 .entry(key)
-                .or_insert_with(|| {
-                    let connections = pool.options().get_max_connections();
-                    Arc::new(Semaphore::new(long_read_share(connections)))
-                }),
+                .or_insert_with(|| Arc::new(Semaphore::new(long_read_share(connections)))),
         )
     };
     match tokio::time::timeout(LONG_READ_WAIT, share.acquire_owned()).await {
-        Ok(Ok(permit)) => Ok(Some(permit)),
+        Ok(Ok(permit)) => Ok(permit),
         Ok(Err(_)) | Err(_) => Err(Error::busy()),
     }
 }

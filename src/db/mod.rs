@@ -32,6 +32,7 @@ pub mod long_reads;
 pub mod milestone_reports;
 pub mod orgs;
 pub mod periods;
+mod pg;
 pub mod programmes;
 pub mod proposals;
 pub mod rates;
@@ -43,12 +44,13 @@ pub mod types;
 pub mod users;
 mod writers;
 
+pub use pg::PgTx;
 pub use writers::SqliteTx;
 
 use crate::error::Error;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Connection, PgPool, Postgres, SqlitePool, Transaction};
+use sqlx::{Connection, PgPool, SqlitePool};
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -105,7 +107,7 @@ pub enum Store {
 /// A transaction on either backend. Dropped without [`Tx::commit`], it rolls back.
 pub enum Tx {
     Sqlite(SqliteTx),
-    Pg(Transaction<'static, Postgres>),
+    Pg(PgTx),
 }
 
 /// How long a request waits for a PostgreSQL connection before it is told the database is
@@ -130,6 +132,9 @@ async fn sqlite_release_check(c: &mut sqlx::SqliteConnection) -> Result<bool, sq
     }
     Ok(!c.is_in_transaction())
 }
+
+/// Begins a PostgreSQL read: one snapshot for all its statements.
+const PG_BEGIN_READ: &str = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
 
 /// Begins a PostgreSQL write transaction and takes the one advisory lock every writer takes,
 /// in one round trip. Any key will do as long as every writer uses the same one: this one is
@@ -269,22 +274,24 @@ impl Store {
     pub async fn read(&self) -> Result<Tx, Error> {
         Ok(match self {
             Store::Sqlite(p) => Tx::Sqlite(SqliteTx::read(p).await?),
-            Store::Pg(p) => Tx::Pg(
-                p.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-                    .await?,
-            ),
+            Store::Pg(p) => Tx::Pg(PgTx::new(p.begin_with(PG_BEGIN_READ).await?, None)),
         })
     }
 
     /// [`Store::read`] for a read that may take long (an export, a drafted report). On SQLite
-    /// these together hold at most half the pool's connections, so pages keep answering while
-    /// they run; a long read that waits a minute for its share is told the server is busy.
-    /// On PostgreSQL it is [`Store::read`]: no share is kept there yet, so ten long reads at
-    /// once would hold its whole pool.
+    /// and PostgreSQL these together hold at most half the pool's connections, so pages keep
+    /// answering while they run; a long read that waits a minute for its share is told the
+    /// server is busy.
     pub async fn read_long(&self) -> Result<Tx, Error> {
         match self {
             Store::Sqlite(p) => Ok(Tx::Sqlite(SqliteTx::read_long(p).await?)),
-            Store::Pg(_) => self.read().await,
+            Store::Pg(p) => {
+                let long = long_reads::pg_permit(p).await?;
+                Ok(Tx::Pg(PgTx::new(
+                    p.begin_with(PG_BEGIN_READ).await?,
+                    Some(long),
+                )))
+            }
         }
     }
 
@@ -302,7 +309,7 @@ impl Store {
     pub async fn write(&self) -> Result<Tx, Error> {
         Ok(match self {
             Store::Sqlite(p) => Tx::Sqlite(SqliteTx::write(p).await?),
-            Store::Pg(p) => Tx::Pg(p.begin_with(PG_BEGIN_WRITE).await?),
+            Store::Pg(p) => Tx::Pg(PgTx::new(p.begin_with(PG_BEGIN_WRITE).await?, None)),
         })
     }
 

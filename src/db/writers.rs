@@ -103,7 +103,7 @@ impl SqliteTx {
     /// A read that may take long (an export, a report): its share of the pool first, so that
     /// long reads never hold every connection.
     pub(super) async fn read_long(pool: &SqlitePool) -> Result<SqliteTx, Error> {
-        let long = super::long_reads::permit(pool).await?;
+        let long = super::long_reads::sqlite_permit(pool).await?;
         let mut tx = SqliteTx::alone(pool.begin().await?);
         tx.long = long;
         Ok(tx)

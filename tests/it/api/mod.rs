@@ -52,11 +52,7 @@ const USERS: &[(&str, Role, Option<char>)] = &[
 
 impl App {
     pub async fn new() -> App {
-        App::on(fresh_db().await).await
-    }
-
-    /// The fixture on `db` (a test that is about one engine names it).
-    pub async fn on(db: TestDb) -> App {
+        let db = fresh_db().await;
         let (org_a, owner, agency) = seed_basics(&db).await;
         let item_a = seed_item(&db, "A-001", (org_a, owner, agency)).await;
         let org_b = orgs::create_organisation(

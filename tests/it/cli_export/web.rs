@@ -143,20 +143,23 @@ async fn the_web_download_streams_the_same_csv_within_the_viewers_scope() {
     assert!(!body.starts_with(b"\xEF\xBB\xBF"));
 }
 
-/// The long reads (exports, drafted reports) share at most half of SQLite's pool, so a page
-/// still answers while as many long reads as the pool has connections are asked for at once;
-/// a download asked for meanwhile waits for a share, and runs once one is free. On SQLite
-/// only: PostgreSQL's long reads are not limited (see `Store::read_long`).
+/// The long reads (exports, drafted reports) share at most half of the pool, so a page still
+/// answers while as many long reads as the pool has connections are asked for at once; a
+/// download asked for meanwhile waits for a share, and runs once one is free.
 #[rocket::async_test]
 async fn pages_answer_while_long_reads_fill_the_pool() {
-    use aidledger::db::long_reads::{SQLITE_CONNECTIONS, long_read_share};
+    use aidledger::db::Store;
+    use aidledger::db::long_reads::long_read_share;
     use rocket::http::Status;
     use rocket::tokio::time::{Duration, timeout};
-    let app = crate::api::App::on(crate::common::fresh_sqlite().await).await;
+    let app = crate::api::App::new().await;
     let client = browser(&app, "coordinator").await;
     let store = app.db.store().clone();
-    let connections = usize::try_from(SQLITE_CONNECTIONS).unwrap();
-    let share = long_read_share(SQLITE_CONNECTIONS);
+    let pool = match &store {
+        Store::Sqlite(p) => p.options().get_max_connections(),
+        Store::Pg(p) => p.options().get_max_connections(),
+    };
+    let (connections, share) = (usize::try_from(pool).unwrap(), long_read_share(pool));
     assert!(share < connections, "{share} of {connections}");
     let mut held = Vec::new();
     for _ in 0..share {
@@ -175,6 +178,9 @@ async fn pages_answer_while_long_reads_fill_the_pool() {
             })
         })
         .collect();
+    // Time for them to ask (they would hold every connection without the share); a shorter
+    // wait could only let a missing share pass, never fail a present one.
+    rocket::tokio::time::sleep(Duration::from_millis(300)).await;
     let page = timeout(
         Duration::from_secs(20),
         client.get(format!("/items/{}", app.item_a)).dispatch(),
