@@ -34,7 +34,11 @@ impl<'r> Responder<'r, 'static> for Caught {
     }
 }
 
-fn title_key(status: Status) -> &'static str {
+fn title_key(status: Status, error: Option<&Error>) -> &'static str {
+    if let Some(Error::Unavailable { .. }) = error {
+        // Busy or an outage: nothing is broken in the system, so not "System error".
+        return "error.unavailable.title";
+    }
     match status.code {
         403 => "error.forbidden.title",
         404 => "error.not_found.title",
@@ -93,8 +97,8 @@ pub fn page(
         (text, None)
     };
     let f = match viewer {
-        Some(v) => Frame::new(v, req.uri().path().as_str(), title_key(status), None),
-        None => Frame::public(lang, title_key(status), String::new()),
+        Some(v) => Frame::new(v, req.uri().path().as_str(), title_key(status, error), None),
+        None => Frame::public(lang, title_key(status, error), String::new()),
     };
     let html = ErrorPage {
         f,
@@ -104,4 +108,42 @@ pub fn page(
     .render()
     .unwrap_or_else(|_| "<!doctype html><title>Error</title><p>Error</p>".to_string());
     Caught::Page(status, html)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Caught, page};
+    use crate::error::Error;
+    use rocket::http::{Cookie, Status};
+    use rocket::local::blocking::Client;
+
+    /// The page a visitor reading `lang` gets for `error`.
+    fn html(lang: &str, error: &Error) -> String {
+        let client = Client::untracked(rocket::build()).unwrap();
+        let req = client
+            .get("/exports/transactions.csv")
+            .cookie(Cookie::new(super::super::frame::LANG_COOKIE, lang.to_string()));
+        match page(error.status(), Some(error), None, req.inner()) {
+            Caught::Page(status, html) => {
+                assert_eq!(status, Status::ServiceUnavailable);
+                html
+            }
+            Caught::Login(_) => panic!("an error page, not the login"),
+        }
+    }
+
+    #[test]
+    fn a_busy_server_or_an_outage_is_told_plainly_not_as_a_system_error() {
+        let busy = html("vi", &Error::busy());
+        assert!(busy.contains("Tạm thời chưa thực hiện được"), "{busy}");
+        assert!(busy.contains("Máy chủ đang bận xuất dữ liệu và lập báo cáo khác"));
+        let busy = html("en", &Error::busy());
+        assert!(busy.contains("Temporarily unavailable"), "{busy}");
+        assert!(busy.contains("busy with other exports and reports"));
+        let outage = html("en", &Error::storage_unavailable("disk full"));
+        assert!(outage.contains("cannot save changes right now"), "{outage}");
+        for h in [&busy, &outage] {
+            assert!(!h.contains("System error") && !h.contains("<code>"), "{h}");
+        }
+    }
 }
