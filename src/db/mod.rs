@@ -295,14 +295,15 @@ impl Store {
         }
     }
 
-    /// For a read of ONE statement: on SQLite a connection outside any transaction (one
-    /// statement reads one consistent snapshot), sparing two round trips to the connection's
-    /// thread on every request's session or token lookup; on PostgreSQL [`Store::read`].
+    /// For a read of ONE statement: a connection outside any transaction (one statement reads
+    /// one consistent snapshot), sparing the `BEGIN` and `ROLLBACK` of every request's session
+    /// or token lookup: two round trips to SQLite's connection thread, or one to PostgreSQL
+    /// (its rollback goes out with the ping on the connection's release).
     pub async fn read_one(&self) -> Result<Tx, Error> {
-        match self {
-            Store::Sqlite(p) => Ok(Tx::Sqlite(SqliteTx::read_one(p).await?)),
-            Store::Pg(_) => self.read().await,
-        }
+        Ok(match self {
+            Store::Sqlite(p) => Tx::Sqlite(SqliteTx::read_one(p).await?),
+            Store::Pg(p) => Tx::Pg(PgTx::plain(p.acquire().await?)),
+        })
     }
 
     /// A transaction for writing, holding the database's write lock from its first statement.

@@ -120,9 +120,10 @@ mod tests {
     /// The page a visitor reading `lang` gets for `error`.
     fn html(lang: &str, error: &Error) -> String {
         let client = Client::untracked(rocket::build()).unwrap();
-        let req = client
-            .get("/exports/transactions.csv")
-            .cookie(Cookie::new(super::super::frame::LANG_COOKIE, lang.to_string()));
+        let req = client.get("/exports/transactions.csv").cookie(Cookie::new(
+            super::super::frame::LANG_COOKIE,
+            lang.to_string(),
+        ));
         match page(error.status(), Some(error), None, req.inner()) {
             Caught::Page(status, html) => {
                 assert_eq!(status, Status::ServiceUnavailable);
