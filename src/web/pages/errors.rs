@@ -119,7 +119,7 @@ mod tests {
 
     /// The page a visitor reading `lang` gets for `error`.
     fn html(lang: &str, error: &Error) -> String {
-        let client = Client::untracked(rocket::build()).unwrap();
+        let client = Client::untracked(rocket::build()).expect("a local Rocket client");
         let req = client.get("/exports/transactions.csv").cookie(Cookie::new(
             super::super::frame::LANG_COOKIE,
             lang.to_string(),
