@@ -297,8 +297,9 @@ impl Store {
 
     /// For a read of ONE statement: a connection outside any transaction (one statement reads
     /// one consistent snapshot), sparing the `BEGIN` and `ROLLBACK` of every request's session
-    /// or token lookup: two round trips to SQLite's connection thread, or one to PostgreSQL
-    /// (its rollback goes out with the ping on the connection's release).
+    /// or token lookup. On SQLite that is two round trips to the connection's thread; on
+    /// PostgreSQL one to the server, as a dropped transaction's `ROLLBACK` rides on the ping
+    /// the pool sends when the connection is released.
     pub async fn read_one(&self) -> Result<Tx, Error> {
         Ok(match self {
             Store::Sqlite(p) => Tx::Sqlite(SqliteTx::read_one(p).await?),
