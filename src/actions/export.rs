@@ -77,7 +77,6 @@ pub async fn export_transactions<W: Write>(
     sel: TransactionSelection,
     out: W,
 ) -> Result<(Summary, W)> {
-    let mut tx = ctx.store.read_long().await?;
-    let filter = filter(&mut tx, actor, sel).await?;
-    csv_out::write_csv(export::transactions(&mut tx, filter), out).await
+    let mut stream = open_transaction_stream(ctx, actor, sel).await?;
+    csv_out::write_csv(export::transactions(&mut stream.tx, stream.filter), out).await
 }
