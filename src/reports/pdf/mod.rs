@@ -62,6 +62,10 @@ pub enum RenderError {
     Write(String),
 }
 
+/// Pages laid out but not yet written: enough to keep both threads busy, few enough that a
+/// report of thousands of pages still holds only a handful at once.
+const PAGES_IN_FLIGHT: usize = 8;
+
 /// Draws `doc` as an A4 PDF in its language.
 ///
 /// # Errors
@@ -84,19 +88,34 @@ pub fn render_owned(mut doc: ReportDocument) -> Result<Vec<u8>, RenderError> {
         crate::domain::digest::json_sha256(&doc).map_err(|e| RenderError::Write(e.to_string()))?;
     let decoration = Decoration::new(&doc, &labels);
 
-    // Each page is decorated, drawn, compressed and written the moment the layout leaves it.
-    let mut file = PdfFile::new();
-    let mut glyphs = Glyphs::default();
-    let mut kids: Vec<u32> = Vec::new();
-    let mut content = Vec::new();
-    let mut sink = |mut page: Page| {
-        decoration.apply(&mut page, kids.len(), &fonts);
-        emit::page(&page, &fonts, &mut glyphs, &mut content);
-        let geom = page::Geometry::of(page.orientation);
-        let object = file.page(geom.width, geom.height, &content);
-        kids.push(object);
-    };
-    layout_into(&doc, &labels, &fonts, &mut sink)?;
+    // Each page is decorated, drawn, compressed and written the moment the layout leaves it,
+    // on a second thread: laying out and writing each take about half of a national year
+    // report's drawing, so the two together take the time of one.
+    let (mut file, glyphs, kids) = std::thread::scope(|s| {
+        let (pages, laid_out) = std::sync::mpsc::sync_channel::<Page>(PAGES_IN_FLIGHT);
+        let writer = s.spawn(|| {
+            let mut file = PdfFile::new();
+            let mut glyphs = Glyphs::default();
+            let mut kids: Vec<u32> = Vec::new();
+            let mut content = Vec::new();
+            for mut page in laid_out {
+                decoration.apply(&mut page, kids.len(), &fonts);
+                emit::page(&page, &fonts, &mut glyphs, &mut content);
+                let geom = page::Geometry::of(page.orientation);
+                kids.push(file.page(geom.width, geom.height, &content));
+            }
+            (file, glyphs, kids)
+        });
+        // The writer only stops early by panicking, which `join` reports below.
+        let laid = layout_into(&doc, &labels, &fonts, &mut |p| {
+            let _ = pages.send(p);
+        });
+        drop(pages);
+        let written = writer
+            .join()
+            .map_err(|_| RenderError::Write("the page writer stopped".into()));
+        laid.and(written)
+    })?;
 
     let tags = subset_tags(&glyphs, &digest);
     let mut used = [false; 4];

@@ -161,12 +161,39 @@ pub(crate) fn num(out: &mut Vec<u8>, v: f32) {
         out.push(b'-');
     }
     let abs = milli.unsigned_abs();
-    let _ = write!(out, "{}", abs / 1000);
-    let frac = abs % 1000;
-    if frac != 0 {
-        let digits = format!("{frac:03}");
-        let _ = write!(out, ".{}", digits.trim_end_matches('0'));
+    // Written digit by digit: a national report writes tens of millions of numbers, and
+    // `format!` allocated for each one's decimals.
+    let mut whole = abs / 1000;
+    let start = out.len();
+    loop {
+        out.push(b'0' + digit(whole));
+        whole /= 10;
+        if whole == 0 {
+            break;
+        }
     }
+    out[start..].reverse();
+    let mut frac = abs % 1000;
+    if frac != 0 {
+        out.push(b'.');
+        let mut places = 3;
+        while frac.is_multiple_of(10) {
+            frac /= 10;
+            places -= 1;
+        }
+        let at = out.len();
+        for _ in 0..places {
+            out.push(b'0' + digit(frac));
+            frac /= 10;
+        }
+        out[at..].reverse();
+    }
+}
+
+/// The last decimal digit of `v`.
+fn digit(v: u64) -> u8 {
+    // `v % 10` is below 10.
+    u8::try_from(v % 10).unwrap_or(0)
 }
 
 /// A text string for the document information: UTF-16BE with its byte order mark, in hex, so
@@ -198,6 +225,12 @@ mod tests {
         assert_eq!(n(841.8898), "841.89");
         assert_eq!(n(0.0004), "0");
         assert_eq!(n(f32::NAN), "0");
+        assert_eq!(n(0.05), "0.05");
+        assert_eq!(n(100.0), "100");
+        assert_eq!(n(-3.0), "-3");
+        assert_eq!(n(1000.001), "1000.001");
+        assert_eq!(n(10.1), "10.1");
+        assert_eq!(n(-0.0004), "0");
     }
 
     #[test]
