@@ -115,19 +115,24 @@ pub(crate) fn build(labels: &Labels, f: &Fmt, look: &LookupData, fig: &Figures) 
         columns: table_columns(
             &a.approved_items.columns,
             &[
+                // Amounts, dates and decisions keep their longest word whatever their
+                // weight, so the small weights give the slack to the text columns, the
+                // tallest cells of a row.
                 (1, C),
-                (6, L),
+                (7, L),
+                (3, L),
+                (4, L),
+                (2, L),
                 (3, L),
                 (5, L),
                 (3, L),
-                (4, L),
-                (4, L),
-                (4, L),
-                (3, C),
-                (4, R),
-                (3, R),
-                (4, R),
-                (3, L),
+                (2, C),
+                (2, R),
+                (2, R),
+                (2, R),
+                // Centred, so that a decision's number ("327/QĐ-UBND,") is never broken
+                // across lines: it read as six lines of fragments when this was text.
+                (2, C),
             ],
         ),
         rows: approved_rows,
