@@ -550,3 +550,50 @@ async fn a_full_disk_refuses_writes_with_503_and_every_connection_recovers_when_
     let (_, body) = health(db.store(), &db).await;
     assert_eq!(body["status"], "ok", "{body}");
 }
+
+/// A transaction dropped without `COMMIT` leaves its `ROLLBACK` queued on the connection. The
+/// pool sends it on release, so the next borrower gets the same connection back, outside the
+/// dropped transaction and without its settings; committed reads and single statements keep
+/// the connection too.
+#[tokio::test]
+#[cfg_attr(not(aidledger_pg), ignore = "needs PostgreSQL: set AIDLEDGER_TEST_PG_URL")]
+async fn a_dropped_postgresql_transaction_is_rolled_back_before_its_connection_is_reused() {
+    use std::str::FromStr;
+    let Some(url) = crate::common::pg_url() else {
+        return;
+    };
+    let opts = sqlx::postgres::PgConnectOptions::from_str(&url).unwrap();
+    let store = Store::connect_pg(opts, 1).await.unwrap();
+    let Store::Pg(pool) = &store else {
+        unreachable!("connect_pg")
+    };
+    let now = || async {
+        sqlx::query_as::<_, (i32, Option<String>)>(
+            "SELECT pg_backend_pid(), current_setting('aidledger.probe', true)",
+        )
+        .fetch_one(pool)
+        .await
+        .unwrap()
+    };
+    let (first, _) = now().await;
+    for round in 0..3 {
+        let mut tx = store.read().await.unwrap();
+        let Tx::Pg(t) = &mut tx else {
+            unreachable!("a PostgreSQL store")
+        };
+        sqlx::query("SELECT set_config('aidledger.probe', 'left over', true)")
+            .execute(&mut **t)
+            .await
+            .unwrap();
+        drop(tx);
+        let (pid, probe) = now().await;
+        assert_eq!(pid, first, "round {round}: the connection was replaced");
+        assert_ne!(
+            probe.as_deref(),
+            Some("left over"),
+            "round {round}: the dropped transaction was still open"
+        );
+        store.read().await.unwrap().commit().await.unwrap();
+        assert_eq!(now().await.0, first, "round {round}: after a committed read");
+    }
+}
