@@ -556,7 +556,10 @@ async fn a_full_disk_refuses_writes_with_503_and_every_connection_recovers_when_
 /// dropped transaction and without its settings; committed reads and single statements keep
 /// the connection too.
 #[tokio::test]
-#[cfg_attr(not(aidledger_pg), ignore = "needs PostgreSQL: set AIDLEDGER_TEST_PG_URL")]
+#[cfg_attr(
+    not(aidledger_pg),
+    ignore = "needs PostgreSQL: set AIDLEDGER_TEST_PG_URL"
+)]
 async fn a_dropped_postgresql_transaction_is_rolled_back_before_its_connection_is_reused() {
     use std::str::FromStr;
     let Some(url) = crate::common::pg_url() else {
@@ -594,6 +597,10 @@ async fn a_dropped_postgresql_transaction_is_rolled_back_before_its_connection_i
             "round {round}: the dropped transaction was still open"
         );
         store.read().await.unwrap().commit().await.unwrap();
-        assert_eq!(now().await.0, first, "round {round}: after a committed read");
+        assert_eq!(
+            now().await.0,
+            first,
+            "round {round}: after a committed read"
+        );
     }
 }
