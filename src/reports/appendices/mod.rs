@@ -130,9 +130,11 @@ pub(crate) fn build(labels: &Labels, f: &Fmt, look: &LookupData, fig: &Figures) 
                 (2, R),
                 (2, R),
                 (2, R),
-                // Centred, so that a decision's number ("327/QĐ-UBND,") is never broken
-                // across lines: it read as six lines of fragments when this was text.
-                (2, C),
+                // Wide enough for a decision's number ("327/QĐ-UBND,") on one line; at
+                // three forty-sevenths it read as six lines of fragments. Still text, so in
+                // a table too wide for its words it breaks after "/" or "-" before the text
+                // columns' words break with a hyphen.
+                (5, L),
             ],
         ),
         rows: approved_rows,
