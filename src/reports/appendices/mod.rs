@@ -115,9 +115,9 @@ pub(crate) fn build(labels: &Labels, f: &Fmt, look: &LookupData, fig: &Figures) 
         columns: table_columns(
             &a.approved_items.columns,
             &[
-                // Amounts, dates and decisions keep their longest word whatever their
-                // weight, so the small weights give the slack to the text columns, the
-                // tallest cells of a row.
+                // Numbers, amounts and dates keep their longest word whatever their weight,
+                // so their small weights give the slack to the text columns, the tallest
+                // cells of a row.
                 (1, C),
                 (7, L),
                 (3, L),
