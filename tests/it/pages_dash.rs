@@ -368,8 +368,32 @@ async fn pages_dash_period_draft_and_issue_with_signer_recipients_and_confirmati
     assert_eq!(res.status(), Status::Ok);
     assert!(res.into_bytes().await.unwrap().starts_with(b"%PDF"));
     assert_eq!(crate::report_issue::counts(&app.db).await, before);
+    // A draft may be asked for before the registry gives the number: the clerk's blank.
+    let res = app
+        .client
+        .post("/periods/2025-H1/draft")
+        .header(ContentType::Form)
+        .body(format!(
+            "_csrf={token}&lang=vi&issued_on=2025-07-10&number=&signer_name=&recipients="
+        ))
+        .dispatch()
+        .await;
+    assert_eq!(res.status(), Status::Ok);
+    assert!(res.into_bytes().await.unwrap().starts_with(b"%PDF"));
+    assert_eq!(crate::report_issue::counts(&app.db).await, before);
 
     let form = |extra: &str| format!("lang=vi&issued_on=2025-07-10&number=12%2FBC&{extra}");
+    // Issuing still needs the number.
+    let (s, html, _) = post(
+        &app,
+        "/periods/2025-H1/reports",
+        &format!("lang=vi&issued_on=2025-07-10&number=&{SIGNED}"),
+        Some(&token),
+    )
+    .await;
+    assert_eq!(s, Status::UnprocessableEntity);
+    assert!(html.contains("id=\"issue-number-error\""), "{html}");
+    assert_eq!(crate::report_issue::counts(&app.db).await, before);
     let (s, html, _) = post(
         &app,
         "/periods/2025-H1/reports",

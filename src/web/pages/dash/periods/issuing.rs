@@ -58,7 +58,9 @@ struct ConfirmPage {
     hidden: Vec<(&'static str, String)>,
 }
 
-fn command(p: Period, f: &IssueForm) -> Result<IssueCmd> {
+/// The command the form asks for. An issued report needs its number; a draft may leave it
+/// blank, and then prints the clerk's blank ("Số:      /BC-SNgV"), as the command line does.
+fn command(p: Period, f: &IssueForm, draft: bool) -> Result<IssueCmd> {
     let issued_on = parse_date(&f.issued_on).ok_or_else(|| {
         Error::invalid(
             "issued_on",
@@ -78,7 +80,11 @@ fn command(p: Period, f: &IssueForm) -> Result<IssueCmd> {
             p,
             parse::lang("lang", Some(f.lang.as_str()))?,
             parse::reportable_date("issued_on", issued_on)?,
-            parse::text("number", &f.number, 50)?,
+            if draft && f.number.trim().is_empty() {
+                String::new()
+            } else {
+                parse::text("number", &f.number, 50)?
+            },
         )
     })
 }
@@ -219,7 +225,7 @@ pub async fn issue(
     if f.edit.as_deref() == Some("1") {
         return again(ctx, &v, &p, f).await;
     }
-    let cmd = match command(p, &f) {
+    let cmd = match command(p, &f, false) {
         Ok(cmd) => cmd,
         Err(e) => return refuse(ctx, &v, &p, e, f).await,
     };
@@ -256,7 +262,7 @@ pub async fn draft(
 ) -> Result<std::result::Result<Download, Page>> {
     let p = parse_period(ctx, code)?;
     let f = form.value;
-    let result = match command(p, &f) {
+    let result = match command(p, &f, true) {
         Ok(cmd) => reports::draft_report(ctx, &v.actor, &cmd)
             .await
             .map(|pdf| (pdf, cmd.lang)),
