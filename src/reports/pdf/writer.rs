@@ -2,7 +2,8 @@
 //! compressed content stream the moment the page is laid out, then what can only be known at
 //! the end (the embedded font subsets, the page tree, the document information, the catalog)
 //! and the cross-reference table. A page is never held once written, so a report of thousands
-//! of pages takes the memory of one page plus the finished bytes. Object numbers of the parts
+//! of pages takes the memory of the few pages between the layout and the writer (see
+//! `PAGES_IN_FLIGHT`) plus the finished bytes. Object numbers of the parts
 //! written last are reserved up front so that every page can point at them.
 
 use std::io::Write;
