@@ -140,7 +140,11 @@ async fn render_in(tx: &mut Tx, config: &Config, cmd: &IssueCmd, draft: bool) ->
     // longer needs while it is drawn.
     drop(fig);
     drop(look);
-    let pdf = crate::reports::pdf::render_owned(doc)
+    // Drawing a national year takes a second or two of both cores: off the async workers,
+    // so the server's other requests are not queued behind it.
+    let pdf = tokio::task::spawn_blocking(move || crate::reports::pdf::render_owned(doc))
+        .await
+        .map_err(|e| Error::Internal(format!("rendering the report stopped: {e}")))?
         .map_err(|e| Error::Internal(format!("rendering the report failed: {e}")))?;
     Ok(Rendered {
         pdf,
