@@ -114,11 +114,13 @@ pub enum Tx {
 /// unavailable; short, so an outage answers 503 quickly instead of hanging.
 pub const PG_ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// Runs when a connection goes back to the pool: the ping flushes a rollback queued by a
-/// dropped transaction, and a connection still inside a transaction after that (a failed
-/// COMMIT or ROLLBACK) is closed instead of poisoning the next request that borrows it.
-async fn release_check<C: Connection>(c: &mut C) -> Result<bool, sqlx::Error> {
-    c.ping().await?;
+/// Runs when a PostgreSQL connection goes back to the pool: a connection still inside a
+/// transaction (a failed COMMIT or ROLLBACK) is closed instead of poisoning the next request
+/// that borrows it. A dropped transaction has already left it (sqlx counts the depth down when
+/// it queues the `ROLLBACK`), and the pool pings every connection it takes back right after
+/// this check, which sends that `ROLLBACK`; a ping here was a second round trip (see
+/// `hardening_faults::a_dropped_postgresql_transaction_is_rolled_back_before_its_connection_is_reused`).
+async fn release_check(c: &mut sqlx::PgConnection) -> Result<bool, sqlx::Error> {
     Ok(!c.is_in_transaction())
 }
 
