@@ -62,8 +62,9 @@ pub enum RenderError {
     Write(String),
 }
 
-/// Pages laid out but not yet written: enough to keep both threads busy, few enough that a
-/// report of thousands of pages still holds only a handful at once.
+/// Pages laid out but not yet drawn, and pages drawn but not yet written: enough to keep the
+/// three threads busy, few enough that a report of thousands of pages still holds only a
+/// handful at once.
 const PAGES_IN_FLIGHT: usize = 8;
 
 /// Draws `doc` as an A4 PDF in its language.
@@ -88,33 +89,52 @@ pub fn render_owned(mut doc: ReportDocument) -> Result<Vec<u8>, RenderError> {
         crate::domain::digest::json_sha256(&doc).map_err(|e| RenderError::Write(e.to_string()))?;
     let decoration = Decoration::new(&doc, &labels);
 
-    // Each page is decorated, drawn, compressed and written the moment the layout leaves it,
-    // on a second thread: laying out and writing each take about half of a national year
-    // report's drawing, so the two together take the time of one.
+    // Each page goes through three threads the moment the layout leaves it: the layout, the
+    // drawing of its content stream (decorated, with the glyphs it uses noted), and the
+    // compression and writing of that stream. On a national year report each of the three
+    // takes about a third of the work, so together they take the time of the slowest.
     let (mut file, glyphs, kids) = std::thread::scope(|s| {
         let (pages, laid_out) = std::sync::mpsc::sync_channel::<Page>(PAGES_IN_FLIGHT);
-        let writer = s.spawn(|| {
+        let (drawn, to_write) =
+            std::sync::mpsc::sync_channel::<(f32, f32, Vec<u8>)>(PAGES_IN_FLIGHT);
+        // Written streams come back to be drawn into again, so the buffers are few and reused.
+        let (spare, spares) = std::sync::mpsc::channel::<Vec<u8>>();
+        let writer = s.spawn(move || {
             let mut file = PdfFile::new();
-            let mut glyphs = Glyphs::default();
             let mut kids: Vec<u32> = Vec::new();
-            let mut content = Vec::new();
-            for mut page in laid_out {
-                decoration.apply(&mut page, kids.len(), &fonts);
-                emit::page(&page, &fonts, &mut glyphs, &mut content);
-                let geom = page::Geometry::of(page.orientation);
-                kids.push(file.page(geom.width, geom.height, &content));
+            for (width, height, content) in to_write {
+                kids.push(file.page(width, height, &content));
+                let _ = spare.send(content);
             }
-            (file, glyphs, kids)
+            (file, kids)
         });
-        // The writer only stops early by panicking, which `join` reports below.
-        let laid = layout_into(&doc, &labels, &fonts, &mut |p| {
+        let (decoration, fonts) = (&decoration, &fonts);
+        let drawer = s.spawn(move || {
+            let mut glyphs = Glyphs::default();
+            for (index, mut page) in laid_out.into_iter().enumerate() {
+                decoration.apply(&mut page, index, fonts);
+                let mut content = spares.try_recv().unwrap_or_default();
+                emit::page(&page, fonts, &mut glyphs, &mut content);
+                let geom = page::Geometry::of(page.orientation);
+                // The writer only stops early by panicking, which `join` reports below.
+                if drawn.send((geom.width, geom.height, content)).is_err() {
+                    break;
+                }
+            }
+            glyphs
+        });
+        // Likewise the drawer.
+        let laid = layout_into(&doc, &labels, fonts, &mut |p| {
             let _ = pages.send(p);
         });
         drop(pages);
-        let written = writer
-            .join()
-            .map_err(|_| RenderError::Write("the page writer stopped".into()));
-        laid.and(written)
+        let stopped = |_| RenderError::Write("the page writer stopped".into());
+        let glyphs = drawer.join().map_err(stopped);
+        let written = writer.join().map_err(stopped);
+        laid.and_then(|()| {
+            let (file, kids) = written?;
+            Ok((file, glyphs?, kids))
+        })
     })?;
 
     let tags = subset_tags(&glyphs, &digest);
