@@ -9,6 +9,7 @@
 use super::LookupData;
 use crate::db::{Tx, on};
 use crate::error::Result;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 /// At most this many copies, and at most this many items over all of them, so that a national
@@ -19,6 +20,11 @@ const MAX_ITEMS: usize = 60_000;
 /// Held while a copy is read afresh, so that the requests that all miss after a change wait
 /// for one read instead of each making its own (at national scale, a second and 40 MB each).
 pub(super) static READING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// Whether copies are kept at all: a server reads the same lookup data for request after
+/// request; a one-shot command (a report, an export) reads it once, and a kept copy would only
+/// hold some 80 MB while it draws its output.
+static KEEP: AtomicBool = AtomicBool::new(true);
 
 /// Most recently used last.
 static COPIES: Mutex<Vec<(i64, Arc<LookupData>)>> = Mutex::new(Vec::new());
@@ -40,6 +46,9 @@ pub(super) fn get(version: i64) -> Option<Arc<LookupData>> {
 }
 
 pub(super) fn put(version: i64, data: Arc<LookupData>) {
+    if !KEEP.load(Ordering::Relaxed) {
+        return;
+    }
     let mut copies = COPIES
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -50,5 +59,16 @@ pub(super) fn put(version: i64, data: Arc<LookupData>) {
             && copies.iter().map(|(_, d)| d.items.len()).sum::<usize>() > MAX_ITEMS)
     {
         copies.remove(0);
+    }
+}
+
+/// Keeps copies from now on (the default) or not; not keeping them also drops those held.
+pub(super) fn keep(keep: bool) {
+    KEEP.store(keep, Ordering::Relaxed);
+    if !keep {
+        COPIES
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clear();
     }
 }

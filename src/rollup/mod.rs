@@ -211,6 +211,13 @@ impl LookupData {
     }
 }
 
+/// Whether this process keeps its copies of the lookup data between reads (see
+/// [`LookupData::load`]). A server does; a command that runs once (a report, an export) should
+/// not, so that its one copy is freed as soon as its output no longer needs it.
+pub fn keep_lookup_copies(keep: bool) {
+    cache::keep(keep);
+}
+
 /// Whether unit `key` is `code` or lies inside it, following `parents` (from
 /// [`LookupData::unit_parents`]) a few levels up; the bound also stops a cycle.
 #[must_use]
