@@ -72,3 +72,46 @@ pub(super) fn keep(keep: bool) {
             .clear();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn empty() -> Arc<LookupData> {
+        Arc::new(LookupData {
+            items: Vec::new(),
+            organisations: Vec::new(),
+            sectors: Vec::new(),
+            localities: Vec::new(),
+            units: Vec::new(),
+            sector_list: Vec::new(),
+            sector_parent: std::collections::HashMap::new(),
+            item_index: std::collections::HashMap::new(),
+            org_index: std::collections::HashMap::new(),
+            sector_ranges: std::collections::HashMap::new(),
+            locality_ranges: std::collections::HashMap::new(),
+            folded: std::sync::OnceLock::new(),
+        })
+    }
+
+    #[test]
+    fn a_process_that_keeps_no_copies_drops_those_held_and_keeps_no_new_one() {
+        // Versions no database gives (random 64-bit values), so other tests' copies are
+        // untouched apart from the moment copies are off.
+        let (held, later) = (-7_301_118_274_001, -7_301_118_274_002);
+        put(held, empty());
+        assert!(get(held).is_some());
+        keep(false);
+        let dropped = get(held).is_none();
+        put(later, empty());
+        let kept_later = get(later).is_some();
+        keep(true);
+        assert!(dropped, "switching copies off drops the one held");
+        assert!(!kept_later, "and keeps no new one");
+        put(later, empty());
+        assert!(
+            get(later).is_some(),
+            "switched back on, copies are kept again"
+        );
+    }
+}
