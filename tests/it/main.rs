@@ -17,6 +17,7 @@ mod cli_import;
 mod conversion;
 mod cross_backend;
 mod evidence;
+mod evidence_lists;
 mod fuzz_bodies;
 mod hardening_auth;
 mod hardening_faults;
