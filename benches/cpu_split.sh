@@ -22,17 +22,11 @@ trap 'rm -rf "$WORK"' EXIT
 
 case $DB in postgres://* | postgresql://*) URL=$DB ;; *) URL=sqlite://$DB ;; esac
 
-env DATABASE_URL="$URL" AIDLEDGER_REPORTING_PERIODS=calendar ROCKET_PORT=$PORT \
-    ROCKET_ADDRESS=127.0.0.1 ROCKET_LOG_LEVEL=critical \
-    ROCKET_SECRET_KEY="$(head -c 32 /dev/urandom | base64)" "$BIN" serve >"$WORK/server.log" 2>&1 &
-pid=$!
-for _ in $(seq 1 240); do
-    curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break
-    sleep 0.5
-done
-cookie=$(curl -s -o /dev/null -c - -X POST -H 'Content-Type: application/json' \
-    -d "{\"username\":\"$USER_NAME\",\"password\":\"$USER_PASSWORD\"}" \
-    "http://127.0.0.1:$PORT/api/v1/auth/login" | awk '$6 == "aidledger_session" { print $7 }')
+# shellcheck source=benches/serve.sh
+. "$(dirname "$0")/serve.sh"
+serve "$BIN" "" "$WORK/server.log"
+pid=$SERVER_PID
+cookie=$(sign_in)
 load() {
     wrk -t2 -c"$CONNS" -d"$1" -H "Cookie: aidledger_session=$cookie" "http://127.0.0.1:$PORT$PAGE"
 }

@@ -23,27 +23,19 @@ WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 
 case $DB in postgres://* | postgresql://*) URL=$DB ;; *) URL=sqlite://$DB ;; esac
+# shellcheck source=benches/serve.sh
+. "$(dirname "$0")/serve.sh"
 
 one() {
-    local bin=$1 extra=$2 pid cookie
-    # shellcheck disable=SC2086 # ENV_* are lists of NAME=value words.
-    env DATABASE_URL="$URL" AIDLEDGER_REPORTING_PERIODS=calendar ROCKET_PORT=$PORT $extra \
-        ROCKET_ADDRESS=127.0.0.1 ROCKET_LOG_LEVEL=critical \
-        ROCKET_SECRET_KEY="$(head -c 32 /dev/urandom | base64)" "$bin" serve >"$WORK/server.log" 2>&1 &
-    pid=$!
-    for _ in $(seq 1 240); do
-        curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break
-        sleep 0.5
-    done
-    cookie=$(curl -s -o /dev/null -c - -X POST -H 'Content-Type: application/json' \
-        -d "{\"username\":\"$USER_NAME\",\"password\":\"$USER_PASSWORD\"}" \
-        "http://127.0.0.1:$PORT/api/v1/auth/login" | awk '$6 == "aidledger_session" { print $7 }')
+    local bin=$1 extra=$2 cookie
+    serve "$bin" "$extra" "$WORK/server.log"
+    cookie=$(sign_in)
     for _ in 1 2; do
         wrk -t2 -c"$CONNS" -d"${SECS}s" -H "Cookie: aidledger_session=$cookie" -s "$SUMMARY" \
             "http://127.0.0.1:$PORT$PAGE" | tail -n 1
     done | paste -sd ';' -
-    kill "$pid"
-    wait "$pid" 2>/dev/null || true
+    kill "$SERVER_PID"
+    wait "$SERVER_PID" 2>/dev/null || true
 }
 
 for r in $(seq 1 "$ROUNDS"); do
