@@ -2,10 +2,11 @@
 //! page, province staff only (`ReadAll`; NGO staff are refused here and the page sends them to
 //! their portal). Names are resolved here, in the reader's language, so pages only format.
 
+use super::overdue::{self, OverduePage};
 use super::reports::FREE_TEXT_SECTIONS;
 use super::{Actor, Ctx, today_in_vietnam};
 use crate::db::dash_views;
-use crate::db::ledger::{Disbursement, Milestone};
+use crate::db::ledger::Disbursement;
 use crate::db::orgs::Organisation;
 use crate::db::{Tx, reports};
 use crate::domain::Lang;
@@ -38,13 +39,6 @@ pub struct Unconverted {
 }
 
 #[derive(Debug, Clone)]
-pub struct OverdueMilestone {
-    pub milestone: Milestone,
-    pub item_code: String,
-    pub days_late: i64,
-}
-
-#[derive(Debug, Clone)]
 pub struct CertificateAlert {
     pub organisation: Organisation,
     pub valid_to: NaiveDate,
@@ -73,7 +67,8 @@ pub struct Dashboard {
     pub unconverted: Vec<Unconverted>,
     pub awaiting_verification: usize,
     pub drafts: usize,
-    pub overdue: Vec<OverdueMilestone>,
+    /// How many milestones are overdue, and the most overdue few.
+    pub overdue: OverduePage,
     pub certificates: Vec<CertificateAlert>,
 }
 
@@ -152,15 +147,7 @@ pub async fn dashboard_in(tx: &mut Tx, period: &Period, lang: Lang) -> Result<Da
     let awaiting_verification =
         count(dash_views::count_in_status(tx, DisbursementStatus::Submitted).await?);
     let drafts = count(dash_views::count_in_status(tx, DisbursementStatus::Draft).await?);
-    let overdue = dash_views::overdue_milestones(tx, today)
-        .await?
-        .into_iter()
-        .map(|m| OverdueMilestone {
-            item_code: code_of(&look, m.item_id),
-            days_late: (today - m.planned_date).num_days(),
-            milestone: m,
-        })
-        .collect();
+    let overdue = overdue::page_in(tx, today, None, overdue::ON_DASHBOARD, lang).await?;
     let warn_until = today + chrono::Duration::days(CERT_WARNING_DAYS);
     let mut certificates: Vec<CertificateAlert> = look
         .organisations

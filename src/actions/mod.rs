@@ -25,6 +25,7 @@ pub mod ledger;
 pub mod ledger_batch;
 pub mod mobilisation;
 pub mod orgs;
+pub mod overdue;
 pub mod periods;
 pub mod progress;
 pub mod queries;

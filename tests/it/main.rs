@@ -38,6 +38,7 @@ mod pages_items;
 mod pages_lang;
 mod pages_lists;
 mod pages_mobilisation;
+mod pages_overdue;
 mod pages_periods;
 mod pages_portal;
 mod pages_review;

@@ -73,6 +73,9 @@ struct HomePage {
     unconverted: Vec<Alert>,
     queue: Vec<Alert>,
     overdue: Vec<Alert>,
+    /// The link to every overdue milestone, worded with their number, when the dashboard
+    /// lists only the most overdue.
+    overdue_all: Option<String>,
     certificates: Vec<Alert>,
 }
 
@@ -291,6 +294,7 @@ fn alerts(d: &Dashboard, lang: Lang) -> (Vec<Alert>, Vec<Alert>, Vec<Alert>, Vec
     }
     let overdue = d
         .overdue
+        .rows
         .iter()
         .map(|o| Alert {
             text: format!(
@@ -398,6 +402,9 @@ pub async fn dashboard(
         unconverted,
         queue,
         overdue,
+        overdue_all: (usize::try_from(d.overdue.total).unwrap_or(usize::MAX)
+            > d.overdue.rows.len())
+        .then(|| fmt::count(lang, "dash.att.overdue_all", d.overdue.total)),
         certificates,
     };
     let status = if page.period_error.is_some() {

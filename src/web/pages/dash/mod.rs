@@ -1,12 +1,14 @@
 //! The province staff's overview pages: the dashboard (`/`) with its cards, charts and
-//! "needs attention" list, the reviewer queue (`/review`) and the reporting periods
-//! (`/periods`): locks, the report's free-text sections, issuing, downloads and history.
+//! "needs attention" list, the overdue milestones (`/milestones/overdue`), the reviewer
+//! queue (`/review`) and the reporting periods (`/periods`): locks, the report's free-text
+//! sections, issuing, downloads and history.
 //! Reads come from `actions::dash_views`, changes from the review, periods and reports
 //! actions, which decide who may do what.
 
 pub mod charts;
 pub mod downloads;
 pub mod home;
+pub mod overdue;
 pub mod periods;
 pub mod review;
 pub mod stage;
@@ -26,6 +28,7 @@ pub fn routes() -> Vec<rocket::Route> {
         review::reject,
         review::accept,
         review::return_report,
+        overdue::list,
         periods::list,
         periods::show,
         periods::lock,
