@@ -34,6 +34,8 @@ mod items;
 mod load;
 #[path = "national/loadgen.rs"]
 mod loadgen;
+#[path = "national/milestones.rs"]
+mod milestones;
 #[path = "national/query.rs"]
 mod query;
 #[path = "national/reference.rs"]

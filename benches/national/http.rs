@@ -91,6 +91,22 @@ pub async fn run(
     )
     .await;
     t.serial(
+        "overdue milestones page, first",
+        page("/milestones/overdue".into()),
+        n,
+        None,
+        "≤ 50 ms",
+    )
+    .await;
+    t.serial(
+        "overdue milestones page, halfway down",
+        page(format!("/milestones/overdue?after={}", p.overdue_mid)),
+        n,
+        None,
+        "≤ 50 ms",
+    )
+    .await;
+    t.serial(
         "item list page, first page",
         page("/items".into()),
         n,

@@ -1,6 +1,7 @@
 //! What the `--http` run needs before it measures: the bench users' password, the items,
-//! sector, search word and rate date the requests use (read from the loaded data), and the
-//! logins (a session cookie, which pages and the API both take, and an API token).
+//! sector, search word, rate date and overdue milestone the requests use (read from the
+//! loaded data), and the logins (a session cookie, which pages and the API both take, and an
+//! API token).
 
 use crate::BoxError;
 use crate::loadgen::{self, Http, Req};
@@ -26,6 +27,8 @@ pub struct Picks {
     pub sector: String,
     pub word: String,
     pub usd_date: String,
+    /// The overdue milestone halfway down the list, to start a deep page after.
+    pub overdue_mid: i64,
 }
 
 pub async fn picks(store: &Store) -> Result<Picks, BoxError> {
@@ -39,8 +42,10 @@ pub async fn picks(store: &Store) -> Result<Picks, BoxError> {
             let sector: String = sqlx::query_scalar("SELECT sector_code FROM aid_item_sector GROUP BY sector_code ORDER BY COUNT(*) DESC, sector_code LIMIT 1").fetch_one(p).await?;
             let title: String = sqlx::query_scalar("SELECT title_vi FROM aid_item WHERE id = $1").bind(typical).fetch_one(p).await?;
             let usd_date: chrono::NaiveDate = sqlx::query_scalar("SELECT MAX(rate_date) FROM exchange_rate WHERE currency = 'USD'").fetch_one(p).await?;
+            let overdue: Vec<i64> = sqlx::query_scalar("SELECT id FROM milestone WHERE status IN ('planned', 'in_progress') AND planned_date < $1 ORDER BY planned_date, id").bind(aidledger::actions::today_in_vietnam()).fetch_all(p).await?;
+            let overdue_mid = *overdue.get(overdue.len() / 2).ok_or("no overdue milestones")?;
             let word = title.split_whitespace().find(|w| w.chars().count() >= 4).unwrap_or("a").to_string();
-            Picks { typical, busiest, open_item, sector, word, usd_date: usd_date.min(aidledger::actions::today_in_vietnam()).to_string() }
+            Picks { typical, busiest, open_item, sector, word, overdue_mid, usd_date: usd_date.min(aidledger::actions::today_in_vietnam()).to_string() }
         }};
     }
     Ok(match store {

@@ -324,6 +324,42 @@ pub async fn load(store: &Store, d: &Dataset) -> Result<LoadReport, BoxError> {
         }
     );
     drop(vouchers);
+    // Their milestones, a tenth of the past ones still open (milestones.rs), and the NGOs'
+    // reports on those in progress: the dashboard counts the overdue and the item page lists
+    // both. No audit entries either.
+    let (milestones, reports) = crate::milestones::rows(d);
+    load_table!(
+        store,
+        t,
+        "milestone",
+        "id, item_id, title_vi, title_en, planned_date, actual_date, status, created_at",
+        &milestones,
+        |b, m| {
+            b.push_bind(m.id)
+                .push_bind(m.item_id)
+                .push_bind(m.title_vi)
+                .push_bind(m.title_en)
+                .push_bind(m.planned)
+                .push_bind(m.actual)
+                .push_bind(m.status)
+                .push_bind(m.created_at);
+        }
+    );
+    load_table!(
+        store,
+        t,
+        "milestone_report",
+        "milestone_id, reported_by, status, evidence, created_at",
+        &reports,
+        |b, r| {
+            b.push_bind(r.milestone_id)
+                .push_bind(r.reported_by)
+                .push_bind("in_progress")
+                .push_bind(r.evidence)
+                .push_bind(r.created_at);
+        }
+    );
+    drop((milestones, reports));
     // The audit trail those rows would have (audit.rs); its time includes the hashing.
     let start = Instant::now();
     let entries = crate::audit::entries(store, d).await?;
@@ -361,7 +397,7 @@ pub async fn load(store: &Store, d: &Dataset) -> Result<LoadReport, BoxError> {
         }
         Store::Pg(p) => {
             // Only this schema's tables: a bare ANALYZE would visit the whole database.
-            sqlx::query("ANALYZE sector, admin_unit, organisation, app_user, exchange_rate, aid_item, aid_item_sector, aid_item_locality, commitment, disbursement, evidence_document, audit_entry").execute(p).await?;
+            sqlx::query("ANALYZE sector, admin_unit, organisation, app_user, exchange_rate, aid_item, aid_item_sector, aid_item_locality, commitment, disbursement, evidence_document, milestone, milestone_report, audit_entry").execute(p).await?;
             // The ids were given explicitly: move each identity past them, so that rows the
             // application adds later (the HTTP run's POSTs) get fresh ids.
             for table in [
@@ -371,6 +407,7 @@ pub async fn load(store: &Store, d: &Dataset) -> Result<LoadReport, BoxError> {
                 "aid_item",
                 "commitment",
                 "disbursement",
+                "milestone",
             ] {
                 let sql = format!(
                     "SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"
