@@ -427,8 +427,53 @@ pub async fn rate_ids_used(tx: &mut Tx, from: NaiveDate, to: NaiveDate) -> Resul
 }
 
 pub async fn all_milestones(tx: &mut Tx) -> Result<Vec<Milestone>> {
-    const SQL: &str = "SELECT id, item_id, title_vi, title_en, planned_date, actual_date, status, evidence, created_at FROM milestone ORDER BY planned_date, id";
-    Ok(on!(tx, c => sqlx::query_as(SQL).fetch_all(&mut *c).await)?)
+    milestones_where(tx, "TRUE", &[]).await
+}
+
+/// The milestones a report on `[from, to]` counts and lists, each by planned date then id:
+/// those planned in the period, those done in it, and those still open (planned or in
+/// progress) planned up to its end. Filtered here: a nation's milestones are too many to
+/// read for a few thousand (the open ones come through the `milestone_open` index).
+pub async fn report_milestones(
+    tx: &mut Tx,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<(Vec<Milestone>, Vec<Milestone>, Vec<Milestone>)> {
+    let due =
+        milestones_where(tx, "planned_date >= $1 AND planned_date <= $2", &[from, to]).await?;
+    let done = milestones_where(
+        tx,
+        "status = 'done' AND actual_date >= $1 AND actual_date <= $2",
+        &[from, to],
+    )
+    .await?;
+    let open = milestones_where(
+        tx,
+        "status IN ('planned', 'in_progress') AND planned_date <= $1",
+        &[to],
+    )
+    .await?;
+    Ok((due, done, open))
+}
+
+/// The milestones matching `filter` (a constant condition over the dates bound in turn as
+/// `$1`, `$2`), by planned date then id.
+async fn milestones_where(
+    tx: &mut Tx,
+    filter: &'static str,
+    dates: &[NaiveDate],
+) -> Result<Vec<Milestone>> {
+    let sql = format!(
+        "SELECT id, item_id, title_vi, title_en, planned_date, actual_date, status, evidence, created_at \
+         FROM milestone WHERE {filter} ORDER BY planned_date, id"
+    );
+    Ok(on!(tx, c => {
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+        for d in dates {
+            q = q.bind(*d);
+        }
+        q.fetch_all(&mut *c).await
+    })?)
 }
 
 /// Commitment rows of one kind dated within `[from, to]` (for counting amendments).

@@ -9,7 +9,7 @@ use super::sums::{Flow, ItemSum, UnconvertedRow, Window, item_sums, unconverted}
 use crate::db::ledger::{self, Milestone, MoneyTable, OriginalSum};
 use crate::db::rates::RateRow;
 use crate::db::{Tx, rates};
-use crate::domain::item::{CommitmentKind, MilestoneStatus, OrgKind};
+use crate::domain::item::{CommitmentKind, OrgKind};
 use crate::domain::period::Period;
 use crate::error::Result;
 use chrono::NaiveDate;
@@ -317,25 +317,9 @@ pub async fn figures(tx: &mut Tx, look: &LookupData, period: &Period) -> Result<
         .map(|o| o.id)
         .collect();
 
-    let milestones = ledger::all_milestones(tx).await?;
-    let done = |m: &Milestone| m.status == MilestoneStatus::Done;
-    let milestones_due = milestones
-        .iter()
-        .filter(|m| period.contains(m.planned_date))
-        .cloned()
-        .collect();
-    let milestones_done = milestones
-        .iter()
-        .filter(|m| done(m) && m.actual_date.is_some_and(|d| period.contains(d)))
-        .cloned()
-        .collect();
-    let milestones_overdue = milestones
-        .iter()
-        .filter(|m| {
-            !done(m) && m.status != MilestoneStatus::Cancelled && m.planned_date <= period.to
-        })
-        .cloned()
-        .collect();
+    // Planned in the period, done in it, and still open (neither done nor cancelled) at its end.
+    let (milestones_due, milestones_done, milestones_overdue) =
+        ledger::report_milestones(tx, period.from, period.to).await?;
 
     let mut rates_used = Vec::new();
     for id in ledger::rate_ids_used(tx, period.from, period.to).await? {

@@ -46,6 +46,7 @@ mod periods;
 mod properties;
 mod report_figures;
 mod report_issue;
+mod report_milestones;
 mod reports;
 mod review;
 mod schema;
