@@ -39,6 +39,7 @@ mod pages_lang;
 mod pages_lists;
 mod pages_mobilisation;
 mod pages_overdue;
+mod pages_pager;
 mod pages_periods;
 mod pages_portal;
 mod pages_review;

@@ -21,6 +21,7 @@ pub mod imports;
 pub mod imports_upload;
 pub mod items;
 pub mod mobilisation;
+pub mod pager;
 pub mod session;
 pub mod upload;
 

@@ -13,6 +13,7 @@ use crate::domain::{Currency, Lang};
 use crate::error::Result;
 use crate::web::pages::fmt;
 use crate::web::pages::frame::{Frame, Page, Posted, Viewer};
+use crate::web::pages::pager::{self, PageLink};
 use askama::Template;
 use chrono::Datelike;
 use rocket::State;
@@ -56,12 +57,6 @@ pub struct UnconvertedLine {
     pub amount: String,
     pub date: String,
     pub reason: String,
-}
-
-pub struct PageLink {
-    pub n: usize,
-    pub href: String,
-    pub current: bool,
 }
 
 #[derive(Template)]
@@ -230,13 +225,7 @@ async fn page(
         lines: table.lines.iter().map(|l| line(l, lang)).collect(),
         total: table.total,
         gaps: table.missing,
-        pages: (1..=table.pages)
-            .map(|n| PageLink {
-                n,
-                href: link(n),
-                current: n == table.page,
-            })
-            .collect(),
+        pages: pager::window(table.page, table.pages, link),
         prev: (table.page > 1).then(|| link(table.page - 1)),
         next: (table.page < table.pages).then(|| link(table.page + 1)),
         unconverted: table

@@ -17,6 +17,7 @@ use crate::error::Result;
 use crate::rollup::measures;
 use crate::web::pages::fmt;
 use crate::web::pages::frame::{Frame, Page, Viewer};
+use crate::web::pages::pager::{self, PageLink};
 use askama::Template;
 use rocket::State;
 use rocket::request::FlashMessage;
@@ -115,12 +116,6 @@ pub struct SortHead {
     pub href: String,
     pub aria: &'static str,
     pub mark: &'static str,
-}
-
-pub struct PageLink {
-    pub n: usize,
-    pub href: String,
-    pub current: bool,
 }
 
 #[derive(Template)]
@@ -238,13 +233,7 @@ pub async fn list(
         .collect();
     let dir = if desc { "desc" } else { "asc" };
     let link = |n: usize| p.href(sort.code(), dir, n);
-    let pages = (1..=list.pages)
-        .map(|n| PageLink {
-            n,
-            href: link(n),
-            current: n == list.page,
-        })
-        .collect();
+    let pages = pager::window(list.page, list.pages, link);
     let any_over = rows.iter().any(|r| r.over);
     let page = ListPage {
         rate_label: measures::rate_label(lang),
