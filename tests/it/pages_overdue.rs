@@ -131,6 +131,16 @@ async fn pages_overdue_milestones_ten_on_the_dashboard_then_all_fifty_at_a_time(
         app.item_a, ids[0]
     )));
     assert!(html.contains("Đang thực hiện"), "the one in progress");
+    let late = (aidledger::actions::today_in_vietnam()
+        - chrono::NaiveDate::from_ymd_opt(2024, 3, 2).unwrap())
+    .num_days();
+    let words =
+        aidledger::web::pages::fmt::count(aidledger::domain::Lang::Vi, "dash.overdue.days", late);
+    assert!(words.ends_with(" ngày") && words.len() > 5, "{words}");
+    assert!(
+        html.contains(&format!(">{words}</td>")),
+        "the first row's days late: {words}"
+    );
     assert_eq!(link(&html, "overdue-first"), None, "already at the start");
     let next = link(&html, "overdue-next").expect("a next page");
     assert_eq!(next, format!("/milestones/overdue?after={}", ids[49]));

@@ -47,7 +47,7 @@ fn row(o: OverdueMilestone, lang: Lang) -> Row {
             m.title_en
         },
         planned: fmt::date(m.planned_date, lang),
-        late: fmt::count(lang, "lang.att.days_late", o.days_late),
+        late: fmt::count(lang, "dash.overdue.days", o.days_late),
         status: m.status.label(lang),
     }
 }
