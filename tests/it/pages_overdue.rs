@@ -6,28 +6,13 @@
 
 use crate::api::App;
 use crate::pages_dash::{get, login, post};
+use crate::pages_review::{ids_in, link};
 use rocket::http::Status;
 use serde_json::{Value, json};
 
 /// The milestone ids of the overdue table's rows, in page order.
 fn rows(html: &str) -> Vec<i64> {
-    let start = html
-        .find("id=\"overdue-table\"")
-        .expect("the table is on the page");
-    let body = &html[start..start + html[start..].find("</table>").expect("the table ends")];
-    body.split("data-milestone-id=\"")
-        .skip(1)
-        .map(|s| s[..s.find('"').unwrap()].parse().unwrap())
-        .collect()
-}
-
-/// The `href` of the link with id `id`, unescaped, if the page has one.
-fn link(html: &str, id: &str) -> Option<String> {
-    let at = html.find(&format!("id=\"{id}\""))?;
-    let tag_start = html[..at].rfind('<')?;
-    let tag = &html[tag_start..at + html[at..].find('>')?];
-    let start = tag.find("href=\"")? + 6;
-    Some(tag[start..start + tag[start..].find('"')?].replace("&amp;", "&"))
+    ids_in(html, "overdue-table", "data-milestone-id")
 }
 
 /// The text of each entry of the dashboard's overdue list.

@@ -9,18 +9,24 @@ use serde_json::json;
 
 /// The disbursement ids of the rows in the table with id `table`, in page order.
 fn rows(html: &str, table: &str) -> Vec<i64> {
+    ids_in(html, table, "data-disbursement-id")
+}
+
+/// The values of attribute `attr` (an id) on the rows of the table with id `table`, in page
+/// order.
+pub(crate) fn ids_in(html: &str, table: &str, attr: &str) -> Vec<i64> {
     let start = html
         .find(&format!("id=\"{table}\""))
         .expect("the table is on the page");
     let body = &html[start..start + html[start..].find("</table>").expect("the table ends")];
-    body.split("data-disbursement-id=\"")
+    body.split(&format!("{attr}=\""))
         .skip(1)
         .map(|s| s[..s.find('"').unwrap()].parse().unwrap())
         .collect()
 }
 
 /// The `href` of the link with id `id`, unescaped, if the page has one.
-fn link(html: &str, id: &str) -> Option<String> {
+pub(crate) fn link(html: &str, id: &str) -> Option<String> {
     let at = html.find(&format!("id=\"{id}\""))?;
     let tag_start = html[..at].rfind('<')?;
     let tag = &html[tag_start..at + html[at..].find('>')?];
