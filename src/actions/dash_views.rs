@@ -233,11 +233,8 @@ async fn section(
 ) -> Result<QueueSection> {
     let total = dash_views::count_in_status(tx, status).await?;
     // One row more than a page says whether another page follows.
-    let mut page = dash_views::page_in_status(tx, status, after, QUEUE_PAGE + 1).await?;
-    let size = usize::try_from(QUEUE_PAGE).unwrap_or(usize::MAX);
-    let more = page.len() > size;
-    page.truncate(size);
-    let next_after = page.last().filter(|_| more).map(|q| q.d.id);
+    let page = dash_views::page_in_status(tx, status, after, QUEUE_PAGE + 1).await?;
+    let (page, next_after) = super::keyset_page(page, QUEUE_PAGE, |q| q.d.id);
     let rows = page
         .into_iter()
         .map(|q| QueueRow {

@@ -132,6 +132,21 @@ pub(crate) async fn record<B: serde::Serialize, A: serde::Serialize>(
     Ok(())
 }
 
+/// Cuts a keyset page read with one row more than `size` (which says whether another page
+/// follows) back to `size`, and gives the key of its last row to continue after, when more
+/// follow.
+pub(crate) fn keyset_page<T>(
+    mut rows: Vec<T>,
+    size: i64,
+    key: impl Fn(&T) -> i64,
+) -> (Vec<T>, Option<i64>) {
+    let size = usize::try_from(size).unwrap_or(usize::MAX);
+    let more = rows.len() > size;
+    rows.truncate(size);
+    let next_after = rows.last().filter(|_| more).map(key);
+    (rows, next_after)
+}
+
 /// Today's date in UTC+7, the date the province works in, for "not in the future" checks.
 #[must_use]
 pub fn today_in_vietnam() -> chrono::NaiveDate {

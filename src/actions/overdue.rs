@@ -47,11 +47,8 @@ pub async fn page_in(
 ) -> Result<OverduePage> {
     let total = dash_views::count_overdue(tx, today).await?;
     // One row more than a page says whether another page follows.
-    let mut rows = dash_views::overdue_milestones(tx, today, after, size + 1).await?;
-    let size = usize::try_from(size).unwrap_or(usize::MAX);
-    let more = rows.len() > size;
-    rows.truncate(size);
-    let next_after = rows.last().filter(|_| more).map(|o| o.m.id);
+    let rows = dash_views::overdue_milestones(tx, today, after, size + 1).await?;
+    let (rows, next_after) = super::keyset_page(rows, size, |o| o.m.id);
     let rows = rows
         .into_iter()
         .map(|o: Overdue| OverdueMilestone {

@@ -4,7 +4,7 @@
 //! are overdue, and one page of them, most overdue first. Scope is the action's business,
 //! not this file's.
 //!
-//! Both use the `disbursement_sums` index, led by (status, value_date): the count reads the
+//! Both use the `disbursement_status` index, led by (status, value_date): the count reads the
 //! index's entries for one state, and a page starts where the previous one ended (keyset
 //! paging), so the hundredth page costs what the first does. The milestones do the same
 //! through `milestone_open`, which holds only the open ones by planned date.
