@@ -62,7 +62,41 @@ fn intact_line(v: &Verification) -> String {
 /// Run by `serve` before it listens: verifies what came after the last checkpoint. A broken
 /// trail does not stop the server (reads stay available); it is recorded, so writes refuse
 /// with 503 and `/healthz` says degraded with the reason.
-pub async fn check_at_start(store: &Store) -> Result<()> {
+///
+/// The check runs on a thread and connections of its own, which end with it. Since the last
+/// checkpoint may lie a million entries back (a national ledger loaded in bulk, or a server
+/// that never ran), the check can read hundreds of megabytes; mimalloc keeps what a thread
+/// freed with that thread, and the thread that awaits the check goes on to run the server,
+/// which left 200 MiB of a national trail resident for good. A thread that ends gives its
+/// memory back (BENCHMARKS.md, twelfth round).
+pub async fn check_at_start(database_url: &str) -> Result<()> {
+    let url = database_url.to_string();
+    let (answer, answered) = tokio::sync::oneshot::channel();
+    std::thread::Builder::new()
+        .name("audit-check".into())
+        .spawn(move || {
+            let _ = answer.send(check_alone(&url));
+        })
+        .map_err(|e| Error::Internal(format!("cannot start the audit check: {e}")))?;
+    answered
+        .await
+        .map_err(|_| Error::Internal("the audit check stopped without an answer".into()))?
+}
+
+fn check_alone(database_url: &str) -> Result<()> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Internal(format!("cannot start the audit check: {e}")))?;
+    runtime.block_on(async {
+        let store = Store::connect(database_url).await?;
+        let checked = check_and_say(&store).await;
+        store.close().await;
+        checked
+    })
+}
+
+async fn check_and_say(store: &Store) -> Result<()> {
     let v = audit_check::verify(store, Scope::SinceCheckpoint).await?;
     if v.intact() {
         outln!(

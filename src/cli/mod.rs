@@ -260,7 +260,7 @@ pub async fn run(cli: Cli) -> Result<()> {
                 );
             }
             drop(tx);
-            maintenance::check_at_start(&store).await?;
+            maintenance::check_at_start(&config.database_url).await?;
             let Some(server) = server else {
                 return Err(Error::Internal("serve without checked settings".into()));
             };

@@ -136,29 +136,16 @@ fn demo_loads_once_then_refuses_and_users_are_created_with_a_password() {
     assert!(out.contains("audit trail intact"));
 }
 
-#[test]
-fn audit_verify_catches_a_row_changed_behind_the_applications_back() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("tamper.db");
-    let url = format!("sqlite://{}", path.display());
-    let (ok, _, err) = aidledger(
-        &url,
-        &["user", "add", "first.admin", "--role", "admin"],
-        None,
-    );
-    assert!(ok, "{err}");
-    aidledger(
-        &url,
-        &["user", "add", "second.admin", "--role", "admin"],
-        None,
-    );
-    // Tamper with the file directly, dropping the trigger as an attacker with file access could.
+/// A SQLite ledger with two audited writes, the first entry then changed behind the
+/// application's back (dropping the trigger, as an attacker with file access could).
+fn tampered(url: &str) {
+    two_admins(url);
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .unwrap();
     rt.block_on(async {
-        let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+        let pool = sqlx::SqlitePool::connect(url).await.unwrap();
         sqlx::query("DROP TRIGGER audit_no_update")
             .execute(&pool)
             .await
@@ -169,9 +156,112 @@ fn audit_verify_catches_a_row_changed_behind_the_applications_back() {
             .unwrap();
         pool.close().await;
     });
+}
+
+fn two_admins(url: &str) {
+    let (ok, _, err) = aidledger(
+        url,
+        &["user", "add", "first.admin", "--role", "admin"],
+        None,
+    );
+    assert!(ok, "{err}");
+    let (ok, _, err) = aidledger(
+        url,
+        &["user", "add", "second.admin", "--role", "admin"],
+        None,
+    );
+    assert!(ok, "{err}");
+}
+
+#[test]
+fn audit_verify_catches_a_row_changed_behind_the_applications_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("tamper.db").display());
+    tampered(&url);
     let (ok, _, err) = aidledger(&url, &["audit", "verify"], None);
     assert!(!ok);
     assert!(err.contains("broken at entry 1"), "{err}");
+}
+
+/// Starts `serve` on `url`, waits until it listens, asks for `/healthz` and stops it. Returns
+/// what it printed before listening (stdout and stderr) and the health answer.
+fn serve_once(url: &str) -> (String, String) {
+    use std::io::{BufRead, BufReader, Read};
+    let free = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = free.local_addr().unwrap().port();
+    drop(free);
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_aidledger"));
+    cmd.arg("serve")
+        .env("DATABASE_URL", url)
+        .env("ROCKET_PORT", port.to_string())
+        .env("ROCKET_ADDRESS", "127.0.0.1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for name in [
+        "ROCKET_SECRET_KEY",
+        "ROCKET_LOG_LEVEL",
+        "ROCKET_PROFILE",
+        "AIDLEDGER_TEST_PG_URL",
+    ] {
+        cmd.env_remove(name);
+    }
+    let mut child = cmd.spawn().unwrap();
+    // The server goes on printing after the banner, so its output is read to the end on a
+    // thread of its own: a closed pipe would make its next line fail.
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let mut said = Vec::new();
+    // A generous bound so a broken build fails instead of hanging; not a timing assertion.
+    while let Ok(line) = rx.recv_timeout(std::time::Duration::from_secs(300)) {
+        let done = line.contains("listening on");
+        said.push(line);
+        if done {
+            break;
+        }
+    }
+    let mut health = String::new();
+    if let Ok(mut c) = std::net::TcpStream::connect(("127.0.0.1", port)) {
+        c.write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+            .unwrap();
+        c.read_to_string(&mut health).unwrap();
+    }
+    let _ = child.kill();
+    let out = child.wait_with_output().unwrap();
+    said.push(String::from_utf8_lossy(&out.stderr).into_owned());
+    (said.join("\n"), health)
+}
+
+/// `serve` verifies the trail before it listens (on a thread of its own, see
+/// `cli::maintenance::check_at_start`): an intact trail is said and served; a trail changed
+/// behind the application is named, and the server still listens for reads while `/healthz`
+/// reports it degraded.
+#[test]
+fn serve_verifies_the_trail_before_it_listens_and_stays_up_for_reads_when_broken() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("serve.db").display());
+    two_admins(&url);
+    let (said, health) = serve_once(&url);
+    assert!(said.contains("Audit trail verified (2 entries"), "{said}");
+    assert!(health.contains("\"status\":\"ok\""), "{said}\n{health}");
+
+    // A trail that never had a checkpoint is verified whole at the start.
+    let url = format!("sqlite://{}", dir.path().join("tampered.db").display());
+    tampered(&url);
+    let (said, health) = serve_once(&url);
+    assert!(
+        said.contains("the audit trail failed verification; serving reads only")
+            && said.contains("broken at entry 1"),
+        "{said}"
+    );
+    assert!(said.contains("listening on"), "{said}");
+    assert!(health.contains("\"status\":\"degraded\""), "{health}");
+    assert!(health.contains("broken at entry 1"), "{health}");
 }
 
 /// (audit entries, issued reports, period locks) of a SQLite file, read behind the binary.
