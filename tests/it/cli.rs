@@ -183,48 +183,16 @@ fn audit_verify_catches_a_row_changed_behind_the_applications_back() {
     assert!(err.contains("broken at entry 1"), "{err}");
 }
 
-/// Starts `serve` on `url`, waits until it listens, asks for `/healthz` and stops it. Returns
-/// what it printed before listening (stdout and stderr) and the health answer.
-fn serve_once(url: &str) -> (String, String) {
-    use std::io::{BufRead, BufReader, Read};
+/// Starts `serve` on the SQLite file `db`, waits until it listens, asks for `/healthz` and
+/// stops it. Returns what it printed up to its banner (and on stderr) and the health answer.
+fn serve_once(db: &std::path::Path) -> (String, String) {
+    use crate::hardening_auth::cli::{spawn, until_listening};
+    use std::io::Read;
     let free = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = free.local_addr().unwrap().port();
     drop(free);
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_aidledger"));
-    cmd.arg("serve")
-        .env("DATABASE_URL", url)
-        .env("ROCKET_PORT", port.to_string())
-        .env("ROCKET_ADDRESS", "127.0.0.1")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    for name in [
-        "ROCKET_SECRET_KEY",
-        "ROCKET_LOG_LEVEL",
-        "ROCKET_PROFILE",
-        "AIDLEDGER_TEST_PG_URL",
-    ] {
-        cmd.env_remove(name);
-    }
-    let mut child = cmd.spawn().unwrap();
-    // The server goes on printing after the banner, so its output is read to the end on a
-    // thread of its own: a closed pipe would make its next line fail.
-    let stdout = child.stdout.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            let _ = tx.send(line);
-        }
-    });
-    let mut said = Vec::new();
-    // A generous bound so a broken build fails instead of hanging; not a timing assertion.
-    while let Ok(line) = rx.recv_timeout(std::time::Duration::from_secs(300)) {
-        let done = line.contains("listening on");
-        said.push(line);
-        if done {
-            break;
-        }
-    }
+    let mut child = spawn(db, &[("ROCKET_PORT", &port.to_string())], &["serve"]);
+    let mut said = until_listening(&mut child);
     let mut health = String::new();
     if let Ok(mut c) = std::net::TcpStream::connect(("127.0.0.1", port)) {
         c.write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
@@ -244,16 +212,16 @@ fn serve_once(url: &str) -> (String, String) {
 #[test]
 fn serve_verifies_the_trail_before_it_listens_and_stays_up_for_reads_when_broken() {
     let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("serve.db").display());
-    two_admins(&url);
-    let (said, health) = serve_once(&url);
+    let db = dir.path().join("serve.db");
+    two_admins(&format!("sqlite://{}", db.display()));
+    let (said, health) = serve_once(&db);
     assert!(said.contains("Audit trail verified (2 entries"), "{said}");
     assert!(health.contains("\"status\":\"ok\""), "{said}\n{health}");
 
     // A trail that never had a checkpoint is verified whole at the start.
-    let url = format!("sqlite://{}", dir.path().join("tampered.db").display());
-    tampered(&url);
-    let (said, health) = serve_once(&url);
+    let db = dir.path().join("tampered.db");
+    tampered(&format!("sqlite://{}", db.display()));
+    let (said, health) = serve_once(&db);
     assert!(
         said.contains("the audit trail failed verification; serving reads only")
             && said.contains("broken at entry 1"),

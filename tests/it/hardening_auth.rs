@@ -4,7 +4,7 @@
 //! one's own password and the last administrator (13). The login form after a session ends
 //! and unsafe `next=` values are in `login`, the configuration checks of `serve` in `cli`.
 
-mod cli;
+pub(crate) mod cli;
 mod login;
 mod safeguards;
 

@@ -24,7 +24,9 @@ const CLEARED: &[&str] = &[
     "AIDLEDGER_TEST_PG_URL",
 ];
 
-fn spawn(db: &Path, env: &[(&str, &str)], args: &[&str]) -> Child {
+/// The binary with `args` on the SQLite file `db`, with the developer's settings cleared and
+/// `env` set, its output piped.
+pub(crate) fn spawn(db: &Path, env: &[(&str, &str)], args: &[&str]) -> Child {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_aidledger"));
     cmd.args(args)
         .env("DATABASE_URL", format!("sqlite://{}", db.display()))
@@ -96,25 +98,7 @@ fn the_banner_gives_the_real_address_after_readable_demo_accounts() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("serve.db");
     let mut child = spawn(&db, &[("ROCKET_PORT", &port)], &["serve", "--demo"]);
-    let stdout = child.stdout.take().unwrap();
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            let done = line.contains("listening on");
-            if tx.send(line).is_err() || done {
-                break;
-            }
-        }
-    });
-    let mut seen = Vec::new();
-    // A generous bound so a broken build fails instead of hanging; not a timing assertion.
-    while let Ok(line) = rx.recv_timeout(std::time::Duration::from_secs(300)) {
-        let done = line.contains("listening on");
-        seen.push(line);
-        if done {
-            break;
-        }
-    }
+    let seen = until_listening(&mut child);
     let _ = child.kill();
     let _ = child.wait();
     let text = seen.join("\n");
@@ -129,6 +113,28 @@ fn the_banner_gives_the_real_address_after_readable_demo_accounts() {
         !text.contains("Routes") && !text.contains("(healthz)"),
         "{text}"
     );
+}
+
+/// What `child` (a `serve`) printed up to and including its banner. The rest of its output
+/// is read to the end on a thread of its own, as a closed pipe would make its next line fail.
+pub(crate) fn until_listening(child: &mut Child) -> Vec<String> {
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let mut seen = Vec::new();
+    // A generous bound so a broken build fails instead of hanging; not a timing assertion.
+    while let Ok(line) = rx.recv_timeout(std::time::Duration::from_secs(300)) {
+        let done = line.contains("listening on");
+        seen.push(line);
+        if done {
+            break;
+        }
+    }
+    seen
 }
 
 #[test]
