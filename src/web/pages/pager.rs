@@ -14,6 +14,27 @@ pub struct PageLink {
 /// How many pages either side of the current one are linked.
 const AROUND: usize = 2;
 
+/// A list's pager: the numbered entries of [`window`] and the previous and next pages'
+/// addresses, if there are such pages.
+pub struct Pager {
+    pub pages: Vec<PageLink>,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+}
+
+impl Pager {
+    /// The pager of page `page` (clamped to the list) of `pages`, each page's address made
+    /// by `link`.
+    pub fn new(page: usize, pages: usize, link: impl Fn(usize) -> String) -> Pager {
+        let page = page.clamp(1, pages.max(1));
+        Pager {
+            prev: (page > 1).then(|| link(page - 1)),
+            next: (page < pages).then(|| link(page + 1)),
+            pages: window(page, pages, link),
+        }
+    }
+}
+
 /// The pager of page `page` of `pages`, each page's address made by `link`. Empty when
 /// there is only one page.
 pub fn window(page: usize, pages: usize, link: impl Fn(usize) -> String) -> Vec<PageLink> {
@@ -83,5 +104,14 @@ mod tests {
                 .all(|l| l.href == format!("/items?page={}", l.n))
         );
         assert!(w.len() <= 9);
+        let p = Pager::new(10, 20, |n| format!("/items?page={n}"));
+        assert_eq!(p.prev.as_deref(), Some("/items?page=9"));
+        assert_eq!(p.next.as_deref(), Some("/items?page=11"));
+        let last = Pager::new(20, 20, |n| format!("/items?page={n}"));
+        assert_eq!(
+            (last.prev.as_deref(), last.next),
+            (Some("/items?page=19"), None)
+        );
+        assert!(Pager::new(1, 1, |n| n.to_string()).prev.is_none());
     }
 }

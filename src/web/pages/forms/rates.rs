@@ -13,7 +13,7 @@ use crate::domain::{Currency, Lang};
 use crate::error::Result;
 use crate::web::pages::fmt;
 use crate::web::pages::frame::{Frame, Page, Posted, Viewer};
-use crate::web::pages::pager::{self, PageLink};
+use crate::web::pages::pager::Pager;
 use askama::Template;
 use chrono::Datelike;
 use rocket::State;
@@ -76,9 +76,7 @@ struct RatesPage {
     lines: Vec<RateLine>,
     total: usize,
     gaps: usize,
-    pages: Vec<PageLink>,
-    prev: Option<String>,
-    next: Option<String>,
+    pager: Pager,
     unconverted: Vec<UnconvertedLine>,
 }
 
@@ -225,9 +223,7 @@ async fn page(
         lines: table.lines.iter().map(|l| line(l, lang)).collect(),
         total: table.total,
         gaps: table.missing,
-        pages: pager::window(table.page, table.pages, link),
-        prev: (table.page > 1).then(|| link(table.page - 1)),
-        next: (table.page < table.pages).then(|| link(table.page + 1)),
+        pager: Pager::new(table.page, table.pages, link),
         unconverted: table
             .unconverted
             .iter()

@@ -17,7 +17,7 @@ use crate::error::Result;
 use crate::rollup::measures;
 use crate::web::pages::fmt;
 use crate::web::pages::frame::{Frame, Page, Viewer};
-use crate::web::pages::pager::{self, PageLink};
+use crate::web::pages::pager::Pager;
 use askama::Template;
 use rocket::State;
 use rocket::request::FlashMessage;
@@ -125,9 +125,7 @@ struct ListPage {
     rows: Vec<Row>,
     total: usize,
     heads: Vec<SortHead>,
-    pages: Vec<PageLink>,
-    prev: Option<String>,
-    next: Option<String>,
+    pager: Pager,
     q: String,
     period: String,
     period_error: Option<String>,
@@ -233,7 +231,7 @@ pub async fn list(
         .collect();
     let dir = if desc { "desc" } else { "asc" };
     let link = |n: usize| p.href(sort.code(), dir, n);
-    let pages = pager::window(list.page, list.pages, link);
+    let pager = Pager::new(list.page, list.pages, link);
     let any_over = rows.iter().any(|r| r.over);
     let page = ListPage {
         rate_label: measures::rate_label(lang),
@@ -243,9 +241,7 @@ pub async fn list(
         rows,
         total: list.total,
         heads,
-        pages,
-        prev: (list.page > 1).then(|| link(list.page - 1)),
-        next: (list.page < list.pages).then(|| link(list.page + 1)),
+        pager,
         q: p.q.clone().unwrap_or_default(),
         period: p.period.clone().unwrap_or_default(),
         period_error,
