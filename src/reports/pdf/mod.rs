@@ -141,7 +141,7 @@ pub fn render_owned(mut doc: ReportDocument) -> Result<Vec<u8>, RenderError> {
     let mut used = [false; 4];
     for face in Face::ALL {
         let i = face.index();
-        used[i] = embed::face(&mut file, &fonts, face, &glyphs.used[i], &tags[i])?;
+        used[i] = embed::face(&mut file, &fonts, face, &glyphs.used(face), &tags[i])?;
     }
     file.object(writer::RESOURCES, &embed::resources(&used));
     file.catalog(
@@ -297,17 +297,16 @@ fn decorate_pages(pages: &mut [Page], doc: &ReportDocument, labels: &Labels, fon
 fn subset_tags(glyphs: &Glyphs, digest: &[u8]) -> [String; 4] {
     let mut taken: Vec<String> = Vec::new();
     Face::ALL.map(|face| {
+        let used = glyphs.used(face);
         let mut salt = 0_u32;
         loop {
             let mut hasher = Sha256::new();
             hasher.update(digest);
             hasher.update(face.name().as_bytes());
             hasher.update(salt.to_be_bytes());
-            if let Some(used) = glyphs.used.get(face.index()) {
-                for (gid, c) in used {
-                    hasher.update(gid.to_be_bytes());
-                    hasher.update(u32::from(*c).to_be_bytes());
-                }
+            for (gid, c) in &used {
+                hasher.update(gid.to_be_bytes());
+                hasher.update(u32::from(*c).to_be_bytes());
             }
             let tag: String = hasher
                 .finalize()
@@ -329,10 +328,7 @@ fn subset_tags(glyphs: &Glyphs, digest: &[u8]) -> [String; 4] {
 /// all) are left where they are: a national year's appendices hold a million of them.
 fn normalise(doc: &mut ReportDocument) {
     fn s(v: &mut String) {
-        let clean = unicode_normalization::is_nfc_quick(v.chars())
-            == unicode_normalization::IsNormalized::Yes
-            && !v.chars().any(|c| c.is_control() && c != '\n');
-        if !clean {
+        if !text::is_clean(v) {
             *v = text::clean(v);
         }
     }

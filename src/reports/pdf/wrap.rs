@@ -5,7 +5,9 @@
 
 use unicode_normalization::char::is_combining_mark;
 
-use super::text::{Fonts, Style, clean};
+#[cfg(test)]
+use super::text::clean;
+use super::text::{Fonts, Style, cleaned};
 
 /// One wrapped line.
 #[derive(Debug, Clone, PartialEq)]
@@ -31,7 +33,7 @@ pub(crate) fn wrap_indented(
     first_width: f32,
     max_width: f32,
 ) -> Vec<Line> {
-    let text = clean(text);
+    let text = cleaned(text);
     let first_width = first_width.max(style.size);
     let max_width = max_width.max(style.size);
     let width_for = |lines: &Vec<Line>| {
@@ -162,7 +164,7 @@ fn break_word(fonts: &Fonts, style: Style, word: &str, max_width: f32) -> Vec<St
 
 /// `text` shortened with "…" so that it fits in `max_width` (normalised here).
 pub(crate) fn truncate(fonts: &Fonts, style: Style, text: &str, max_width: f32) -> String {
-    let text = clean(text).replace('\n', " ");
+    let text = cleaned(text).replace('\n', " ");
     if fonts.width(style, &text) <= max_width + 0.01 {
         return text;
     }
