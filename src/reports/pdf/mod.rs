@@ -62,10 +62,12 @@ pub enum RenderError {
     Write(String),
 }
 
-/// Pages laid out but not yet drawn, and pages drawn but not yet written: enough to keep the
-/// three threads busy, few enough that a report of thousands of pages still holds only a
+/// Pages laid out but not yet drawn, drawn but not yet compressed, and compressed but not yet
+/// written, per channel: enough to keep the threads busy, few enough that a report of thousands of pages still holds only a
 /// handful at once.
 const PAGES_IN_FLIGHT: usize = 8;
+/// Threads compressing the pages' content streams (see [`render_owned`]).
+const COMPRESSORS: usize = 2;
 
 /// Draws `doc` as an A4 PDF in its language.
 ///
@@ -89,22 +91,47 @@ pub fn render_owned(mut doc: ReportDocument) -> Result<Vec<u8>, RenderError> {
         crate::domain::digest::json_sha256(&doc).map_err(|e| RenderError::Write(e.to_string()))?;
     let decoration = Decoration::new(&doc, &labels);
 
-    // Each page goes through three threads the moment the layout leaves it: the layout, the
-    // drawing of its content stream (decorated, with the glyphs it uses noted), and the
-    // compression and writing of that stream. On a national year report each of the three
-    // takes about a third of the work, so together they take the time of the slowest.
+    // Each page goes through the threads the moment the layout leaves it: the layout, the
+    // drawing of its content stream (decorated, with the glyphs it uses noted), its
+    // compression, and the writing of the compressed streams in page order. Compression is
+    // the largest part: on a national year report as much CPU as the layout and the drawing
+    // together, so it has [`COMPRESSORS`] threads, taking the pages in turn.
     let (mut file, glyphs, kids) = std::thread::scope(|s| {
         let (pages, laid_out) = std::sync::mpsc::sync_channel::<Page>(PAGES_IN_FLIGHT);
-        let (drawn, to_write) =
-            std::sync::mpsc::sync_channel::<(f32, f32, Vec<u8>)>(PAGES_IN_FLIGHT);
-        // Written streams come back to be drawn into again, so the buffers are few and reused.
+        // Compressed streams come back to be drawn into again, so the buffers are few and reused.
         let (spare, spares) = std::sync::mpsc::channel::<Vec<u8>>();
+        let mut to_compress = Vec::new();
+        let mut compressed = Vec::new();
+        let mut compressors = Vec::new();
+        for _ in 0..COMPRESSORS {
+            let (drawn, to_pack) =
+                std::sync::mpsc::sync_channel::<(f32, f32, Vec<u8>)>(PAGES_IN_FLIGHT);
+            let (packed, to_write) =
+                std::sync::mpsc::sync_channel::<(f32, f32, Vec<u8>)>(PAGES_IN_FLIGHT);
+            let spare = spare.clone();
+            compressors.push(s.spawn(move || {
+                for (width, height, content) in to_pack {
+                    let stream = writer::compress(&content, Vec::new());
+                    let _ = spare.send(content);
+                    if packed.send((width, height, stream)).is_err() {
+                        break;
+                    }
+                }
+            }));
+            to_compress.push(drawn);
+            compressed.push(to_write);
+        }
+        drop(spare);
         let writer = s.spawn(move || {
             let mut file = PdfFile::new();
             let mut kids: Vec<u32> = Vec::new();
-            for (width, height, content) in to_write {
-                kids.push(file.page(width, height, &content));
-                let _ = spare.send(content);
+            // Page i went to compressor i % COMPRESSORS, so taking them in turn keeps the order;
+            // the first one closed is the end (or a compressor stopped, which `join` reports).
+            for turn in compressed.iter().cycle() {
+                let Ok((width, height, stream)) = turn.recv() else {
+                    break;
+                };
+                kids.push(file.packed_page(width, height, &stream));
             }
             (file, kids)
         });
@@ -116,22 +143,30 @@ pub fn render_owned(mut doc: ReportDocument) -> Result<Vec<u8>, RenderError> {
                 let mut content = spares.try_recv().unwrap_or_default();
                 emit::page(&page, fonts, &mut glyphs, &mut content);
                 let geom = page::Geometry::of(page.orientation);
-                // The writer only stops early by panicking, which `join` reports below.
-                if drawn.send((geom.width, geom.height, content)).is_err() {
+                // A compressor only stops early by panicking, which `join` reports below.
+                if to_compress[index % COMPRESSORS]
+                    .send((geom.width, geom.height, content))
+                    .is_err()
+                {
                     break;
                 }
             }
             glyphs
         });
-        // Likewise the drawer.
+        // The drawer likewise stops early only by panicking.
         let laid = layout_into(&doc, &labels, fonts, &mut |p| {
             let _ = pages.send(p);
         });
         drop(pages);
         let stopped = |_| RenderError::Write("the page writer stopped".into());
         let glyphs = drawer.join().map_err(stopped);
+        let packed: Result<Vec<()>, RenderError> = compressors
+            .into_iter()
+            .map(|c| c.join().map_err(stopped))
+            .collect();
         let written = writer.join().map_err(stopped);
         laid.and_then(|()| {
+            packed?;
             let (file, kids) = written?;
             Ok((file, glyphs?, kids))
         })

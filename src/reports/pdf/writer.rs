@@ -30,6 +30,15 @@ pub(crate) fn font_base(face: Face) -> u32 {
     FIRST_FONT + FONT_OBJECTS * u32::try_from(face.index()).unwrap_or(0)
 }
 
+/// `data` compressed with Flate at level 6 into `into` (cleared first; its allocation reused).
+pub(crate) fn compress(data: &[u8], mut into: Vec<u8>) -> Vec<u8> {
+    into.clear();
+    let mut z = ZlibEncoder::new(into, Compression::new(6));
+    // Writing into a Vec cannot fail.
+    let _ = z.write_all(data);
+    z.finish().unwrap_or_default()
+}
+
 /// An append-only PDF file with its cross-reference offsets.
 pub(crate) struct PdfFile {
     out: Vec<u8>,
@@ -71,26 +80,29 @@ impl PdfFile {
     /// Writes object `n` as a Flate-compressed stream of `data`; `extra` holds further
     /// dictionary entries (already written out, may be empty).
     pub(crate) fn stream(&mut self, n: u32, extra: &str, data: &[u8]) {
-        self.packed.clear();
-        let mut z = ZlibEncoder::new(std::mem::take(&mut self.packed), Compression::new(6));
-        // Writing into a Vec cannot fail.
-        let _ = z.write_all(data);
-        self.packed = z.finish().unwrap_or_default();
+        let packed = compress(data, std::mem::take(&mut self.packed));
+        self.packed_stream(n, extra, &packed);
+        self.packed = packed;
+    }
+
+    /// Writes object `n` as a stream whose data `packed` is already Flate-compressed.
+    fn packed_stream(&mut self, n: u32, extra: &str, packed: &[u8]) {
         self.begin(n);
         let _ = write!(
             self.out,
             "<< /Length {} /Filter /FlateDecode{extra} >>\nstream\n",
-            self.packed.len()
+            packed.len()
         );
-        self.out.extend_from_slice(&self.packed);
+        self.out.extend_from_slice(packed);
         self.out.extend_from_slice(b"\nendstream\nendobj\n");
     }
 
-    /// Writes a page of `width` × `height` points drawn by `content`, over the shared
-    /// resources, and returns its object number for the page tree.
-    pub(crate) fn page(&mut self, width: f32, height: f32, content: &[u8]) -> u32 {
+    /// Writes a page of `width` × `height` points over the shared resources, its content
+    /// stream `packed` compressed already by [`compress`] (on another thread), and returns
+    /// its object number for the page tree.
+    pub(crate) fn packed_page(&mut self, width: f32, height: f32, packed: &[u8]) -> u32 {
         let (object, stream) = (self.reserve(), self.reserve());
-        self.stream(stream, "", content);
+        self.packed_stream(stream, "", packed);
         let mut dict = format!("<< /Type /Page /Parent {PAGES} 0 R /MediaBox [0 0 ").into_bytes();
         num(&mut dict, width);
         dict.push(b' ');
