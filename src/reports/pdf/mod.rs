@@ -94,7 +94,7 @@ pub fn render_owned(mut doc: ReportDocument) -> Result<Vec<u8>, RenderError> {
     // Each page goes through the threads the moment the layout leaves it: the layout, the
     // drawing of its content stream (decorated, with the glyphs it uses noted), its
     // compression, and the writing of the compressed streams in page order. Compression is
-    // the largest part: on a national year report as much CPU as the layout and the drawing
+    // the largest part: on a national year report more CPU than the layout and the drawing
     // together, so it has [`COMPRESSORS`] threads, taking the pages in turn.
     let (mut file, glyphs, kids) = std::thread::scope(|s| {
         let (pages, laid_out) = std::sync::mpsc::sync_channel::<Page>(PAGES_IN_FLIGHT);
