@@ -63,8 +63,8 @@ pub enum RenderError {
 }
 
 /// Pages laid out but not yet drawn, drawn but not yet compressed, and compressed but not yet
-/// written, per channel: enough to keep the threads busy, few enough that a report of thousands of pages still holds only a
-/// handful at once.
+/// written, per channel: enough to keep the threads busy, few enough that a report of
+/// thousands of pages still holds only a handful at once.
 const PAGES_IN_FLIGHT: usize = 8;
 /// Threads compressing the pages' content streams (see [`render_owned`]).
 const COMPRESSORS: usize = 2;

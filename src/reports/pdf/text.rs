@@ -206,8 +206,9 @@ pub(crate) fn cleaned(s: &str) -> Cow<'_, str> {
     }
 }
 
-/// Whether [`clean`] would give `s` back unchanged: no control character but `\n`, and NFC by
-/// the quick check. A character below [`QUICK`] that the quick check passes on its own (no
+/// Whether `s` is known to be clean: no control character but `\n`, and NFC by the quick
+/// check (a string the quick check cannot decide is not known clean, and [`clean`] normalises
+/// it, to itself if it was NFC after all). A character below [`QUICK`] that the quick check passes on its own (no
 /// combining class, NFC_QC Yes) leaves the answer Yes whatever surrounds it, so such
 /// characters are looked up in a table made once from the same functions; any other
 /// character sends the whole string through the library's quick check.
